@@ -1,0 +1,3 @@
+from manualviewer.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""The `manualviewer` command. Each sub-command lives in manualviewer.commands.<name>
+and registers itself with `register(subparsers)`; this module only assembles them."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Sub-command modules, in the order `--help` lists them.
+COMMAND_MODULES = (
+    "gui",
+    "check",
+    "search",
+    "show",
+    "index",
+    "procedure",
+    "notes",
+    "escalations",
+    "scenario",
+    "import_govuk",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from manualviewer import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="manualviewer",
+        description="Read, search and follow internal guidance manuals.",
+    )
+    parser.add_argument("--version", action="version", version=f"manualviewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"manualviewer.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"manualviewer.commands.{name}":
+                continue  # not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
+    if args.command is None:
+        from manualviewer.commands import gui
+
+        return gui.run_default(args)
+    result: int = args.func(args)
+    return result

@@ -1,0 +1,49 @@
+"""Where the user's files live. Tests redirect these through the XDG_* variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "manualviewer"
+
+
+def _private_dir(path: Path) -> Path:
+    # The user's notes and escalations are theirs alone: folders 0700, files 0600.
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def data_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+
+
+def cache_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
+
+
+def config_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
+
+
+def state_dir() -> Path:
+    return _private_dir(Path(platformdirs.user_state_dir(APP_NAME, appauthor=False)))
+
+
+def database_path() -> Path:
+    return data_dir() / "manualviewer.sqlite3"
+
+
+def training_database_path() -> Path:
+    return data_dir() / "training.sqlite3"
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def index_dir() -> Path:
+    return cache_dir() / "index"
