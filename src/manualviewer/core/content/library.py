@@ -1,0 +1,129 @@
+"""The loaded library: manuals, sections, aliases and the cross-link graph."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from manualviewer.core.model import LinkCounts, Manual, Section, SectionRef, normalise_id
+from manualviewer.core.problems import ContentProblem, Severity
+
+
+@dataclass
+class Library:
+    manuals: dict[str, Manual] = field(default_factory=dict)  # by code
+    sections: dict[str, Section] = field(default_factory=dict)  # by upper-case ID
+    problems: list[ContentProblem] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # old ID -> current ID
+    links: dict[str, tuple[SectionRef, ...]] = field(default_factory=dict)  # source -> refs
+    _backlinks: dict[str, list[str]] = field(default_factory=dict)
+    _children: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    # --- lookup -------------------------------------------------------------------------
+    def resolve(self, section_id: str) -> str | None:
+        """The current ID for a typed, linked or old (alias) ID, or None if not in the library."""
+        key = normalise_id(section_id)
+        if key in self.sections:
+            return key
+        return self.aliases.get(key)
+
+    def get(self, section_id: str) -> Section | None:
+        key = self.resolve(section_id)
+        return self.sections[key] if key else None
+
+    def manual_of(self, section_id: str) -> Manual | None:
+        section = self.get(section_id)
+        return self.manuals.get(section.manual) if section else None
+
+    def codes(self) -> tuple[str, ...]:
+        """Manual codes, longest first, so a link pattern prefers DMBMX over DMBM."""
+        return tuple(sorted(self.manuals, key=lambda c: (-len(c), c)))
+
+    def link_pattern(self) -> re.Pattern[str]:
+        """Matches `CODE` + digits (+ optional letter suffix) in prose, for every known code."""
+        return link_pattern_for(self.codes())
+
+    # --- structure ----------------------------------------------------------------------
+    def breadcrumbs(self, section_id: str) -> tuple[str, ...]:
+        """Ancestor IDs, outermost first, never the section itself; stops at a cycle."""
+        chain: list[str] = []
+        seen = {normalise_id(section_id)}
+        current = self.get(section_id)
+        while current is not None and current.parent:
+            parent_id = self.resolve(current.parent)
+            if parent_id is None or parent_id in seen:
+                break
+            seen.add(parent_id)
+            chain.append(parent_id)
+            current = self.sections[parent_id]
+        return tuple(reversed(chain))
+
+    def children(self, manual_code: str, parent_id: str | None) -> tuple[str, ...]:
+        """Child section IDs in ID order; parent_id None gives the manual's top level."""
+        return tuple(self._children.get((manual_code, parent_id or ""), ()))
+
+    def sections_of(self, manual_code: str) -> Iterator[Section]:
+        return (s for s in self.sections.values() if s.manual == manual_code)
+
+    # --- links --------------------------------------------------------------------------
+    def links_from(self, section_id: str) -> tuple[SectionRef, ...]:
+        key = self.resolve(section_id)
+        return self.links.get(key, ()) if key else ()
+
+    def backlinks(self, section_id: str) -> tuple[str, ...]:
+        key = self.resolve(section_id)
+        return tuple(self._backlinks.get(key, ())) if key else ()
+
+    def link_counts(self) -> LinkCounts:
+        """Distinct (section, target) pairs, resolved against sections and aliases."""
+        pairs = {(src, ref.target) for src, refs in self.links.items() for ref in refs}
+        resolved = sum(1 for _, target in pairs if self.resolve(target) is not None)
+        return LinkCounts(total=len(pairs), resolved=resolved, unresolved=len(pairs) - resolved)
+
+    @property
+    def errors(self) -> list[ContentProblem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[ContentProblem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    # --- building -----------------------------------------------------------------------
+    def rebuild_indexes(self, refs: Iterable[SectionRef]) -> None:
+        """Recompute children, links and backlinks after sections were added or changed."""
+        children: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for section in self.sections.values():
+            parent = self.resolve(section.parent) if section.parent else None
+            if parent is not None and self.sections[parent].manual != section.manual:
+                parent = None
+            children[(section.manual, parent or "")].append(section.id)
+        for ids in children.values():
+            ids.sort(key=id_sort_key)
+        self._children = dict(children)
+
+        by_source: dict[str, list[SectionRef]] = defaultdict(list)
+        for ref in refs:
+            by_source[ref.source].append(ref)
+        self.links = {src: tuple(items) for src, items in by_source.items()}
+        backlinks: dict[str, set[str]] = defaultdict(set)
+        for src, items in self.links.items():
+            for ref in items:
+                target = self.resolve(ref.target)
+                if target is not None and target != src:
+                    backlinks[target].add(src)
+        self._backlinks = {t: sorted(s, key=id_sort_key) for t, s in backlinks.items()}
+
+
+def link_pattern_for(codes: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(c) for c in sorted(codes, key=lambda c: (-len(c), c)))
+    if not alternatives:
+        return re.compile(r"(?!x)x")  # matches nothing
+    # Not glued to other letters or digits on the left: "XDMBM1" is not a link.
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})\d+[A-Z]?(?![A-Za-z0-9])")
+
+
+def id_sort_key(section_id: str) -> tuple[object, ...]:
+    """Natural order: DMBM511015 before DMBM511130, EIM2 before EIM10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", section_id))
