@@ -45,10 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else sys.argv[1:])
-    if args.command is None:
-        from manualviewer.commands import gui
-
-        return gui.run_default(args)
+    words = list(argv) if argv is not None else sys.argv[1:]
+    if not words or (words[0].startswith("-") and words[0] not in ("-h", "--help", "--version")):
+        words = ["gui", *words]  # the desktop app is the default: `manualviewer --content DIR`
+    args = parser.parse_args(words)
     result: int = args.func(args)
     return result

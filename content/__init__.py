@@ -1,0 +1,1 @@
+"""The bundled guidance library (installed as manualviewer.bundled); see README.md here."""

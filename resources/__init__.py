@@ -1,0 +1,1 @@
+"""Icons and other resources (installed as manualviewer.resources)."""

@@ -1,0 +1,36 @@
+"""What every sub-command shares: where the content comes from, loading it, printing JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from manualviewer.core.content.bundled import content_folders
+from manualviewer.core.content.library import Library
+from manualviewer.core.content.loader import load_library
+
+
+def add_content_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="content folder (repeatable); default: $MANUALVIEWER_CONTENT, else the bundled library",
+    )
+
+
+def folders_from_args(args: argparse.Namespace) -> list[Path]:
+    return content_folders(getattr(args, "content", None))
+
+
+def load_library_from_args(args: argparse.Namespace) -> Library:
+    return load_library(folders_from_args(args))
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

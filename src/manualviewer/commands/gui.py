@@ -1,0 +1,27 @@
+"""The desktop app: `manualviewer` with no sub-command, `manualviewer gui`, `manualviewer open ID`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from manualviewer.commands.common import add_content_arguments
+
+
+def register(sub: Any) -> None:
+    gui = sub.add_parser("gui", help="start the desktop app (the default)")
+    add_content_arguments(gui)
+    gui.set_defaults(func=run, section=None)
+    open_ = sub.add_parser("open", help="open a section in the desktop app (the running one if any)")
+    add_content_arguments(open_)
+    open_.add_argument("section", metavar="ID", help="section ID, e.g. DMBM511015")
+    open_.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from manualviewer.app import main as app_main
+    except ImportError as exc:
+        print(f"The desktop app cannot start: {exc}")
+        return 2
+    return app_main(content=getattr(args, "content", None), section=getattr(args, "section", None))

@@ -1,0 +1,71 @@
+"""Split a content file into its YAML front matter and body, with YAML errors as file:line problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from manualviewer.core.problems import ContentProblem
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line where the body starts
+    key_lines: dict[str, int]  # front-matter key -> 1-based line in the file
+
+
+class FrontMatterError(Exception):
+    def __init__(self, problem: ContentProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def read_document(path: Path) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FrontMatterError(
+            ContentProblem("bad-encoding", path, 0, f"not UTF-8 text ({exc.reason})")
+        ) from exc
+    return parse_document(path, text)
+
+
+def parse_document(path: Path, text: str) -> Document:
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError(
+            ContentProblem("missing-front-matter", path, 1, "the file must start with a '---' front-matter block")
+        )
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise FrontMatterError(
+            ContentProblem("bad-front-matter", path, 1, "the front-matter block opened here is never closed with '---'")
+        )
+    yaml_text = "".join(lines[1:end])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening ---
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FrontMatterError(ContentProblem("bad-yaml", path, line, f"invalid YAML: {reason}")) from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterError(
+            ContentProblem("bad-front-matter", path, 2, "front matter must be a mapping of key: value")
+        )
+    key_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    body = "".join(lines[end + 1 :])
+    return Document(path=path, meta=meta, body=body, body_line=end + 2, key_lines=key_lines)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from manualviewer.core.content.loader import load_library
+from manualviewer.core.model import Status
+from manualviewer.core.problems import Severity
+
+MANUAL = """---
+code: TEST
+title: Test Manual
+organisation: Test Org
+---
+Introduction.
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def section(section_id: str, body: str = "Body.", **meta: str) -> str:
+    extra = "".join(f"{k}: {v}\n" for k, v in meta.items())
+    return f"---\nsection_id: {section_id}\ntitle: Title of {section_id}\n{extra}---\n{body}\n"
+
+
+@pytest.fixture
+def lib_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    write(root, "test/manual.md", MANUAL)
+    return root
+
+
+def test_loads_sections_with_metadata(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", status="archive-pending", archive_date="2024-04-30"))
+    write(lib_dir, "test/TEST110.md", section("TEST110", parent="TEST100", aliases="[TEST099]"))
+    library = load_library([lib_dir])
+    assert library.errors == []
+    s = library.get("test 100")
+    assert s is not None and s.status is Status.ARCHIVE_PENDING
+    assert s.archive_date == dt.date(2024, 4, 30)
+    assert s.is_past_archive_date(dt.date(2024, 5, 1))
+    assert not s.is_past_archive_date(dt.date(2024, 4, 1))
+    assert library.breadcrumbs("TEST110") == ("TEST100",)
+    assert library.children("TEST", None) == ("TEST100",)
+    assert library.children("TEST", "TEST100") == ("TEST110",)
+    assert library.resolve("test099") == "TEST110"
+
+
+def test_bad_yaml_reports_file_and_line_and_rest_loads(lib_dir: Path) -> None:
+    bad = write(lib_dir, "test/TEST200.md", "---\nsection_id: TEST200\ntitle: [unclosed\n---\nBody\n")
+    write(lib_dir, "test/TEST100.md", section("TEST100"))
+    library = load_library([lib_dir])
+    assert list(library.sections) == ["TEST100"]
+    (problem,) = library.errors
+    assert problem.path == bad and problem.kind == "bad-yaml"
+    assert problem.line in (3, 4)
+
+
+def test_missing_fields_and_unknown_keys(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST300.md", "---\ntitle: No id\n---\nBody\n")
+    write(lib_dir, "test/TEST301.md", "---\nsection_id: TEST301\n---\nBody\n")
+    write(lib_dir, "test/TEST302.md", "---\nsection_id: TEST302\ntitle: T\ncolour: red\n---\nBody\n")
+    library = load_library([lib_dir])
+    assert sorted(p.kind for p in library.errors) == ["missing-field", "missing-field"]
+    (warning,) = [p for p in library.warnings if p.kind == "unknown-key"]
+    assert warning.line == 4 and "colour" in warning.message
+    assert list(library.sections) == ["TEST302"]
+
+
+def test_duplicate_id_skips_second_file(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100"))
+    dup = write(lib_dir, "test/TEST100b.md", section("TEST100"))
+    library = load_library([lib_dir])
+    (problem,) = [p for p in library.errors if p.kind == "duplicate-id"]
+    assert problem.path == dup and problem.line == 2
+
+
+def test_bad_status_and_date(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", status="gone"))
+    write(lib_dir, "test/TEST101.md", section("TEST101", review_by="next week"))
+    library = load_library([lib_dir])
+    assert {(p.kind, p.line) for p in library.errors} == {("bad-value", 4)}
+    assert len(library.errors) == 2
+    assert library.sections == {}
+
+
+def test_parent_cycle_is_an_error_and_breaks_the_cycle(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", parent="TEST101"))
+    write(lib_dir, "test/TEST101.md", section("TEST101", parent="TEST100"))
+    library = load_library([lib_dir])
+    assert [p.kind for p in library.errors] == ["parent-cycle"]
+    assert library.errors[0].line == 4
+    assert len(library.sections) == 2
+    assert library.breadcrumbs("TEST100") in ((), ("TEST101",))
+
+
+def test_links_resolved_unresolved_and_backlinks(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", body="See TEST101 and TEST999.\n\nAgain TEST101."))
+    write(lib_dir, "test/TEST101.md", section("TEST101", body="Back to TEST100."))
+    library = load_library([lib_dir])
+    counts = library.link_counts()
+    assert (counts.total, counts.resolved, counts.unresolved) == (3, 2, 1)
+    assert library.backlinks("TEST101") == ("TEST100",)
+    (warning,) = [p for p in library.warnings if p.kind == "unresolved-link"]
+    assert warning.severity is Severity.WARNING and "TEST999" in warning.message
+    assert warning.line == 5  # the body starts on line 5 of the file
+    assert library.errors == []
+
+
+def test_missing_parent_is_a_warning_and_section_is_top_level(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST110.md", section("TEST110", parent="TEST100"))
+    library = load_library([lib_dir])
+    assert [p.kind for p in library.warnings] == ["missing-parent"]
+    assert library.children("TEST", None) == ("TEST110",)
+
+
+def test_bad_manual_skips_its_sections_only(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    write(root, "good/manual.md", MANUAL)
+    write(root, "good/TEST100.md", section("TEST100"))
+    write(root, "bad/manual.md", "---\ntitle: no code\n---\n")
+    write(root, "bad/BAD100.md", section("BAD100"))
+    library = load_library([root, tmp_path / "nowhere"])
+    assert list(library.sections) == ["TEST100"]
+    assert {p.kind for p in library.errors} == {"missing-field", "missing-folder"}
+
+
+def test_not_utf8_is_reported(lib_dir: Path) -> None:
+    (lib_dir / "test" / "TEST100.md").write_bytes(b"---\nsection_id: TEST100\ntitle: \xff\n---\n")
+    library = load_library([lib_dir])
+    assert [p.kind for p in library.errors] == ["bad-encoding"]
