@@ -1,0 +1,445 @@
+"""Escalations: stored in the outbox first, then delivered by the channel Settings configured.
+
+A row is never lost: a failed delivery leaves it `failed` with the error and the attempt count,
+and `deliver_pending` retries it next time. Delivery is claimed row by row under the write lock,
+so the app and the CLI running at once do not both send the same escalation.
+
+Channels:
+- MailtoChannel: builds a mailto: URL and hands it to an opener the UI injects
+  (QDesktopServices.openUrl). Without an opener (the CLI) it is unavailable and rows stay queued.
+- SmtpChannel: smtplib to the organisation's relay, STARTTLS by default, 10 s timeout.
+- FolderChannel: one .eml file per escalation, written atomically into an existing folder.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import email.utils
+import os
+import smtplib
+import sqlite3
+import ssl
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote
+
+from manualviewer.core.settings import EscalationChannel, Settings
+from manualviewer.storage.clock import Clock, from_db, from_db_optional, to_db, utc_now
+from manualviewer.storage.database import transaction
+
+SMTP_TIMEOUT = 10.0
+# A row left `sending` this long ago was interrupted (crash, kill); it is tried again. A resend
+# carries the same Message-ID, so a duplicate is recognisable; a lost escalation would not be.
+STALE_SENDING = dt.timedelta(minutes=10)
+
+
+class EscalationState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: int
+    created_at: dt.datetime
+    message_id: str
+    sender: str
+    to: str
+    subject: str
+    body: str
+    state: EscalationState
+    attempts: int
+    last_error: str
+    last_attempt_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    channel: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "created_at": to_db(self.created_at),
+            "to": self.to,
+            "subject": self.subject,
+            "state": self.state.value,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "last_attempt_at": to_db(self.last_attempt_at) if self.last_attempt_at else None,
+            "delivered_at": to_db(self.delivered_at) if self.delivered_at else None,
+            "channel": self.channel,
+        }
+
+    def to_email(self) -> EmailMessage:
+        msg = EmailMessage()
+        if self.sender:
+            msg["From"] = self.sender
+        msg["To"] = self.to
+        msg["Subject"] = self.subject
+        msg["Date"] = email.utils.format_datetime(self.created_at)
+        msg["Message-ID"] = self.message_id
+        msg["X-Manualviewer-Escalation"] = str(self.id)
+        msg.set_content(self.body)
+        return msg
+
+
+class EscalationError(ValueError):
+    """An escalation that cannot be queued (no recipient, bad address)."""
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver; the message is stored as the row's last_error."""
+
+
+class Channel(Protocol):
+    name: str
+
+    def unavailable_reason(self) -> str | None:
+        """Why this channel cannot deliver from here at all (rows stay queued), or None."""
+
+    def deliver(self, escalation: Escalation) -> None:
+        """Deliver or raise (DeliveryError, OSError, smtplib.SMTPException, ...)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Channels
+
+Opener = Callable[[str], object]  # returns False when nothing could open the URL
+
+
+def mailto_url(to: str, subject: str, body: str) -> str:
+    """RFC 6068 mailto: URL. Line breaks become CRLF (%0D%0A) as the RFC asks."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    return (
+        "mailto:"
+        + quote(to, safe="@")
+        + "?subject="
+        + quote(subject, safe="")
+        + "&body="
+        + quote(body, safe="")
+    )
+
+
+class MailtoChannel:
+    name = "mailto"
+
+    def __init__(self, opener: Opener | None = None) -> None:
+        self._opener = opener
+
+    def unavailable_reason(self) -> str | None:
+        if self._opener is None:
+            return (
+                "escalations are set to go through your email program (mailto), which only the "
+                "manualviewer window can open; send them from there, or set escalation_channel "
+                'to "smtp" or "folder" in the settings'
+            )
+        return None
+
+    def deliver(self, escalation: Escalation) -> None:
+        if self._opener is None:
+            raise DeliveryError(self.unavailable_reason() or "no opener")
+        url = mailto_url(escalation.to, escalation.subject, escalation.body)
+        if self._opener(url) is False:
+            raise DeliveryError("no email program could open the mailto: link")
+
+
+class SmtpChannel:
+    name = "smtp"
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 587,
+        starttls: bool = True,
+        username: str = "",
+        password: str | None = None,
+        sender: str = "",
+        timeout: float = SMTP_TIMEOUT,
+        missing_password_env: str = "",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.starttls = starttls
+        self.username = username
+        self._password = password
+        self.sender = sender
+        self.timeout = timeout
+        self._missing_password_env = missing_password_env
+
+    def unavailable_reason(self) -> str | None:
+        if not self.host:
+            return "no SMTP host is configured (smtp.host in the settings)"
+        if self._missing_password_env:
+            return (
+                f"the SMTP password environment variable {self._missing_password_env} is not set "
+                "(named by smtp.password_env in the settings)"
+            )
+        if self.username and self._password is None:
+            return "smtp.username is set but no password: set smtp.password_env in the settings"
+        if not (self.sender or self.username):
+            return "no sender address: set officer_email in the settings"
+        return None
+
+    def deliver(self, escalation: Escalation) -> None:
+        reason = self.unavailable_reason()
+        if reason:
+            raise DeliveryError(reason)
+        msg = escalation.to_email()
+        if "From" not in msg:
+            msg["From"] = self.sender or self.username
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp.ehlo()
+            if self.starttls:
+                # Raises SMTPNotSupportedError if the relay cannot do TLS: never fall back to plain.
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if self.username:
+                assert self._password is not None
+                smtp.login(self.username, self._password)
+            refused = smtp.send_message(msg)
+            if refused:
+                raise DeliveryError(f"the relay refused: {refused}")
+
+
+class FolderChannel:
+    name = "folder"
+
+    def __init__(self, path: Path, sender: str = "") -> None:
+        self.path = path
+        self.sender = sender
+
+    def unavailable_reason(self) -> str | None:
+        return None  # a missing folder is a per-attempt failure: a share may come back
+
+    def file_for(self, escalation: Escalation) -> Path:
+        # One name per escalation, so a retry replaces rather than duplicates.
+        stamp = escalation.created_at.strftime("%Y%m%dT%H%M%SZ")
+        return self.path / f"escalation-{stamp}-{escalation.id}.eml"
+
+    def deliver(self, escalation: Escalation) -> None:
+        if not self.path.is_dir():
+            # Creating it could put escalations where nobody collects them (an unmounted share).
+            raise DeliveryError(f"the drop folder does not exist: {self.path}")
+        msg = escalation.to_email()
+        if "From" not in msg and self.sender:
+            msg["From"] = self.sender
+        _write_atomic(self.file_for(escalation), msg.as_bytes())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    # A collector polling the folder must never pick up half a file: write a dot-file beside
+    # it, fsync, then rename into place (atomic within one file system).
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def channel_from_settings(
+    settings: Settings,
+    opener: Opener | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Channel:
+    """The channel Settings configured, and only that one: nothing goes anywhere else."""
+    choice = settings.escalation_channel
+    if choice is EscalationChannel.MAILTO:
+        return MailtoChannel(opener)
+    if choice is EscalationChannel.SMTP:
+        smtp = settings.smtp
+        password = smtp.password(environ)
+        missing = smtp.password_env if smtp.password_env and password is None else ""
+        return SmtpChannel(
+            host=smtp.host,
+            port=smtp.port,
+            starttls=smtp.starttls,
+            username=smtp.username,
+            password=password,
+            sender=_sender(settings),
+            missing_password_env=missing,
+        )
+    if choice is EscalationChannel.FOLDER:
+        if settings.drop_folder is None:  # Settings.validate forbids this; keep mypy honest
+            raise ValueError("escalation_channel is folder but drop_folder is not set")
+        return FolderChannel(settings.drop_folder, sender=_sender(settings))
+    raise ValueError(f"unknown escalation channel {choice!r}")
+
+
+def _sender(settings: Settings) -> str:
+    if not settings.officer_email:
+        return ""
+    if settings.officer_name:
+        return email.utils.formataddr((settings.officer_name, settings.officer_email))
+    return settings.officer_email
+
+
+# ---------------------------------------------------------------------------------------------
+# The outbox
+
+_COLUMNS = (
+    'id, created_at, message_id, sender, "to", subject, body, state, attempts, last_error, '
+    "last_attempt_at, delivered_at, channel"
+)
+
+
+class Outbox:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def enqueue(self, to: str, subject: str, body: str, sender: str = "") -> Escalation:
+        """Store an escalation (committed on return). Delivery is `deliver_pending`'s job."""
+        to = to.strip()
+        _, address = email.utils.parseaddr(to)
+        if not to:
+            raise EscalationError("an escalation needs a recipient (line_manager_email in the settings)")
+        if not address or "@" not in address or any(c in to for c in "\r\n,;"):
+            raise EscalationError(f"not a single email address: {to!r}")
+        if any(c in sender for c in "\r\n"):
+            raise EscalationError(f"not a valid sender: {sender!r}")
+        # Header values cannot hold line breaks; a subject from a template might.
+        subject = " ".join(subject.split())
+        now = self._clock()
+        domain = address.rpartition("@")[2] or "manualviewer.local"
+        message_id = email.utils.make_msgid("manualviewer", domain=domain)
+        with transaction(self._conn):
+            cur = self._conn.execute(
+                'INSERT INTO outbox (created_at, message_id, sender, "to", subject, body) '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (to_db(now), message_id, sender, to, subject, body),
+            )
+            new_id = cur.lastrowid
+        assert new_id is not None
+        stored = self.get(new_id)
+        assert stored is not None
+        return stored
+
+    def get(self, escalation_id: int) -> Escalation | None:
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (escalation_id,)).fetchone()
+        return _escalation(row) if row is not None else None
+
+    def list(self, state: EscalationState | None = None) -> list[Escalation]:
+        """Escalations oldest first, optionally only those in `state`."""
+        if state is None:
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY id")
+        else:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE state = ? ORDER BY id", (state.value,)
+            )
+        return [_escalation(r) for r in rows]
+
+    def pending(self, now: dt.datetime | None = None) -> builtins.list[Escalation]:
+        """Queued, failed, and `sending` rows whose attempt was interrupted."""
+        now = now or self._clock()
+        stale = to_db(now - STALE_SENDING)
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM outbox WHERE state IN ('queued', 'failed') "
+            "OR (state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)) ORDER BY id",
+            (stale,),
+        )
+        return [_escalation(r) for r in rows]
+
+    def deliver_pending(self, channel: Channel, now: dt.datetime | None = None) -> builtins.list[Escalation]:
+        """Try to deliver every pending escalation through `channel`; return their new states.
+
+        If the channel cannot work from here at all (mailto without an opener, a missing
+        password variable) the rows stay queued, not failed, with the reason as last_error and
+        no attempt counted.
+        """
+        now = now or self._clock()
+        results: builtins.list[Escalation] = []
+        reason = channel.unavailable_reason()
+        for pending in self.pending(now):
+            if reason:
+                with transaction(self._conn):
+                    self._conn.execute(
+                        "UPDATE outbox SET last_error = ? WHERE id = ? AND state IN ('queued', 'failed')",
+                        (reason, pending.id),
+                    )
+                results.append(self._must_get(pending.id))
+                continue
+            claimed = self._claim(pending, channel.name, now)
+            if claimed is None:
+                continue  # someone else is delivering it
+            try:
+                channel.deliver(claimed)
+            except Exception as exc:
+                self._finish(claimed.id, EscalationState.FAILED, _describe(exc), None)
+            else:
+                self._finish(claimed.id, EscalationState.DELIVERED, "", self._clock())
+            results.append(self._must_get(claimed.id))
+        return results
+
+    def _claim(self, pending: Escalation, channel_name: str, now: dt.datetime) -> Escalation | None:
+        stale = to_db(now - STALE_SENDING)
+        with transaction(self._conn):
+            cur = self._conn.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, "
+                "channel = ? WHERE id = ? AND (state IN ('queued', 'failed') OR "
+                "(state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)))",
+                (to_db(now), channel_name, pending.id, stale),
+            )
+            if cur.rowcount != 1:
+                return None
+        return self._must_get(pending.id)
+
+    def _finish(
+        self, escalation_id: int, state: EscalationState, error: str, delivered_at: dt.datetime | None
+    ) -> None:
+        with transaction(self._conn):
+            self._conn.execute(
+                "UPDATE outbox SET state = ?, last_error = ?, delivered_at = ? WHERE id = ?",
+                (state.value, error, to_db(delivered_at) if delivered_at else None, escalation_id),
+            )
+
+    def _must_get(self, escalation_id: int) -> Escalation:
+        found = self.get(escalation_id)
+        assert found is not None
+        return found
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, DeliveryError):
+        return text
+    return f"{exc.__class__.__name__}: {text}"
+
+
+def _escalation(row: sqlite3.Row) -> Escalation:
+    return Escalation(
+        id=row["id"],
+        created_at=from_db(row["created_at"]),
+        message_id=row["message_id"],
+        sender=row["sender"],
+        to=row["to"],
+        subject=row["subject"],
+        body=row["body"],
+        state=EscalationState(row["state"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        last_attempt_at=from_db_optional(row["last_attempt_at"]),
+        delivered_at=from_db_optional(row["delivered_at"]),
+        channel=row["channel"],
+    )

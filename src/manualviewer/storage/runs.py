@@ -1,0 +1,87 @@
+"""In-progress procedure runs, saved on every change so a crash resumes where it stopped.
+
+The procedures engine owns the run's shape; this stores its state as an opaque JSON string.
+Finishing or discarding a run deletes its saved state: the finished run's record lives on in
+the note it produced, and unfinished customer details are not kept longer than needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
+from manualviewer.storage.database import transaction
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    run_id: str
+    procedure_id: str
+    state_json: str
+    started_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class RunStore:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def save(self, run_id: str, procedure_id: str, state_json: str) -> None:
+        """Insert or replace the run's state; committed when this returns."""
+        if not run_id:
+            raise ValueError("run_id must not be empty")
+        try:
+            json.loads(state_json)
+        except ValueError as exc:
+            raise ValueError(f"state_json is not valid JSON: {exc}") from exc
+        now = to_db(self._clock())
+        with transaction(self._conn):
+            self._conn.execute(
+                "INSERT INTO runs (run_id, procedure_id, state_json, started_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET "
+                "procedure_id = excluded.procedure_id, state_json = excluded.state_json, "
+                "updated_at = excluded.updated_at",
+                (run_id, procedure_id, state_json, now, now),
+            )
+
+    def get(self, run_id: str) -> SavedRun | None:
+        row = self._conn.execute(
+            "SELECT run_id, procedure_id, state_json, started_at, updated_at FROM runs WHERE run_id = ?",
+            (run_id,),
+        ).fetchone()
+        return _run(row) if row is not None else None
+
+    def load_unfinished(self) -> list[SavedRun]:
+        """Every saved run, most recently changed first."""
+        rows = self._conn.execute(
+            "SELECT run_id, procedure_id, state_json, started_at, updated_at FROM runs "
+            "ORDER BY updated_at DESC, run_id"
+        )
+        return [_run(r) for r in rows]
+
+    def finish(self, run_id: str) -> bool:
+        """The run ended (its note is saved). True if it was stored."""
+        return self._delete(run_id)
+
+    def discard(self, run_id: str) -> bool:
+        """The officer abandoned the run. True if it was stored."""
+        return self._delete(run_id)
+
+    def _delete(self, run_id: str) -> bool:
+        with transaction(self._conn):
+            cur = self._conn.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
+        return cur.rowcount > 0
+
+
+def _run(row: sqlite3.Row) -> SavedRun:
+    return SavedRun(
+        run_id=row["run_id"],
+        procedure_id=row["procedure_id"],
+        state_json=row["state_json"],
+        started_at=from_db(row["started_at"]),
+        updated_at=from_db(row["updated_at"]),
+    )
