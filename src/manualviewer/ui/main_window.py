@@ -1,0 +1,510 @@
+"""The main window: a sidebar (search, contents, bookmarks, recent), tabs of sections, menus
+with every action and its shortcut, and a status bar that shows indexing progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QWidget,
+)
+
+from manualviewer.core.content.library import Library
+from manualviewer.core.model import SearchResult
+from manualviewer.ui.contents_model import SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.search_panel import SearchPanel
+from manualviewer.ui.section_view import SectionView
+
+APP_TITLE = "Manual Viewer"
+ZOOM_STEPS = (-4, 12)  # smallest and largest zoom steps from the default size
+
+
+class MainWindow(QMainWindow):
+    section_opened = Signal(str)
+    procedure_requested = Signal(str)
+
+    def __init__(
+        self,
+        library: Library,
+        render: Callable[[Library, str], str],
+        search: Callable[[str, str | None], SearchResult | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._render = render
+        self._search = search
+        self._closed_tabs: list[tuple[list[str], int]] = []
+        self.zoom = 0
+        self.confirm_external: Callable[[QUrl], bool] = self._ask_open_external
+        self.setWindowTitle(APP_TITLE)
+        self.setAccessibleName(APP_TITLE)
+
+        # Sidebar.
+        self.sidebar = QTabWidget(self)
+        self.sidebar.setAccessibleName("Sidebar")
+        self.search_panel = SearchPanel(self._search, self.library.resolve, self.sidebar)
+        self.sidebar.addTab(self.search_panel, "&Search")
+        self.contents_model = ContentsModel(library, self)
+        self.contents = QTreeView(self.sidebar)
+        self.contents.setModel(self.contents_model)
+        self.contents.setHeaderHidden(True)
+        self.contents.setUniformRowHeights(True)
+        self.contents.setAccessibleName("Contents")
+        self.sidebar.addTab(self.contents, "C&ontents")
+        self.search_panel.set_manuals({c: m.title for c, m in library.manuals.items()})
+
+        # Tabs.
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Open sections")
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self.on_current_tab_changed)
+
+        splitter = QSplitter(self)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 900])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+        # Status bar.
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.setAccessibleName("Indexing progress")
+        self.progress.hide()
+        self.status_label = QLabel(self)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+
+        self._build_actions()
+        self.search_panel.section_chosen.connect(self.on_section_chosen)
+        self.contents.activated.connect(self.on_contents_activated)
+        self.contents.clicked.connect(self.on_contents_activated)
+        self.new_tab()
+        self.resize(1280, 800)
+
+    # --- actions ---------------------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence | str | list[QKeySequence] | None,
+                slot: Callable[[], object], tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip or text.replace('&', '')} ({action.shortcut().toString()})"
+                          if not action.shortcut().isEmpty() else tip or text.replace("&", ""))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.act_search = self._action("&Search...", None, self.focus_search, "Search the guidance")
+        self.act_search.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+L")])
+        self.act_contents = self._action("&Contents", "Ctrl+Shift+O", self.focus_contents, "Show the contents")
+        self.act_new_tab = self._action("&New tab", "Ctrl+T", self.new_tab)
+        self.act_close_tab = self._action("&Close tab", "Ctrl+W", lambda: self.close_tab(self.tabs.currentIndex()))
+        self.act_reopen_tab = self._action("&Reopen closed tab", "Ctrl+Shift+T", self.reopen_closed_tab)
+        self.act_next_tab = self._action("Next tab", "Ctrl+Tab", lambda: self._cycle_tab(1))
+        self.act_prev_tab = self._action("Previous tab", "Ctrl+Shift+Tab", lambda: self._cycle_tab(-1))
+        self.act_back = self._action("&Back", "Alt+Left", lambda: self.current_view().back(), "Go back")
+        self.act_forward = self._action("&Forward", "Alt+Right", lambda: self.current_view().forward(),
+                                        "Go forward")
+        self.act_find = self._action("&Find in section...", std.Find, self.find_in_page)
+        self.act_zoom_in = self._action("Zoom &in", None, lambda: self.set_zoom(self.zoom + 1))
+        self.act_zoom_in.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence(std.ZoomIn)])
+        self.act_zoom_out = self._action("Zoom &out", std.ZoomOut, lambda: self.set_zoom(self.zoom - 1))
+        self.act_zoom_reset = self._action("&Actual size", "Ctrl+0", lambda: self.set_zoom(0))
+        self.act_copy_id = self._action("Copy section &ID", "Ctrl+Shift+C", self.copy_section_id)
+        self.act_copy_ref = self._action("Copy '&manualviewer open' reference", "Ctrl+Alt+C",
+                                         self.copy_open_reference)
+        self.act_print = self._action("&Print...", std.Print, self.print_section)
+        self.act_pdf = self._action("&Export to PDF...", "Ctrl+Shift+E", self.export_pdf)
+        self.act_backlinks = self._action("&What links here", "Ctrl+Shift+L", self.show_backlinks,
+                                          "Sections that link to this one")
+        self.act_quit = self._action("&Quit", std.Quit, self.close)
+        self.act_about = self._action("&About and licences", None, self.show_about)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for a in (self.act_new_tab, self.act_close_tab, self.act_reopen_tab, None, self.act_print, self.act_pdf,
+                  None, self.act_quit):
+            file_menu.addSeparator() if a is None else file_menu.addAction(a)
+        self.file_menu = file_menu
+        edit_menu = menu.addMenu("&Edit")
+        for a in (self.act_find, self.act_copy_id, self.act_copy_ref):
+            edit_menu.addAction(a)
+        self.edit_menu = edit_menu
+        view_menu = menu.addMenu("&View")
+        for a in (self.act_search, self.act_contents, None, self.act_zoom_in, self.act_zoom_out,
+                  self.act_zoom_reset, None, self.act_next_tab, self.act_prev_tab):
+            view_menu.addSeparator() if a is None else view_menu.addAction(a)
+        self.view_menu = view_menu
+        go_menu = menu.addMenu("&Go")
+        for a in (self.act_back, self.act_forward, self.act_backlinks):
+            go_menu.addAction(a)
+        self.go_menu = go_menu
+        self.help_menu = menu.addMenu("&Help")
+        self.help_menu.addAction(self.act_about)
+
+        toolbar = QToolBar("Navigation", self)
+        toolbar.setObjectName("navigation")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.back_button = QToolButton(toolbar)
+        self.back_button.setDefaultAction(self.act_back)
+        self.back_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.back_menu = QMenu(self.back_button)
+        self.back_button.setMenu(self.back_menu)
+        self.back_menu.aboutToShow.connect(self._fill_history_menu)
+        toolbar.addWidget(self.back_button)
+        toolbar.addAction(self.act_forward)
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_new_tab)
+        toolbar.addAction(self.act_find)
+        toolbar.addAction(self.act_backlinks)
+        toolbar.addAction(self.act_copy_id)
+        self.toolbar = toolbar
+        self.addToolBar(toolbar)
+
+    # --- tabs ------------------------------------------------------------------------
+    def current_view(self) -> SectionView:
+        view = self.tabs.currentWidget()
+        if not isinstance(view, SectionView):
+            return self.new_tab()
+        return view
+
+    def views(self) -> list[SectionView]:
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), SectionView)]
+
+    def new_tab(self, section_id: str | None = None, *, focus: bool = True) -> SectionView:
+        view = SectionView(self.library, lambda sid: self._render(self.library, sid), self.start_page_html, self)
+        view.history_changed.connect(lambda v=view: self.on_view_changed(v))
+        view.section_opened.connect(self.on_view_section_opened)
+        view.open_in_new_tab.connect(lambda sid: self.new_tab(sid, focus=False))
+        view.external_link.connect(self.open_external)
+        view.procedure_requested.connect(self.procedure_requested)
+        index = self.tabs.addTab(view, "Start")
+        self._apply_zoom(view)
+        if section_id:
+            view.open_section(section_id)
+        else:
+            view.show_start_page()
+        if focus:
+            self.tabs.setCurrentIndex(index)
+        return view
+
+    def close_tab(self, index: int) -> None:
+        view = self.tabs.widget(index)
+        if not isinstance(view, SectionView):
+            return
+        self._closed_tabs.append(view.history)
+        self.tabs.removeTab(index)
+        view.deleteLater()
+        if self.tabs.count() == 0:
+            self.new_tab()
+
+    def reopen_closed_tab(self) -> None:
+        if not self._closed_tabs:
+            self.status_label.setText("No closed tab to reopen.")
+            return
+        entries, position = self._closed_tabs.pop()
+        view = self.new_tab()
+        view.set_history(entries, position)
+
+    def _cycle_tab(self, step: int) -> None:
+        if self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    # --- opening sections ------------------------------------------------------------
+    def open_section(self, section_id: str, *, new_tab: bool = False) -> bool:
+        if new_tab:
+            view = self.new_tab()
+            return view.open_section(section_id)
+        return self.current_view().open_section(section_id)
+
+    def on_section_chosen(self, section_id: str, new_tab: bool) -> None:
+        self.open_section(section_id, new_tab=new_tab)
+        self.current_view().browser.setFocus()
+
+    def on_contents_activated(self, index: QModelIndex) -> None:
+        section_id = index.data(SECTION_ID_ROLE)
+        if section_id:
+            self.open_section(section_id)
+
+    def on_view_section_opened(self, section_id: str) -> None:
+        view = self.sender()
+        if view is self.tabs.currentWidget() and section_id:
+            self._sync_contents(section_id)
+        if section_id:
+            self.section_opened.emit(section_id)
+
+    def on_view_changed(self, view: SectionView) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            self.tabs.setTabText(index, view.title())
+            section = self.library.get(view.current_id) if view.current_id else None
+            self.tabs.setTabToolTip(index, f"{section.id}: {section.title}" if section else "Start page")
+        if view is self.tabs.currentWidget():
+            self._update_actions()
+
+    def on_current_tab_changed(self, _index: int) -> None:
+        view = self.tabs.currentWidget()
+        if isinstance(view, SectionView):
+            self._update_actions()
+            if view.current_id:
+                self._sync_contents(view.current_id)
+
+    def _update_actions(self) -> None:
+        view = self.current_view()
+        section = self.library.get(view.current_id) if view.current_id else None
+        self.act_back.setEnabled(view.can_go_back())
+        self.act_forward.setEnabled(view.can_go_forward())
+        for action in (self.act_copy_id, self.act_copy_ref, self.act_backlinks, self.act_print, self.act_pdf):
+            action.setEnabled(section is not None)
+        title = f"{section.id} {section.title} - {APP_TITLE}" if section else APP_TITLE
+        self.setWindowTitle(title)
+
+    def _sync_contents(self, section_id: str) -> None:
+        index = self.contents_model.index_of_section(section_id)
+        if index.isValid():
+            self.contents.setCurrentIndex(index)
+            self.contents.scrollTo(index)
+
+    def _fill_history_menu(self) -> None:
+        self.back_menu.clear()
+        view = self.current_view()
+        entries, position = view.history
+        for i in range(len(entries) - 1, -1, -1):
+            entry = entries[i]
+            section = self.library.get(entry) if entry else None
+            label = f"{section.id}  {section.title}" if section else (entry or "Start page")
+            action = self.back_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(i == position)
+            action.triggered.connect(lambda _c=False, i=i: self.current_view().go_to(i))
+
+    # --- focus -----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.sidebar.setCurrentWidget(self.search_panel)
+        self.search_panel.focus_box()
+
+    def focus_contents(self) -> None:
+        self.sidebar.setCurrentWidget(self.contents)
+        self.contents.setFocus()
+
+    def find_in_page(self) -> None:
+        self.current_view().find_bar.open_bar()
+
+    # --- zoom ------------------------------------------------------------------------
+    def set_zoom(self, steps: int) -> None:
+        self.zoom = max(ZOOM_STEPS[0], min(ZOOM_STEPS[1], steps))
+        for view in self.views():
+            self._apply_zoom(view)
+        self.status_label.setText(f"Text size: {'+' if self.zoom > 0 else ''}{self.zoom}" if self.zoom else
+                                  "Text size: normal")
+
+    def _apply_zoom(self, view: SectionView) -> None:
+        # zoomIn/zoomOut are relative: start again from the application font each time.
+        font = QGuiApplication.font()
+        base = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+        font.setPointSizeF(max(6.0, base * (1.1**self.zoom)))
+        view.browser.document().setDefaultFont(font)
+        view.browser.setFont(font)
+
+    # --- section actions -------------------------------------------------------------
+    def copy_section_id(self) -> None:
+        view = self.current_view()
+        if view.current_id:
+            QGuiApplication.clipboard().setText(view.current_id)
+            self.status_label.setText(f"Copied {view.current_id}")
+
+    def copy_open_reference(self) -> None:
+        view = self.current_view()
+        if view.current_id:
+            QGuiApplication.clipboard().setText(f"manualviewer open {view.current_id}")
+            self.status_label.setText(f"Copied: manualviewer open {view.current_id}")
+
+    def show_backlinks(self) -> None:
+        view = self.current_view()
+        if not view.current_id:
+            return
+        menu = QMenu(self)
+        menu.setAccessibleName("What links here")
+        links = self.library.backlinks(view.current_id)
+        if not links:
+            none = menu.addAction(f"No section in this library links to {view.current_id}")
+            none.setEnabled(False)
+        for source in links:
+            section = self.library.sections[source]
+            action = menu.addAction(f"{source}  {section.title}")
+            action.triggered.connect(lambda _c=False, s=source: self.open_section(s))
+        self.backlinks_menu = menu
+        menu.popup(self.mapToGlobal(self.tabs.geometry().topLeft()))
+
+    def _print_document(self, printer: object) -> None:
+        from PySide6.QtGui import QTextDocument
+
+        view = self.current_view()
+        section = self.library.get(view.current_id)
+        if section is None:
+            return
+        doc = QTextDocument()
+        stamp = dt.date.today().strftime("%d %b %Y")
+        header = (
+            f"<p><small>{html.escape(section.id)} &mdash; {html.escape(section.title)} &mdash; "
+            f"printed {stamp} from {APP_TITLE}</small></p><hr>"
+        )
+        doc.setHtml(header + self._render(self.library, section.id))
+        doc.print_(printer)  # type: ignore[arg-type]
+
+    def print_section(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self._print_document(printer)
+
+    def export_pdf(self, path: str | None = None) -> str | None:
+        from PySide6.QtGui import QPageSize, QPdfWriter
+
+        view = self.current_view()
+        if not view.current_id:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export to PDF", f"{view.current_id}.pdf", "PDF (*.pdf)")
+            if not path:
+                return None
+        writer = QPdfWriter(path)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setTitle(view.current_id)
+        self._print_document(writer)
+        del writer  # the file is complete once the writer is gone
+        self.status_label.setText(f"Saved {path}")
+        return path
+
+    # --- external links --------------------------------------------------------------
+    def _ask_open_external(self, url: QUrl) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Open outside the app?",
+            f"This link leaves the guidance and opens in your "
+            f"{'mail program' if url.scheme() == 'mailto' else 'web browser'}:\n\n{url.toString()}\n\nOpen it?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_external(self, url: QUrl) -> None:
+        if self.confirm_external(url):
+            QDesktopServices.openUrl(url)
+
+    # --- pages -----------------------------------------------------------------------
+    def start_page_html(self) -> str:
+        rows = []
+        for manual in sorted(self.library.manuals.values(), key=lambda m: m.title):
+            first = self.library.children(manual.code, None)
+            link = f'<a href="section:{first[0]}">{html.escape(manual.title)}</a>' if first else html.escape(
+                manual.title)
+            count = sum(1 for _ in self.library.sections_of(manual.code))
+            rows.append(
+                f"<tr><td>{link}<br><small>{html.escape(manual.organisation)} &middot; {manual.code} &middot; "
+                f"{count} section{'s' if count != 1 else ''}</small></td></tr>"
+            )
+        return (
+            "<h2>Guidance library</h2>"
+            "<p>Search with <b>Ctrl+K</b> (words or a section ID such as DMBM511015), or browse the "
+            "contents on the left.</p>"
+            f"<table cellpadding='6'>{''.join(rows)}</table>"
+        )
+
+    def show_about(self) -> None:
+        lines = [f"<h3>{APP_TITLE}</h3><p>Guidance in this library:</p><ul>"]
+        for manual in sorted(self.library.manuals.values(), key=lambda m: m.title):
+            lines.append(
+                f"<li><b>{html.escape(manual.title)}</b> ({html.escape(manual.organisation)}): "
+                f"{html.escape(manual.licence or 'licence not stated')}. {html.escape(manual.attribution)}</li>"
+            )
+        lines.append("</ul>")
+        QMessageBox.about(self, f"About {APP_TITLE}", "".join(lines))
+
+    # --- library changes -------------------------------------------------------------
+    def set_library(self, library: Library) -> None:
+        self.library = library
+        self.contents_model.set_library(library)
+        self.search_panel._resolve = library.resolve
+        self.search_panel.set_manuals({c: m.title for c, m in library.manuals.items()})
+        for view in self.views():
+            view.set_library(library)
+        self._update_actions()
+
+    def set_index_progress(self, done: int, total: int) -> None:
+        if total <= 0 or done >= total:
+            self.progress.hide()
+            return
+        self.progress.show()
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"Indexing %v of %m")
+
+    # --- window state ----------------------------------------------------------------
+    def state(self) -> dict[str, object]:
+        tabs = [{"history": v.history[0], "position": v.history[1]} for v in self.views()]
+        return {
+            "tabs": tabs,
+            "current": self.tabs.currentIndex(),
+            "zoom": self.zoom,
+            "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+            "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
+        }
+
+    def restore_state(self, state: dict[str, object]) -> None:
+        geometry = state.get("geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        splitter = state.get("splitter")
+        if isinstance(splitter, str):
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
+        zoom = state.get("zoom")
+        if isinstance(zoom, int):
+            self.set_zoom(zoom)
+        tabs = state.get("tabs")
+        if isinstance(tabs, list) and tabs:
+            while self.tabs.count():
+                widget = self.tabs.widget(0)
+                self.tabs.removeTab(0)
+                widget.deleteLater()
+            for tab in tabs:
+                if isinstance(tab, dict) and isinstance(tab.get("history"), list):
+                    view = self.new_tab()
+                    view.set_history([str(e) for e in tab["history"]], int(tab.get("position", 0)))
+            current = state.get("current")
+            if isinstance(current, int) and 0 <= current < self.tabs.count():
+                self.tabs.setCurrentIndex(current)
+        if self.tabs.count() == 0:
+            self.new_tab()
+
+    state_saver: Callable[[dict[str, object]], None] | None = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.state_saver is not None:
+            self.state_saver(self.state())
+        super().closeEvent(event)

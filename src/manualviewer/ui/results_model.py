@@ -1,0 +1,103 @@
+"""Search results as a list model, and a delegate that draws each hit as ID, title, manual and
+a snippet with the matched words in bold (bold, not colour alone, so it reads in any palette)."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from manualviewer.core.model import SearchHit
+
+SECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HTML_ROLE = Qt.ItemDataRole.UserRole + 3
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ResultsModel(QAbstractListModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hits: tuple[SearchHit, ...] = ()
+        self._manual_titles: dict[str, str] = {}
+
+    def set_hits(self, hits: tuple[SearchHit, ...], manual_titles: dict[str, str] | None = None) -> None:
+        self.beginResetModel()
+        self._hits = hits
+        if manual_titles is not None:
+            self._manual_titles = manual_titles
+        self.endResetModel()
+
+    def hit(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        manual = self._manual_titles.get(hit.manual, hit.manual)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{hit.id}  {hit.title}"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{hit.id}: {hit.title} ({manual})"
+        if role == SECTION_ID_ROLE:
+            return hit.id
+        if role == HTML_ROLE:
+            return (
+                f"<b>{html.escape(hit.id)}</b>&nbsp;&nbsp;{html.escape(hit.title)}"
+                f"<br><small>{html.escape(manual)}</small>"
+                f"<br><span>{hit.snippet}</span>"
+            )
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Draws the HTML_ROLE of an item; falls back to plain drawing without it."""
+
+    def _document(self, option: QStyleOptionViewItem, index: AnyIndex) -> QTextDocument | None:
+        text = index.data(HTML_ROLE)
+        if not text:
+            return None
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        doc.setDocumentMargin(4)
+        doc.setHtml(text)
+        doc.setTextWidth(max(option.rect.width(), 200))  # type: ignore[attr-defined]
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        doc = self._document(option, index)
+        if doc is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        style = opt.widget.style() if opt.widget else None  # type: ignore[attr-defined]
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # type: ignore[attr-defined]
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))  # type: ignore[attr-defined]
+        painter.save()
+        painter.translate(opt.rect.topLeft())  # type: ignore[attr-defined]
+        painter.setClipRect(opt.rect.translated(-opt.rect.topLeft()))  # type: ignore[attr-defined]
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+        doc = self._document(option, index)
+        if doc is None:
+            return super().sizeHint(option, index)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()))

@@ -1,0 +1,265 @@
+"""One tab: a breadcrumb bar, the section itself in a QTextBrowser, find in page, and the tab's
+own back/forward history."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manualviewer.core.content.library import Library
+from manualviewer.core.model import normalise_id
+from manualviewer.ui.find_bar import FindBar
+
+Renderer = Callable[[str], str]  # section ID -> HTML
+START_PAGE = ""  # the history entry of a new, empty tab
+
+
+class SectionBrowser(QTextBrowser):
+    """A QTextBrowser that tells its owner about link clicks (with the button used) and mouse
+    back/forward buttons, instead of navigating by itself."""
+
+    link_activated = Signal(QUrl, bool)  # url, open in a new tab
+    back_requested = Signal()
+    forward_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        self.viewport().installEventFilter(self)
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        ctrl = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier)
+        self.link_activated.emit(url, ctrl)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            button = event.button()
+            if button == Qt.MouseButton.BackButton:
+                self.back_requested.emit()
+                return True
+            if button == Qt.MouseButton.ForwardButton:
+                self.forward_requested.emit()
+                return True
+            if button == Qt.MouseButton.MiddleButton:
+                anchor = self.anchorAt(event.position().toPoint())
+                if anchor:
+                    self.link_activated.emit(QUrl(anchor), True)
+                    return True
+        return super().eventFilter(watched, event)
+
+
+class MissingLinkBar(QFrame):
+    """Says plainly that a linked section is not in this library, with a way to copy its ID."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Link message")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.copy_button = QPushButton("Copy ID", self)
+        self.copy_button.setAccessibleName("Copy the missing section ID")
+        self.close_button = QPushButton("Dismiss", self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.copy_button)
+        layout.addWidget(self.close_button)
+        self.missing_id = ""
+        self.copy_button.clicked.connect(self.on_copy)
+        self.close_button.clicked.connect(self.hide)
+        self.hide()
+
+    def show_missing(self, section_id: str) -> None:
+        self.missing_id = section_id
+        self.label.setText(
+            f"<b>{html.escape(section_id)} is not in this library.</b> The guidance links to it, "
+            "but the section was not loaded. Copy the ID to look it up elsewhere."
+        )
+        self.show()
+
+    def on_copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.missing_id)
+
+
+class SectionView(QWidget):
+    section_opened = Signal(str)  # section ID ("" for the start page)
+    open_in_new_tab = Signal(str)
+    external_link = Signal(QUrl)
+    procedure_requested = Signal(str)
+    history_changed = Signal()
+
+    def __init__(self, library: Library, renderer: Renderer, start_page: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._render = renderer
+        self._start_page = start_page
+        self._history: list[str] = []
+        self._position = -1
+        self._scroll: dict[int, int] = {}
+
+        self.crumbs = QLabel(self)
+        self.crumbs.setTextFormat(Qt.TextFormat.RichText)
+        self.crumbs.setAccessibleName("Breadcrumbs")
+        self.crumbs.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.crumbs.setWordWrap(True)
+        self.crumbs.linkActivated.connect(lambda link: self.open_section(link.removeprefix("section:")))
+        self.missing_bar = MissingLinkBar(self)
+        self.browser = SectionBrowser(self)
+        self.browser.setAccessibleName("Section text")
+        self.find_bar = FindBar(self.browser, self)
+        self.find_bar.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.crumbs)
+        layout.addWidget(self.missing_bar)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(self.find_bar)
+
+        self.browser.link_activated.connect(self.on_link)
+        self.browser.back_requested.connect(self.back)
+        self.browser.forward_requested.connect(self.forward)
+
+    # --- state ---------------------------------------------------------------------
+    @property
+    def current_id(self) -> str:
+        return self._history[self._position] if self._position >= 0 else START_PAGE
+
+    @property
+    def history(self) -> tuple[list[str], int]:
+        return list(self._history), self._position
+
+    def set_history(self, entries: list[str], position: int) -> None:
+        self._history = list(entries)
+        self._position = max(-1, min(position, len(entries) - 1))
+        self._show_current()
+
+    def can_go_back(self) -> bool:
+        return self._position > 0
+
+    def can_go_forward(self) -> bool:
+        return self._position < len(self._history) - 1
+
+    def title(self) -> str:
+        section = self._library.get(self.current_id) if self.current_id else None
+        return section.id if section else (self.current_id or "Start")
+
+    def set_library(self, library: Library) -> None:
+        """Content changed on disk: keep the place, redraw from the new library."""
+        self._library = library
+        scroll = self.browser.verticalScrollBar().value()
+        self._show_current()
+        self.browser.verticalScrollBar().setValue(scroll)
+
+    # --- navigation ----------------------------------------------------------------
+    def open_section(self, section_id: str) -> bool:
+        """Open a section in this tab; a section not in the library shows the message bar."""
+        key = self._library.resolve(section_id)
+        if key is None:
+            self.missing_bar.show_missing(normalise_id(section_id))
+            return False
+        if self._position >= 0 and self._history[self._position] == key:
+            self._show_current()
+            return True
+        self._remember_scroll()
+        del self._history[self._position + 1 :]
+        self._history.append(key)
+        self._position = len(self._history) - 1
+        self._show_current()
+        return True
+
+    def show_start_page(self) -> None:
+        self._remember_scroll()
+        del self._history[self._position + 1 :]
+        self._history.append(START_PAGE)
+        self._position = len(self._history) - 1
+        self._show_current()
+
+    def back(self) -> None:
+        if self.can_go_back():
+            self.go_to(self._position - 1)
+
+    def forward(self) -> None:
+        if self.can_go_forward():
+            self.go_to(self._position + 1)
+
+    def go_to(self, position: int) -> None:
+        if 0 <= position < len(self._history):
+            self._remember_scroll()
+            self._position = position
+            self._show_current()
+
+    def _remember_scroll(self) -> None:
+        if self._position >= 0:
+            self._scroll[self._position] = self.browser.verticalScrollBar().value()
+
+    def _show_current(self) -> None:
+        self.missing_bar.hide()
+        current = self.current_id
+        if current and self._library.resolve(current) is None:
+            self.browser.setHtml(
+                f"<h2>{html.escape(current)}</h2><p>This section is no longer in the library. "
+                "It may have been removed or renamed.</p>"
+            )
+            self.crumbs.setText("")
+        elif current:
+            self.browser.setHtml(self._render(current))
+            self.crumbs.setText(self._crumbs_html(current))
+        else:
+            self.browser.setHtml(self._start_page())
+            self.crumbs.setText("")
+        self.crumbs.setVisible(bool(self.crumbs.text()))
+        self.browser.verticalScrollBar().setValue(self._scroll.get(self._position, 0))
+        if self.find_bar.isVisible():
+            self.find_bar.on_search_changed()
+        self.section_opened.emit(current)
+        self.history_changed.emit()
+
+    def _crumbs_html(self, section_id: str) -> str:
+        section = self._library.get(section_id)
+        if section is None:
+            return ""
+        manual = self._library.manuals.get(section.manual)
+        parts = [html.escape(manual.title) if manual else section.manual]
+        for crumb in self._library.breadcrumbs(section.id):
+            parent = self._library.sections[crumb]
+            parts.append(f'<a href="section:{crumb}">{html.escape(crumb)} {html.escape(parent.title)}</a>')
+        parts.append(f"<b>{html.escape(section.id)}</b>")
+        return " &rsaquo; ".join(parts)
+
+    # --- links ---------------------------------------------------------------------
+    def on_link(self, url: QUrl, new_tab: bool) -> None:
+        scheme = url.scheme().lower()
+        if scheme == "section":
+            target = url.path() or url.toString().removeprefix("section:")
+            if self._library.resolve(target) is None:
+                self.missing_bar.show_missing(normalise_id(target))
+            elif new_tab:
+                self.open_in_new_tab.emit(self._library.resolve(target) or target)
+            else:
+                self.open_section(target)
+        elif scheme == "procedure":
+            self.procedure_requested.emit(url.path() or url.toString().removeprefix("procedure:"))
+        elif scheme in ("http", "https", "mailto"):
+            self.external_link.emit(url)
+        elif url.hasFragment() and not url.path():
+            self.browser.scrollToAnchor(url.fragment())
