@@ -1,0 +1,73 @@
+"""Structure read from the token stream: cross-links, procedure references, headings.
+
+The loader calls extract_refs for every section at load time, so parsers are shared per set of
+manual codes (structure_parser) and nothing here renders HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from markdown_it.token import Token
+
+from manualviewer.core.render.parser import structure_parser
+from manualviewer.core.render.targets import PROCEDURE_SCHEME, code_key
+
+
+def extract_refs(body: str, codes: Iterable[str]) -> list[tuple[str, int]]:
+    """(normalised target ID, 1-based line within body) for every section link, in order.
+
+    Counts IDs in prose and explicit section links (`section:ID` or a bare known-code ID);
+    not IDs in code, nor the text of a link that already points elsewhere.
+    """
+    tokens = structure_parser(code_key(codes)).parse(body)
+    return [
+        (str(t.meta["section_id"]), int(t.meta.get("line", 0)) + 1)
+        for t in _inline_tokens(tokens)
+        if t.type == "link_open" and "section_id" in t.meta
+    ]
+
+
+def extract_procedures(body: str, codes: Iterable[str] = ()) -> list[tuple[str, int]]:
+    """(procedure ID, 1-based line) for every `{procedure:ID}` embed and `procedure:` link."""
+    found: list[tuple[str, int]] = []
+    for token, line in _with_lines(structure_parser(code_key(codes)).parse(body)):
+        if token.type == "procedure_embed":
+            found.append((str(token.meta["id"]), line + 1))
+        elif token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            if href.startswith(PROCEDURE_SCHEME):
+                found.append((href[len(PROCEDURE_SCHEME) :], line + 1))
+    return found
+
+
+def headings(body: str, codes: Iterable[str] = ()) -> list[tuple[int, str, str]]:
+    """(level, plain text, anchor) for every heading; the anchor is the id the HTML carries."""
+    tokens = structure_parser(code_key(codes)).parse(body)
+    found: list[tuple[int, str, str]] = []
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+        found.append((int(token.tag[1:]), text.strip(), str(token.attrGet("id") or "")))
+    return found
+
+
+def _inline_tokens(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            yield from token.children
+
+
+def _with_lines(tokens: list[Token]) -> Iterator[tuple[Token, int]]:
+    """Every block token and inline child with its 0-based source line."""
+    for token in tokens:
+        start = token.map[0] if token.map else 0
+        yield token, start
+        if token.type == "inline" and token.children:
+            line = start
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                yield child, line
