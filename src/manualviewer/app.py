@@ -3,7 +3,6 @@ that imports core, storage and ui together."""
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -156,10 +155,9 @@ def main(content: Sequence[Path] | None = None, section: str | None = None, argv
     window.reload_library = reload  # type: ignore[attr-defined]
 
     # --- start ------------------------------------------------------------------------
-    if stores is not None:
-        state = stores.load_session()
-        if state:
-            window.restore_state(state)
+    state = window.saved_state()
+    if state:
+        window.restore_state(state)
     if section:
         window.open_section(section)
     window.status_label.setText(_library_summary(library))
@@ -172,6 +170,8 @@ def main(content: Sequence[Path] | None = None, section: str | None = None, argv
         thread.quit()
         thread.wait(5000)
     search.close()
+    if stores is not None:
+        stores.close()
     return int(code)
 
 
@@ -183,40 +183,13 @@ def _library_summary(library: Library) -> str:
     return text
 
 
-class _Stores:
-    """The user's state in SQLite: window session, recent sections, bookmarks."""
+def _open_stores(window: Any) -> Any:
+    from manualviewer.storage.stores import open_stores
 
-    def __init__(self, window: Any) -> None:
-        from manualviewer.storage.database import open_database
-
-        self.conn = open_database(paths.database_path())
-        self.window = window
-
-    def load_session(self) -> dict[str, object] | None:
-        row = self.conn.execute("SELECT value FROM session_state WHERE key = 'window'").fetchone()
-        if row is None:
-            return None
-        try:
-            value = json.loads(row[0])
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-
-    def save_session(self, state: dict[str, object]) -> None:
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO session_state(key, value) VALUES('window', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (json.dumps(state),),
-            )
-
-
-def _open_stores(window: Any) -> _Stores | None:
     try:
-        stores = _Stores(window)
-        stores.conn.execute("SELECT 1 FROM session_state LIMIT 1")
-    except Exception as exc:  # the app still reads guidance without its database
-        print(f"User data not available: {exc}", file=sys.stderr)
+        stores = open_stores()
+    except Exception as exc:  # the app still shows guidance without the user's database
+        print(f"Your notes and bookmarks are not available: {exc}", file=sys.stderr)
         return None
-    window.state_saver = stores.save_session
+    window.attach_stores(stores)
     return stores

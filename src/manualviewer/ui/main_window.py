@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
@@ -29,6 +31,9 @@ from manualviewer.core.model import SearchResult
 from manualviewer.ui.contents_model import SECTION_ID_ROLE, ContentsModel
 from manualviewer.ui.search_panel import SearchPanel
 from manualviewer.ui.section_view import SectionView
+
+if TYPE_CHECKING:
+    from manualviewer.storage.stores import Stores
 
 APP_TITLE = "Manual Viewer"
 ZOOM_STEPS = (-4, 12)  # smallest and largest zoom steps from the default size
@@ -133,7 +138,7 @@ class MainWindow(QMainWindow):
         self.act_find = self._action("&Find in section...", std.Find, self.find_in_page)
         self.act_zoom_in = self._action("Zoom &in", None, lambda: self.set_zoom(self.zoom + 1))
         self.act_zoom_in.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence(std.ZoomIn)])
-        self.act_zoom_out = self._action("Zoom &out", std.ZoomOut, lambda: self.set_zoom(self.zoom - 1))
+        self.act_zoom_out = self._action("Zoom &out", "Ctrl+-", lambda: self.set_zoom(self.zoom - 1))
         self.act_zoom_reset = self._action("&Actual size", "Ctrl+0", lambda: self.set_zoom(0))
         self.act_copy_id = self._action("Copy section &ID", "Ctrl+Shift+C", self.copy_section_id)
         self.act_copy_ref = self._action("Copy '&manualviewer open' reference", "Ctrl+Alt+C",
@@ -142,7 +147,7 @@ class MainWindow(QMainWindow):
         self.act_pdf = self._action("&Export to PDF...", "Ctrl+Shift+E", self.export_pdf)
         self.act_backlinks = self._action("&What links here", "Ctrl+Shift+L", self.show_backlinks,
                                           "Sections that link to this one")
-        self.act_quit = self._action("&Quit", std.Quit, self.close)
+        self.act_quit = self._action("&Quit", "Ctrl+Q", self.close)
         self.act_about = self._action("&About and licences", None, self.show_about)
 
         menu = self.menuBar()
@@ -281,6 +286,9 @@ class MainWindow(QMainWindow):
         self.act_forward.setEnabled(view.can_go_forward())
         for action in (self.act_copy_id, self.act_copy_ref, self.act_backlinks, self.act_print, self.act_pdf):
             action.setEnabled(section is not None)
+        if hasattr(self, "act_bookmark"):
+            self.act_bookmark.setEnabled(section is not None)
+            self.act_bookmark.setChecked(section is not None and self.stores.bookmarks.contains(section.id))
         title = f"{section.id} {section.title} - {APP_TITLE}" if section else APP_TITLE
         self.setWindowTitle(title)
 
@@ -446,10 +454,84 @@ class MainWindow(QMainWindow):
         lines.append("</ul>")
         QMessageBox.about(self, f"About {APP_TITLE}", "".join(lines))
 
+    # --- the user's stores: bookmarks, recent, session ---------------------------------
+    def attach_stores(self, stores: Stores) -> None:
+        from manualviewer.ui.bookmarks_panel import BookmarksModel, BookmarksPanel, RecentModel, RecentPanel
+
+        self.stores = stores
+        self.bookmarks_model = BookmarksModel(stores.bookmarks, self.library, self)
+        self.bookmarks_panel = BookmarksPanel(self.bookmarks_model, stores.bookmarks, self.sidebar)
+        self.bookmarks_panel.section_chosen.connect(self.open_bookmark)
+        self.sidebar.addTab(self.bookmarks_panel, "&Bookmarks")
+        self.recent_model = RecentModel(stores.history, self.library, self)
+        self.recent_panel = RecentPanel(self.recent_model, self.sidebar)
+        self.recent_panel.section_chosen.connect(self.open_bookmark)
+        self.sidebar.addTab(self.recent_panel, "&Recent")
+        self.act_bookmark = self._action("&Bookmark this section", "Ctrl+D", self.toggle_bookmark,
+                                         "Add or remove a bookmark for this section")
+        self.act_bookmark.setCheckable(True)
+        self.act_bookmarks = self._action("Show b&ookmarks", "Ctrl+Shift+B", self.focus_bookmarks)
+        self.act_recent = self._action("Show &recent sections", "Ctrl+H", self.focus_recent)
+        bookmarks_menu = self.menuBar().insertMenu(self.help_menu.menuAction(), QMenu("B&ookmarks", self))
+        menu = bookmarks_menu.menu()
+        menu.addAction(self.act_bookmark)
+        menu.addAction(self.act_bookmarks)
+        menu.addAction(self.act_recent)
+        self.toolbar.addAction(self.act_bookmark)
+        self.section_opened.connect(self._record_history)
+        self.state_saver = lambda state: stores.session.set("window", json.dumps(state))
+        self._update_actions()
+
+    def _record_history(self, section_id: str) -> None:
+        self.stores.history.record(section_id)
+        self.recent_model.refresh()
+
+    def toggle_bookmark(self) -> None:
+        section = self.library.get(self.current_view().current_id or "")
+        if section is None:
+            self.act_bookmark.setChecked(False)
+            return
+        added = self.stores.bookmarks.toggle(section.id, section.title)
+        self.bookmarks_model.refresh()
+        self.act_bookmark.setChecked(added)
+        self.status_label.setText(f"Bookmarked {section.id}" if added else f"Removed the bookmark for {section.id}")
+
+    def open_bookmark(self, section_id: str) -> None:
+        if self.library.resolve(section_id) is None:
+            QMessageBox.information(
+                self, "Not in the library",
+                f"{section_id} is no longer in this library. It may have been removed, or renamed without "
+                "keeping its old ID. Search for its title to find where it went.")
+            return
+        self.open_section(section_id)
+
+    def focus_bookmarks(self) -> None:
+        if hasattr(self, "bookmarks_panel"):
+            self.sidebar.setCurrentWidget(self.bookmarks_panel)
+            self.bookmarks_panel.view.setFocus()
+
+    def focus_recent(self) -> None:
+        if hasattr(self, "recent_panel"):
+            self.sidebar.setCurrentWidget(self.recent_panel)
+            self.recent_panel.view.setFocus()
+
+    def saved_state(self) -> dict[str, object] | None:
+        if not hasattr(self, "stores"):
+            return None
+        text = self.stores.session.get("window")
+        try:
+            value = json.loads(text) if text else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
     # --- library changes -------------------------------------------------------------
     def set_library(self, library: Library) -> None:
         self.library = library
         self.contents_model.set_library(library)
+        if hasattr(self, "stores"):
+            self.bookmarks_model.set_library(library)
+            self.recent_model.set_library(library)
         self.search_panel._resolve = library.resolve
         self.search_panel.set_manuals({c: m.title for c, m in library.manuals.items()})
         for view in self.views():

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.modeltest import ModelTester
+
+from manualviewer.core.content.loader import load_library
+from manualviewer.core.model import SearchHit
+from manualviewer.ui.contents_model import SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.results_model import ResultsModel
+
+
+def test_contents_model_passes_qtmodeltester(qtmodeltester: ModelTester, bundled_content: Path) -> None:
+    model = ContentsModel(load_library([bundled_content]))
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_contents_model_lists_manuals_then_sections_in_id_order(bundled_content: Path) -> None:
+    library = load_library([bundled_content])
+    model = ContentsModel(library)
+    manuals = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "Debt Management and Banking Manual (DMBM)" in manuals
+    dmbm = model.index(manuals.index("Debt Management and Banking Manual (DMBM)"), 0)
+    ids = [model.index(r, 0, dmbm).data(SECTION_ID_ROLE) for r in range(model.rowCount(dmbm))]
+    assert ids == ["DMBM511015", "DMBM511130", "DMBM511340"]
+    index = model.index_of_section("dmbm511130")
+    assert index.data(SECTION_ID_ROLE) == "DMBM511130"
+    assert model.parent(index) == dmbm
+
+
+def test_results_model_passes_qtmodeltester(qtmodeltester: ModelTester) -> None:
+    model = ResultsModel()
+    model.set_hits(tuple(SearchHit(f"X{i}", f"Title {i}", "X", 1.0, "snip") for i in range(3)))
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 3
