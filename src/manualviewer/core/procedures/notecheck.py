@@ -1,0 +1,71 @@
+"""A last look at a note before it is saved: words to avoid and unexplained abbreviations.
+
+Warnings only; the officer can still save. Notes are read later by people who were not on the
+call (and sometimes by the customer, through a subject access request)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# All-caps words of 2 to 6 letters, not glued to letters or digits: "DMBM511015" is a section
+# ID, not an abbreviation, and never matches.
+_ABBREVIATION_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?![A-Za-z0-9])")
+_SPACED_ID_RE = re.compile(r"\s?\d")  # "DMBM 511015", typed with a space
+
+
+@dataclass(frozen=True)
+class NoteWarning:
+    kind: str  # "listed-word" or "abbreviation"
+    token: str  # as written in the note
+    start: int  # character offsets in the note, for highlighting
+    end: int
+    line: int  # 1-based
+    message: str
+
+
+def check_note(text: str, words: Iterable[str], known_abbreviations: Iterable[str]) -> list[NoteWarning]:
+    warnings = [*_listed_words(text, words), *_abbreviations(text, known_abbreviations)]
+    return sorted(warnings, key=lambda w: (w.start, w.kind))
+
+
+def _listed_words(text: str, words: Iterable[str]) -> list[NoteWarning]:
+    found: list[NoteWarning] = []
+    for word in dict.fromkeys(w.strip() for w in words if w.strip()):
+        # Whole words only ("hostile" does not flag "hostilities"); any spacing in a phrase.
+        body = r"\s+".join(re.escape(part) for part in word.split())
+        for match in re.finditer(rf"(?<!\w){body}(?!\w)", text, re.IGNORECASE):
+            found.append(
+                _warning("listed-word", text, match, f"{match.group(0)!r} is on the list of words to avoid")
+            )
+    return found
+
+
+def _abbreviations(text: str, known: Iterable[str]) -> list[NoteWarning]:
+    known_set = {k.strip().upper() for k in known}
+    found: list[NoteWarning] = []
+    for match in _ABBREVIATION_RE.finditer(text):
+        token = match.group(0)
+        if token in known_set or _SPACED_ID_RE.match(text, match.end()) or _explained(token, text):
+            continue
+        found.append(
+            _warning(
+                "abbreviation", text, match, f"{token} is not explained; write it out, then ({token}), once"
+            )
+        )
+    return found
+
+
+def _explained(token: str, text: str) -> bool:
+    """Written out once in brackets: "Internet Service Provider (ISP)" or "ISP (Internet
+    Service Provider)"."""
+    escaped = re.escape(token)
+    if re.search(rf"\w[\w\s,'-]*\(\s*{escaped}\s*\)", text):
+        return True
+    return re.search(rf"(?<![A-Za-z0-9]){escaped}\s*\([^)]*[a-z][^)]*\)", text) is not None
+
+
+def _warning(kind: str, text: str, match: re.Match[str], message: str) -> NoteWarning:
+    line = text.count("\n", 0, match.start()) + 1
+    return NoteWarning(kind, match.group(0), match.start(), match.end(), line, message)

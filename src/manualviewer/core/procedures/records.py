@@ -1,0 +1,277 @@
+"""What a finished run leaves behind: the note (text + structured record) and escalations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from manualviewer.core.procedures.document import DocumentError, render_document
+from manualviewer.core.procedures.engine import AnswerValue, Run, Visit, iso_utc
+from manualviewer.core.procedures.errors import RunError
+from manualviewer.core.procedures.model import (
+    AnyStep,
+    CheckStep,
+    DocumentStep,
+    EndStep,
+    EscalateStep,
+    FieldType,
+    InputStep,
+    QuestionStep,
+)
+from manualviewer.core.procedures.templates import bullet_list, render
+
+# Template variables every procedure can use besides its own field and document names.
+KNOWN_VARIABLES: dict[str, str] = {
+    "officer": "the officer's name",
+    "date": "the date the run finished (YYYY-MM-DD, UTC)",
+    "time": "the time the run finished (HH:MM, UTC)",
+    "procedure_title": "the procedure's title",
+    "sections": "the section IDs cited on the path, comma-separated",
+    "confirmed": "a list of the points confirmed (check steps)",
+    "not_confirmed": "a list of the points not confirmed",
+    "answers": "a list of the questions answered: question: answer",
+    "notes": "a list of the `note` lines of the steps and answers on the path",
+    "escalations": "a list of the concerns escalated",
+}
+NOT_GIVEN = "not given"
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    text: str
+    record: dict[str, Any]  # JSON-able
+
+
+@dataclass(frozen=True)
+class EscalationDraft:
+    subject: str
+    body: str
+    to: str = "line manager"
+    step_id: str = ""
+
+
+def compose(run: Run, *, officer: str, content_version: str) -> tuple[NoteDraft, list[EscalationDraft]]:
+    note = compose_note(run, officer=officer, content_version=content_version)
+    return note, compose_escalations(run, note, officer=officer)
+
+
+def compose_note(run: Run, *, officer: str, content_version: str) -> NoteDraft:
+    end = run.current_step
+    if not isinstance(end, EndStep):
+        raise RunError(f"the run of {run.procedure.id} is not finished (it is at {end.id!r})")
+    context = _Context(run, officer)
+    text = render(end.note_template.text, context.lookup).strip()
+    record: dict[str, Any] = {
+        "procedure": {"id": run.procedure.id, "version": run.procedure.version, "title": run.procedure.title},
+        "content_version": content_version,
+        "sections": list(context.sections),
+        "officer": officer,
+        "customer_reference": customer_reference(run),
+        "started_at": iso_utc(run.started_at),
+        "finished_at": iso_utc(run.current_visit.entered_at),
+        "outcome": {"step": end.id, "title": end.title},
+        "steps": [_step_record(run, visit) for visit in run.answered],
+        "escalations": [
+            {
+                "step": e.step_id,
+                "to": context.escalate_step(e.step_id).to,
+                "reason": context.reason(e.step_id),
+                "officer_text": e.officer_text,
+                "at": iso_utc(e.at),
+            }
+            for e in run.escalations
+        ],
+        "documents": context.documents,
+    }
+    return NoteDraft(text, record)
+
+
+def compose_escalations(run: Run, note: NoteDraft, *, officer: str) -> list[EscalationDraft]:
+    context = _Context(run, officer)
+    reference = customer_reference(run)
+    path_lines = [
+        f"{n}. {_step(run, v).title}: {answer_text(_step(run, v), v.value)} ({iso_utc(v.answered_at)})"
+        for n, v in enumerate(run.answered, 1)
+        if v.answered_at is not None
+    ]
+    drafts: list[EscalationDraft] = []
+    for escalation in run.escalations:
+        step = context.escalate_step(escalation.step_id)
+        if step.subject is not None:
+            subject = render(step.subject.text, context.lookup).strip()
+        else:
+            subject = f"Escalation: {run.procedure.title}" + (f" ({reference})" if reference else "")
+        body = "\n".join(
+            [
+                f"To: {step.to}",
+                "",
+                "Concern:",
+                context.reason(step.id),
+                "",
+                "Officer's comments:",
+                escalation.officer_text or "None",
+                "",
+                "Steps followed:",
+                *path_lines,
+                "",
+                "Note:",
+                note.text,
+                "",
+                f"Guidance cited: {', '.join(context.sections) or 'none'}",
+                f"Procedure: {run.procedure.id} version {run.procedure.version}",
+                f"Raised by {officer or NOT_GIVEN} at {iso_utc(escalation.at)}",
+            ]
+        )
+        drafts.append(EscalationDraft(subject, body, step.to, step.id))
+    return drafts
+
+
+def customer_reference(run: Run) -> str | None:
+    """The first customer reference field answered on the path."""
+    fields = run.procedure.input_fields()
+    values = run.values
+    for name, field in fields.items():
+        if field.type is FieldType.CUSTOMER_REFERENCE and values.get(name):
+            return values[name]
+    return None
+
+
+def document_text(run: Run, step_id: str, choices: Mapping[str, str] | None = None) -> str:
+    """The finished text of a document step, for its answer on the path or the given choices
+    (the UI previews the letter as the officer picks)."""
+    step = run.procedure.step(step_id)
+    if not isinstance(step, DocumentStep):
+        raise RunError(f"{step_id!r} is not a document step of {run.procedure.id}")
+    picked = choices if choices is not None else run.answer_of(step_id)
+    return render_document(
+        step.template, picked if isinstance(picked, Mapping) else {}, _Context(run, "").base
+    )
+
+
+def answer_text(step: AnyStep, value: AnswerValue) -> str:
+    """An answer as the officer would say it."""
+    if isinstance(step, CheckStep):
+        if value is False and step.not_confirmed is not None:
+            return step.not_confirmed.label
+        return step.confirm_label
+    if isinstance(step, QuestionStep) and isinstance(value, str):
+        choice = step.choice(value)
+        return choice.label if choice else value
+    if isinstance(step, InputStep) and isinstance(value, dict):
+        return "; ".join(f"{f.label}: {value.get(f.name) or NOT_GIVEN}" for f in step.fields)
+    if isinstance(step, EscalateStep):
+        return f"raised with {step.to}" + (f": {value}" if value else "")
+    if isinstance(step, DocumentStep) and isinstance(value, dict):
+        picks = []
+        for option in step.template.options:
+            picked = option.choice(value.get(option.name, ""))
+            picks.append(f"{option.label}: {picked.label if picked else NOT_GIVEN}")
+        return "; ".join(picks) or "prepared"
+    return "read"
+
+
+def _step(run: Run, visit: Visit) -> AnyStep:
+    step = run.procedure.step(visit.step_id)
+    assert step is not None  # the engine only records known steps
+    return step
+
+
+def _step_record(run: Run, visit: Visit) -> dict[str, Any]:
+    step = _step(run, visit)
+    return {
+        "step": step.id,
+        "kind": step.kind.value,
+        "title": step.title,
+        "answer": visit.value,
+        "answer_text": answer_text(step, visit.value),
+        "entered_at": iso_utc(visit.entered_at),
+        "at": iso_utc(visit.answered_at) if visit.answered_at else None,
+        "out_of_order": visit.out_of_order,
+        "section": step.section,
+    }
+
+
+class _Context:
+    """The template variables of one run, computed once per composition."""
+
+    def __init__(self, run: Run, officer: str) -> None:
+        self.run = run
+        procedure = run.procedure
+        steps = [(_step(run, v), v.value) for v in run.answered]
+        moment = run.finished_at or run.updated_at
+        cited = dict.fromkeys(procedure.sections)
+        for step, _ in steps:
+            if step.section:
+                cited.setdefault(step.section)
+        end_section = run.current_step.section if run.finished else None
+        if end_section:
+            cited.setdefault(end_section)
+        self.sections = tuple(cited)
+
+        notes: list[str] = []
+        for step, value in steps:
+            if isinstance(step, QuestionStep) and isinstance(value, str):
+                choice = step.choice(value)
+                notes.extend([choice.note] if choice and choice.note else [])
+            elif isinstance(step, CheckStep) and value is False and step.not_confirmed:
+                notes.extend([step.not_confirmed.note] if step.not_confirmed.note else [])
+            elif step.note:
+                notes.append(step.note)
+
+        # Scalars and lists first: documents and escalation reasons may use them.
+        self.base: dict[str, str] = {name: NOT_GIVEN for name in procedure.input_fields()}
+        self.base.update(run.values)
+        self.base.update(
+            officer=officer or NOT_GIVEN,
+            date=moment.strftime("%Y-%m-%d"),
+            time=moment.strftime("%H:%M"),
+            procedure_title=procedure.title,
+            sections=", ".join(self.sections),
+            confirmed=bullet_list(
+                [s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is True]
+            ),
+            not_confirmed=bullet_list(
+                [s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is False]
+            ),
+            answers=bullet_list(
+                [f"{s.title}: {answer_text(s, v)}" for s, v in steps if isinstance(s, QuestionStep)]
+            ),
+            notes=bullet_list(notes),
+        )
+        self.documents: dict[str, str] = {}
+        for step, value in steps:
+            if isinstance(step, DocumentStep) and step.name and isinstance(value, dict):
+                try:
+                    self.documents[step.name] = render_document(step.template, value, self.base)
+                except DocumentError as exc:  # validation reports it; the note says what went wrong
+                    self.documents[step.name] = f"(the document could not be prepared: {exc})"
+        self._reasons = {
+            e.step_id: render(self.escalate_step(e.step_id).reason.text, self._lookup_base).strip()
+            for e in run.escalations
+        }
+        self.values = {
+            **self.base,
+            **self.documents,
+            "escalations": bullet_list(
+                [
+                    f"{self._reasons[e.step_id]} (raised with {self.escalate_step(e.step_id).to})"
+                    for e in run.escalations
+                ]
+            ),
+        }
+
+    def escalate_step(self, step_id: str) -> EscalateStep:
+        step = self.run.procedure.step(step_id)
+        assert isinstance(step, EscalateStep)
+        return step
+
+    def reason(self, step_id: str) -> str:
+        return self._reasons[step_id]
+
+    def _lookup_base(self, name: str) -> str:
+        return self.base.get(name, "{" + name + "}")
+
+    def lookup(self, name: str) -> str:
+        # An unknown name stays visible rather than failing the officer; `validate` reports it.
+        return self.values.get(name, "{" + name + "}")
