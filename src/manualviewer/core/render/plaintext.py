@@ -32,13 +32,16 @@ class PlainTextRenderer:
     # --- blocks -------------------------------------------------------------------------
     def _blocks(self, nodes: list[SyntaxTreeNode]) -> list[str]:
         out: list[str] = []
+        tight = False  # the previous block was a paragraph of a tight list item
         for node in nodes:
             lines = self._block(node)
             if not lines:
                 continue
-            if out and out[-1] != "" and not (node.type == "paragraph" and node.hidden):
+            hidden = node.type == "paragraph" and node.hidden
+            if out and out[-1] != "" and not hidden and not tight:
                 out.append("")
             out.extend(lines)
+            tight = hidden
         return out
 
     def _block(self, node: SyntaxTreeNode) -> list[str]:
