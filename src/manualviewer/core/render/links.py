@@ -6,7 +6,9 @@ manual codes (structure_parser) and nothing here renders HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -20,7 +22,10 @@ def extract_refs(body: str, codes: Iterable[str]) -> list[tuple[str, int]]:
     Counts IDs in prose and explicit section links (`section:ID` or a bare known-code ID);
     not IDs in code, nor the text of a link that already points elsewhere.
     """
-    tokens = structure_parser(code_key(codes)).parse(body)
+    key = code_key(codes)
+    if not _may_link(key).search(body):
+        return []  # most of the load-time cost is parsing: skip bodies that cannot link
+    tokens = structure_parser(key).parse(body)
     return [
         (str(t.meta["section_id"]), int(t.meta.get("line", 0)) + 1)
         for t in _inline_tokens(tokens)
@@ -30,6 +35,8 @@ def extract_refs(body: str, codes: Iterable[str]) -> list[tuple[str, int]]:
 
 def extract_procedures(body: str, codes: Iterable[str] = ()) -> list[tuple[str, int]]:
     """(procedure ID, 1-based line) for every `{procedure:ID}` embed and `procedure:` link."""
+    if "procedure:" not in body.lower():
+        return []
     found: list[tuple[str, int]] = []
     for token, line in _with_lines(structure_parser(code_key(codes)).parse(body)):
         if token.type == "procedure_embed":
@@ -52,6 +59,14 @@ def headings(body: str, codes: Iterable[str] = ()) -> list[tuple[int, str, str]]
         text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
         found.append((int(token.tag[1:]), text.strip(), str(token.attrGet("id") or "")))
     return found
+
+
+@lru_cache(maxsize=16)
+def _may_link(codes: tuple[str, ...]) -> re.Pattern[str]:
+    """Text any section link needs: a code (any case: bare hrefs), `section:`, or an entity
+    (`&#68;MBM1` decodes to a prose ID)."""
+    alternatives = [re.escape(c) for c in codes] + ["section:", "&#"]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def _inline_tokens(tokens: list[Token]) -> Iterator[Token]:

@@ -126,3 +126,20 @@ def test_heading_anchor_matches_the_rendered_id() -> None:
     body = "## Steps: before the call\n"
     ((_, _, anchor),) = headings(body)
     assert f'id="{anchor}"' in render_fragment(body, RenderConfig(codes=CODES))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[lower case bare](dmbm1)", [("DMBM1", 1)]),
+        ("[scheme](SECTION:abc1)", [("ABC1", 1)]),
+        ("an entity &#68;MBM2 decodes to an ID", [("DMBM2", 1)]),
+        ("HM Revenue & Customs, no links", []),
+    ],
+)
+def test_extract_refs_quick_skip_keeps_every_link(body: str, expected: list[tuple[str, int]]) -> None:
+    assert extract_refs(body, ["DMBM"]) == expected
+
+
+def test_extract_procedures_scheme_in_any_case() -> None:
+    assert extract_procedures("[go](PROCEDURE:p1)") == [("p1", 1)]
