@@ -101,6 +101,7 @@ def test_a_file_that_is_not_a_database_is_reported_not_replaced(tmp_path: Path) 
     assert path.read_bytes() == junk
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 def test_database_and_wal_files_are_private(tmp_path: Path) -> None:
     old = os.umask(0o022)  # a typical umask would otherwise give 0644
     try:

@@ -196,6 +196,7 @@ def test_exports(store: NoteStore) -> None:
     assert store.export_text([]) == ""
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_each_note_survives_sigkill_right_after_add(tmp_path: Path) -> None:
     db = tmp_path / "durable.sqlite3"
     script = textwrap.dedent(
