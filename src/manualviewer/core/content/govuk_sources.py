@@ -1,0 +1,94 @@
+"""Collect the JSON files an import reads: given files, folders (recursively) and .zip archives."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from manualviewer.core.problems import ContentProblem
+
+# An archive member bigger than this is not a manual page; refuse it rather than fill memory.
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # what problems name: the file, or "archive.zip/member/path.json"
+    data: bytes
+    origin: int  # index of the SRC argument it came from
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """Folder names above the file, nearest first (inside an archive, the member's folders)."""
+        return tuple(reversed(self.path.parent.parts))
+
+
+@dataclass
+class Sources:
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[ContentProblem] = field(default_factory=list)
+    count: int = 0  # SRC arguments given
+
+
+def collect(paths: Iterable[Path]) -> Sources:
+    sources = Sources()
+    for origin, src in enumerate(paths):
+        sources.count += 1
+        src = Path(src)
+        if src.is_dir():
+            found = False
+            for path in sorted(src.rglob("*")):
+                rel = path.relative_to(src)
+                if any(part.startswith((".", "__MACOSX")) for part in rel.parts) or not path.is_file():
+                    continue
+                if path.suffix.lower() == ".json":
+                    found = True
+                    _read_file(path, origin, sources)
+                elif path.suffix.lower() == ".zip":
+                    found = True
+                    _read_zip(path, origin, sources)
+            if not found:
+                sources.problems.append(
+                    ContentProblem("no-json", src, 0, "no .json or .zip files in this folder"))
+        elif src.is_file() and src.suffix.lower() == ".zip":
+            _read_zip(src, origin, sources)
+        elif src.is_file():
+            _read_file(src, origin, sources)
+        else:
+            sources.problems.append(ContentProblem("missing-source", src, 0, "no such file or folder"))
+    return sources
+
+
+def _read_file(path: Path, origin: int, sources: Sources) -> None:
+    try:
+        sources.files.append(SourceFile(path, path.read_bytes(), origin))
+    except OSError as exc:
+        sources.problems.append(ContentProblem("unreadable", path, 0, f"cannot read: {exc.strerror or exc}"))
+
+
+def _read_zip(path: Path, origin: int, sources: Sources) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = sorted(
+                (info for info in archive.infolist() if _wanted_member(info)), key=lambda i: i.filename
+            )
+            if not members:
+                sources.problems.append(ContentProblem("no-json", path, 0, "no .json files in this archive"))
+            for info in members:
+                where = path / PurePosixPath(info.filename.lstrip("/"))
+                if info.file_size > MAX_MEMBER_BYTES:
+                    sources.problems.append(ContentProblem("too-large", where, 0, "archive member too large"))
+                    continue
+                sources.files.append(SourceFile(where, archive.read(info), origin))
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError) as exc:
+        # RuntimeError: an encrypted member.
+        sources.problems.append(ContentProblem("bad-zip", path, 0, f"cannot read the archive: {exc}"))
+
+
+def _wanted_member(info: zipfile.ZipInfo) -> bool:
+    name = PurePosixPath(info.filename)
+    if info.is_dir() or name.suffix.lower() != ".json":
+        return False
+    return not any(part.startswith((".", "__MACOSX")) for part in name.parts)

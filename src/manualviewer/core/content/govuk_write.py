@@ -1,0 +1,158 @@
+"""Writing an imported manual folder: content files, and the manifest of what the importer
+wrote, so a re-import removes only its own files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from manualviewer.core.content.frontmatter import FrontMatterError, parse_document
+from manualviewer.core.model import normalise_id
+from manualviewer.core.problems import ContentProblem, Severity
+
+MANIFEST = ".import-manifest.json"
+MANIFEST_VERSION = 1
+GENERATOR = "manualviewer import-govuk"
+
+
+def render_document(meta: dict[str, Any], body: str) -> str:
+    # safe_dump quotes what needs quoting (titles with colons); a wide line keeps one key a line.
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1_000_000)
+    body = body.strip("\n")
+    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+
+
+@dataclass(frozen=True)
+class ExistingFile:
+    path: Path
+    meta: dict[str, Any]
+
+
+@dataclass
+class ManualFolder:
+    """What is on disk before the import: files, the previous manifest, section front matter."""
+
+    folder: Path
+    manifest_files: set[str] = field(default_factory=set)  # file names the importer wrote before
+    sections: dict[str, ExistingFile] = field(default_factory=dict)  # canonical ID -> file
+    manual_meta: dict[str, Any] | None = None
+    manual_body: str = ""
+
+    @classmethod
+    def read(cls, folder: Path, problems: list[ContentProblem]) -> ManualFolder:
+        state = cls(folder)
+        if not folder.is_dir():
+            return state
+        manifest = folder / MANIFEST
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                files = data.get("files") if isinstance(data, dict) else None
+                if not isinstance(files, list):
+                    raise ValueError("no list of files")
+                state.manifest_files = {str(f) for f in files if isinstance(f, str) and "/" not in f}
+            except (OSError, ValueError) as exc:
+                problems.append(ContentProblem(
+                    "bad-manifest", manifest, 0,
+                    f"cannot read the import manifest ({exc}); no old files are removed", Severity.WARNING))
+        for path in sorted(folder.glob("*.md")):
+            try:
+                doc = parse_document(path, path.read_text(encoding="utf-8"))
+            except (FrontMatterError, OSError, UnicodeDecodeError):
+                continue  # not ours to judge; `manualviewer check` reports it
+            if path.name == "manual.md":
+                state.manual_meta, state.manual_body = doc.meta, doc.body
+                continue
+            raw_id = doc.meta.get("section_id")
+            if isinstance(raw_id, str | int) and str(raw_id).strip():
+                state.sections.setdefault(normalise_id(str(raw_id)), ExistingFile(path, doc.meta))
+        return state
+
+
+@dataclass
+class WriteCounts:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+def write_folder(
+    state: ManualFolder,
+    files: dict[str, str],
+    sources: list[str],
+    code: str,
+    problems: list[ContentProblem],
+) -> WriteCounts:
+    """Write `files` (name -> text) into the folder; delete files the last import wrote that
+    this one does not; record the new manifest. Unchanged files are not touched (mtime kept)."""
+    folder = state.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = WriteCounts()
+    wanted = {name.lower(): name for name in files}
+    for old in sorted(state.manifest_files):
+        new_name = wanted.get(old.lower())
+        if new_name == old:
+            continue
+        path = folder / old
+        # A removed section, or one whose file name changed case: drop the old file first
+        # (on a case-insensitive disk the new name is then written as a fresh file).
+        try:
+            if path.is_file():
+                path.unlink()
+                if new_name is None and old != "manual.md":
+                    counts.removed += 1
+        except OSError as exc:
+            problems.append(ContentProblem("cannot-remove", path, 0, f"cannot remove an old file: {exc}"))
+    for name, text in files.items():
+        path = folder / name
+        try:
+            before = path.read_text(encoding="utf-8") if path.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            before = ""
+        if before == text:
+            if name != "manual.md":
+                counts.unchanged += 1
+            continue
+        try:
+            _atomic_write(path, text)
+        except OSError as exc:
+            problems.append(ContentProblem("cannot-write", path, 0, f"cannot write: {exc}"))
+            continue
+        if name != "manual.md":
+            if before is None:
+                counts.added += 1
+            else:
+                counts.changed += 1
+    manifest = {
+        "generator": GENERATOR,
+        "version": MANIFEST_VERSION,
+        "code": code,
+        "imported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "sources": sources,
+        "files": sorted(files),
+    }
+    try:
+        _atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        problems.append(ContentProblem("cannot-write", folder / MANIFEST, 0, f"cannot write: {exc}"))
+    return counts
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    # A crash mid-write must not leave half a section that the viewer then loads. The temporary
+    # name starts with a dot, so neither the loader nor a re-import ever reads it.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
