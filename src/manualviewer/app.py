@@ -72,106 +72,123 @@ def procedure_titles(library: Library) -> dict[str, str]:
 _PROCEDURE_TITLES: dict[int, dict[str, str]] = {}
 
 
+class Application:
+    """The running app without its event loop, so tests can start, drive and stop it."""
+
+    def __init__(self, content: Sequence[Path] | None = None) -> None:
+        from PySide6.QtCore import QFileSystemWatcher, QTimer
+
+        from manualviewer.ui.main_window import MainWindow
+        from manualviewer.ui.single_instance import InstanceServer
+
+        self.folders = content_folders(list(content) if content else None)
+        self.library = load_library(self.folders)
+        for problem in self.library.errors:
+            print(problem, file=sys.stderr)
+        self.search = SearchService(paths.index_dir())
+        self.window = MainWindow(self.library, render_section, self.search.search)
+        self.stores = _open_stores(self.window)
+        self.server = InstanceServer(parent=self.window)
+        self.server.message_received.connect(self.on_message)
+        self.jobs: list[Any] = []
+        self.index_runs = 0  # finished index updates, for the window and for tests
+        self.watcher = QFileSystemWatcher(self.window)
+        self.reload_timer = QTimer(self.window)
+        self.reload_timer.setSingleShot(True)
+        self.reload_timer.setInterval(400)  # a content update writes many files: reload once
+        self.watcher.directoryChanged.connect(lambda _p: self.reload_timer.start())
+        self.watcher.fileChanged.connect(lambda _p: self.reload_timer.start())
+        self.reload_timer.timeout.connect(self.reload)
+
+    def start(self, section: str | None = None) -> None:
+        self.server.listen()
+        state = self.window.saved_state()
+        if state:
+            self.window.restore_state(state)
+        if section:
+            self.window.open_section(section)
+        self.window.status_label.setText(_library_summary(self.library))
+        self.window.show()
+        self.watch()
+        self.index_library()
+
+    def on_message(self, text: str) -> None:
+        verb, _, arg = text.partition(" ")
+        if verb == "open" and arg:
+            self.window.open_section(arg)
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    # --- indexing off the GUI thread -----------------------------------------------
+    def index_library(self) -> None:
+        from manualviewer.ui.workers import start_worker
+
+        library = self.library
+        self.window.status_label.setText("Updating the search index...")
+        thread, worker = start_worker(self.window, lambda progress: self.search.ensure(library, progress))
+        worker.progressed.connect(self.window.set_index_progress)
+        worker.finished.connect(self._index_done)
+        worker.failed.connect(self._index_failed)
+        self.jobs.append((thread, worker))
+
+    def _index_done(self, _stats: object) -> None:
+        self.index_runs += 1
+        self.window.set_index_progress(1, 1)
+        self.window.status_label.setText(_library_summary(self.window.library))
+        self.window.search_panel.run_search()
+
+    def _index_failed(self, error: str) -> None:
+        self.index_runs += 1
+        self.window.set_index_progress(1, 1)
+        self.window.status_label.setText(f"Search is not available: {error}")
+
+    # --- live content ------------------------------------------------------------
+    def watch(self) -> None:
+        wanted = {str(f) for f in self.folders if f.is_dir()}
+        wanted |= {str(m.path) for m in self.library.manuals.values()}
+        wanted |= {str(s.path) for s in self.library.sections.values()}
+        current = set(self.watcher.directories()) | set(self.watcher.files())
+        if current - wanted:
+            self.watcher.removePaths(sorted(current - wanted))
+        if wanted - current:
+            self.watcher.addPaths(sorted(wanted - current))
+
+    def reload(self) -> None:
+        self.library = load_library(self.folders)
+        self.window.set_library(self.library)
+        self.watch()
+        self.index_library()
+
+    def shutdown(self) -> None:
+        self.window.close()
+        self.server.close()
+        for thread, _worker in self.jobs:
+            thread.quit()
+            thread.wait(10000)
+        self.search.close()
+        if self.stores is not None:
+            self.stores.close()
+
+
 def main(content: Sequence[Path] | None = None, section: str | None = None, argv: list[str] | None = None) -> int:
-    from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QTimer
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from manualviewer.ui.main_window import MainWindow
-    from manualviewer.ui.single_instance import InstanceServer, send_to_running
-    from manualviewer.ui.workers import start_worker
+    from manualviewer.ui.single_instance import send_to_running
 
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setOrganizationName(APP_ID)
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    assert isinstance(app, QApplication)
-
+    qapp = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(qapp, QApplication)
     message = f"open {section}" if section else "show"
     if send_to_running(message):
         print(f"Passed to the running Manual Viewer: {message}")
         return 0
-
-    folders = content_folders(list(content) if content else None)
-    library = load_library(folders)
-    search = SearchService(paths.index_dir())
-    window = MainWindow(library, render_section, search.search)
-    stores = _open_stores(window)
-    for problem in library.errors:
-        print(problem, file=sys.stderr)
-
-    server = InstanceServer(parent=window)
-    server.listen()
-
-    def on_message(text: str) -> None:
-        verb, _, arg = text.partition(" ")
-        if verb == "open" and arg:
-            window.open_section(arg)
-        window.show()
-        window.raise_()
-        window.activateWindow()
-
-    server.message_received.connect(on_message)
-
-    # --- indexing off the GUI thread ----------------------------------------------
-    jobs: list[Any] = []
-
-    def index_library(lib: Library) -> None:
-        window.status_label.setText("Updating the search index...")
-        thread, worker = start_worker(window, lambda progress: search.ensure(lib, progress))
-        worker.progressed.connect(window.set_index_progress)
-        worker.finished.connect(lambda stats: _index_done(stats))
-        worker.failed.connect(lambda err: window.status_label.setText(f"Search index problem: {err}"))
-        jobs.append((thread, worker))
-
-    def _index_done(stats: Any) -> None:
-        window.set_index_progress(1, 1)
-        window.status_label.setText(_library_summary(window.library))
-        window.search_panel.run_search()
-
-    # --- live content -------------------------------------------------------------
-    watcher = QFileSystemWatcher(window)
-    reload_timer = QTimer(window)
-    reload_timer.setSingleShot(True)
-    reload_timer.setInterval(400)  # a content update writes many files: reload once
-
-    def watch(lib: Library) -> None:
-        wanted = {str(f) for f in folders if f.is_dir()}
-        wanted |= {str(m.path) for m in lib.manuals.values()}
-        wanted |= {str(s.path) for s in lib.sections.values()}
-        current = set(watcher.directories()) | set(watcher.files())
-        if current - wanted:
-            watcher.removePaths(list(current - wanted))
-        if wanted - current:
-            watcher.addPaths(sorted(wanted - current))
-
-    def reload() -> None:
-        new = load_library(folders)
-        window.set_library(new)
-        watch(new)
-        index_library(new)
-
-    watcher.directoryChanged.connect(lambda _p: reload_timer.start())
-    watcher.fileChanged.connect(lambda _p: reload_timer.start())
-    reload_timer.timeout.connect(reload)
-    window.reload_library = reload  # type: ignore[attr-defined]
-
-    # --- start ------------------------------------------------------------------------
-    state = window.saved_state()
-    if state:
-        window.restore_state(state)
-    if section:
-        window.open_section(section)
-    window.status_label.setText(_library_summary(library))
-    window.show()
-    watch(library)
-    index_library(library)
-    code = app.exec()
-    server.close()
-    for thread, _worker in jobs:
-        thread.quit()
-        thread.wait(5000)
-    search.close()
-    if stores is not None:
-        stores.close()
+    app = Application(content)
+    app.start(section)
+    code = qapp.exec()
+    app.shutdown()
     return int(code)
 
 

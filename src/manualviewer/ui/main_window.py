@@ -545,7 +545,7 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.progress.setRange(0, total)
         self.progress.setValue(done)
-        self.progress.setFormat(f"Indexing %v of %m")
+        self.progress.setFormat("Indexing %v of %m")
 
     # --- window state ----------------------------------------------------------------
     def state(self) -> dict[str, object]:
@@ -586,7 +586,7 @@ class MainWindow(QMainWindow):
 
     state_saver: Callable[[dict[str, object]], None] | None = None
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.state_saver is not None:
             self.state_saver(self.state())
         super().closeEvent(event)

@@ -141,7 +141,7 @@ class SearchPanel(QWidget):
         if hit is not None:
             self.section_chosen.emit(hit.id, new_tab)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.box and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.model.rowCount() > 0:

@@ -45,7 +45,7 @@ class SectionBrowser(QTextBrowser):
         ctrl = bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier)
         self.link_activated.emit(url, ctrl)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
             button = event.button()
             if button == Qt.MouseButton.BackButton:
@@ -216,10 +216,7 @@ class SectionView(QWidget):
         self.missing_bar.hide()
         current = self.current_id
         if current and self._library.resolve(current) is None:
-            self.browser.setHtml(
-                f"<h2>{html.escape(current)}</h2><p>This section is no longer in the library. "
-                "It may have been removed or renamed.</p>"
-            )
+            self.browser.setHtml(self._missing_html(current))
             self.crumbs.setText("")
         elif current:
             self.browser.setHtml(self._render(current))
@@ -233,6 +230,21 @@ class SectionView(QWidget):
             self.find_bar.on_search_changed()
         self.section_opened.emit(current)
         self.history_changed.emit()
+
+    def _missing_html(self, section_id: str) -> str:
+        """An open section that is gone: say why, with the file's problems if it is broken."""
+        problems = [p for p in self._library.problems if p.path.stem.upper() == section_id]
+        if problems:
+            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+            return (
+                f"<h2>{html.escape(section_id)} cannot be shown</h2>"
+                "<p>The file for this section has a problem, so it was not loaded. The content team can "
+                f"fix it; the rest of the library works as usual.</p><ul>{items}</ul>"
+            )
+        return (
+            f"<h2>{html.escape(section_id)}</h2><p>This section is no longer in the library. "
+            "It may have been removed or renamed.</p>"
+        )
 
     def _crumbs_html(self, section_id: str) -> str:
         section = self._library.get(section_id)

@@ -10,7 +10,15 @@ from typing import Any
 
 from manualviewer.core.content.frontmatter import Document, FrontMatterError, read_document
 from manualviewer.core.content.library import Library, link_pattern_for
-from manualviewer.core.model import SECTION_ID_RE, ChangeNote, Manual, Section, SectionRef, Status, normalise_id
+from manualviewer.core.model import (
+    SECTION_ID_RE,
+    ChangeNote,
+    Manual,
+    Section,
+    SectionRef,
+    Status,
+    normalise_id,
+)
 from manualviewer.core.problems import ContentProblem, Severity
 
 MANUAL_FILE = "manual.md"
