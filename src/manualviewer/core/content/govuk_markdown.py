@@ -7,6 +7,7 @@ import html
 import re
 from typing import Any
 
+from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 WITHHELD_MARKER = "{withheld}"
@@ -51,14 +52,12 @@ class _Converter(MarkdownConverter):
 
 
 def html_to_markdown(body: str) -> str:
-    converter = _Converter(
-        heading_style="ATX",
-        bullets="-",
-        newline_style="backslash",
-        strip=["script", "style", "iframe", "form", "button", "input", "nav"],
-        autolinks=False,
-    )
-    text: str = converter.convert(body)
+    soup = BeautifulSoup(body, "html.parser")
+    # Page furniture and active content carry no guidance text: drop them with their contents.
+    for tag in soup.find_all(["script", "style", "template", "iframe", "object", "form", "nav", "button"]):
+        tag.decompose()
+    converter = _Converter(heading_style="ATX", bullets="-", newline_style="backslash", autolinks=False)
+    text: str = converter.convert_soup(soup)
     return tidy(text)
 
 

@@ -1,0 +1,55 @@
+"""`manualviewer import-govuk SRC... --out DIR`: GOV.UK HMRC manual JSON -> manual folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from manualviewer.commands.common import print_json
+from manualviewer.core.content.govuk import ImportReport, import_govuk
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "import-govuk",
+        help="import GOV.UK HMRC manuals (content-store or hmrc-manuals-api JSON)",
+        description=(
+            "Read GOV.UK HMRC manual JSON (content-store documents or hmrc-manuals-api request "
+            "bodies) from files, folders or .zip archives and write one manual folder per manual "
+            "into DIR. Re-importing updates the folders in place."
+        ),
+    )
+    parser.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="JSON file, folder or .zip")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="content folder to write into")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    report = import_govuk(args.sources, args.out)
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print_summary(report)
+    return 0 if report.wrote_anything else 1
+
+
+def print_summary(report: ImportReport) -> None:
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for manual in report.manuals:
+        print(
+            f"{manual.code} {manual.title} -> {manual.folder}: {manual.sections} sections "
+            f"({manual.added} new, {manual.changed} changed, {manual.unchanged} unchanged, "
+            f"{manual.removed} removed); change notes: {manual.change_notes_attached} attached, "
+            f"{manual.change_notes_elsewhere} for sections not in this import"
+        )
+    print(
+        f"{len(report.manuals)} manuals, {report.sections} sections, links: "
+        f"{report.links_resolved} resolved, {report.links_unresolved} unresolved; "
+        f"{len(report.problems)} problems"
+    )
+    if not report.wrote_anything:
+        print("manualviewer: nothing imported", file=sys.stderr)
