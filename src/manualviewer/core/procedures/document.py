@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 
 from manualviewer.core.procedures.model import DocumentTemplate
-from manualviewer.core.procedures.templates import render
+from manualviewer.core.procedures.templates import placeholders, render
 
 _MAX_DEPTH = 8  # option texts may use other options ({service} inside a paragraph); no deeper
 
@@ -19,7 +19,9 @@ class DocumentError(ValueError):
 
 
 def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str]) -> dict[str, str]:
-    """Every option's chosen ID, defaults filled in; raises DocumentError when one is missing."""
+    """The chosen ID of every option, defaults filled in. An option the finished text does not
+    use needs no choice (the service named inside a deleted paragraph); any other missing,
+    unknown or misspelt choice raises DocumentError."""
     unknown = sorted(set(choices) - {o.name for o in template.options})
     if unknown:
         raise DocumentError(f"no option named {', '.join(unknown)}")
@@ -27,13 +29,34 @@ def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str]) -> d
     for option in template.options:
         choice_id = choices.get(option.name, option.default)
         if choice_id is None:
-            offered = ", ".join(c.id for c in option.choices)
-            raise DocumentError(f"choose one of {offered} for {option.name!r} ({option.label})")
+            continue
         if option.choice(str(choice_id)) is None:
             offered = ", ".join(c.id for c in option.choices)
             raise DocumentError(f"{choice_id!r} is not a choice for {option.name!r}; choose one of {offered}")
         resolved[option.name] = str(choice_id)
+    for name in _used_options(template, resolved):
+        if name not in resolved:
+            option = template.option(name)
+            assert option is not None
+            offered = ", ".join(c.id for c in option.choices)
+            raise DocumentError(f"choose one of {offered} for {name!r} ({option.label})")
     return resolved
+
+
+def _used_options(template: DocumentTemplate, chosen: Mapping[str, str]) -> list[str]:
+    """Options the finished text reaches, in reading order, through the chosen texts."""
+    used: list[str] = []
+    pending = [template.text.text]
+    while pending:
+        for placeholder in placeholders(pending.pop(0)):
+            option = template.option(placeholder.name)
+            if option is None or placeholder.name in used:
+                continue
+            used.append(placeholder.name)
+            choice = option.choice(chosen.get(option.name, ""))
+            if choice is not None:
+                pending.append(choice.text)
+    return used
 
 
 def render_document(
@@ -57,7 +80,7 @@ def render_document(
             if name in stack or len(stack) >= _MAX_DEPTH:
                 raise DocumentError(f"option {name!r} contains itself")
             choice = option.choice(chosen[name])
-            assert choice is not None  # resolve_choices checked it
+            assert choice is not None  # resolve_choices checked every option the text reaches
             return expand(choice.text, (*stack, name))
 
         return render(text, resolve)

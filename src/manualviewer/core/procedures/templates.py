@@ -58,5 +58,5 @@ def render(text: str, resolve: Callable[[str], str]) -> str:
 
 
 def bullet_list(items: list[str] | tuple[str, ...], empty: str = "None") -> str:
-    """Lines for a note: "- item" each, or `empty` when there are none."""
-    return "\n".join(f"- {item}" for item in items) if items else empty
+    """Lines for a note: "- item" each (continuation lines indented), or `empty` if none."""
+    return "\n".join("- " + item.strip().replace("\n", "\n  ") for item in items) if items else empty
