@@ -16,7 +16,7 @@ WITHHELD_MARKER = "{withheld}"
 # and the variants seen in HMRC manuals: "text"/"information" for "content", no or square
 # brackets, emphasis around it, markdownify's escaped brackets, glued to the next section ID.
 _WITHHELD_RE = re.compile(
-    r"(?:\*\*|__|\*|_)?(?:\\?[(\[])?(?:\*\*|__|\*|_)?\s*"
+    r"(?:\*\*|__|\*|_)?(?:\\?[(\[][ \t]*)?(?:\*\*|__|\*|_)?"
     r"This\s+(?:(?:content|text|information|section|page|paragraph|guidance)\s+)?"
     r"(?:has\s+been|is|was)\s+withheld\s+"
     r"(?:(?:because|as\s+a\s+result)\s+of|due\s+to|under)\s+"

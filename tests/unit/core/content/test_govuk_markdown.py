@@ -19,7 +19,9 @@ def test_html_body_becomes_clean_markdown() -> None:
         "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2|3</td></tr></tbody></table>"
     )
     md = html_to_markdown(html)
-    assert md.startswith("## Years prior to 2003/04\n\nText with **bold** and [EIM16040](/hmrc-internal-manuals/m/eim16040).")
+    assert md.startswith(
+        "## Years prior to 2003/04\n\nText with **bold** and [EIM16040](/hmrc-internal-manuals/m/eim16040)."
+    )
     assert "- one\n- two" in md
     assert "alert" not in md and "<" not in md
     assert "| 1 | 2\\|3 |" in md
@@ -45,7 +47,7 @@ def test_entities_decoded_unless_markdown_syntax() -> None:
         (f"({SENTENCE})", "{withheld}"),
         (f"{SENTENCE}.", "{withheld}"),
         (f"Before. [{SENTENCE}] After.", "Before. {withheld} After."),
-        (f"**(This text has been withheld because of exemptions in the Freedom of Information Act 2000)**",
+        ("**(This text has been withheld because of exemptions in the Freedom of Information Act 2000)**",
          "{withheld}"),
         (f"\\({SENTENCE}\\)", "{withheld}"),  # markdownify escapes brackets
         (f"EIM12345({SENTENCE})EIM12346", "EIM12345 {withheld} EIM12346"),  # glued to IDs
