@@ -129,8 +129,9 @@ def import_govuk(sources: Sequence[Path], out_dir: Path) -> ImportReport:
 
     imported_ids = {i for plan in plans.values() for i in plan.sections}
     codes, _ = _library_around(out_dir, set(plans))
+    _check_codes(plans, codes, out_dir, problems)
     rewriter = LinkRewriter(
-        codes=codes | {p.code for p in plans.values()},
+        codes=set(codes) | {p.code for p in plans.values()},
         slugs=set(plans),
         ids={raw.section_id for p in plans.values() for raw in p.sections.values()} | imported_ids,
     )
@@ -228,9 +229,25 @@ def _slug_for(raw: RawSection, manuals: dict[str, RawManual]) -> str | None:
     return parent if _SLUG_RE.match(parent) else None
 
 
-def _library_around(out_dir: Path, skip: set[str]) -> tuple[set[str], set[str]]:
-    """Codes and section IDs (by file name) of the manual folders already in the output folder."""
-    codes: set[str] = set()
+def _check_codes(plans: dict[str, _Plan], around: dict[str, str], out_dir: Path,
+                 problems: list[ContentProblem]) -> None:
+    # The loader refuses a second manual with the same code, so say it now.
+    owners = dict(around)
+    for slug in sorted(plans):
+        code = plans[slug].code
+        if code in owners:
+            problems.append(ContentProblem(
+                "duplicate-code", out_dir / slug, 0,
+                f"manual code {code} of {slug} is also the code of {owners[code]}; "
+                "the library will load only one of them"))
+        else:
+            owners[code] = slug
+
+
+def _library_around(out_dir: Path, skip: set[str]) -> tuple[dict[str, str], set[str]]:
+    """Codes (-> folder name) and section IDs (by file name) of the manual folders already in
+    the output folder."""
+    codes: dict[str, str] = {}
     ids: set[str] = set()
     if not out_dir.is_dir():
         return codes, ids
@@ -244,7 +261,7 @@ def _library_around(out_dir: Path, skip: set[str]) -> tuple[set[str], set[str]]:
             continue
         match = re.search(r"^code:\s*['\"]?([A-Za-z0-9]+)", head, re.MULTILINE)
         if match:
-            codes.add(match.group(1).upper())
+            codes.setdefault(match.group(1).upper(), folder.name)
         ids.update(p.stem.upper() for p in folder.glob("*.md") if p.name not in ("manual.md", "README.md"))
     return codes, ids
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zipfile
 from pathlib import Path
@@ -369,3 +370,34 @@ def test_cli_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     captured = capsys.readouterr()
     assert "1 manuals, 1 sections, links: 0 resolved, 1 unresolved; 1 problems" in captured.out
     assert "bad.json:1: error: invalid JSON" in captured.err
+
+
+def test_section_of_no_known_manual_is_a_problem(tmp_path: Path) -> None:
+    src = tmp_path / "stuff"
+    write(src, "AM100.json", api_section("AM100", "Text."))
+    report = import_govuk([src], tmp_path / "out")
+    assert [(p.kind, p.path) for p in report.problems] == [("no-manual", src / "AM100.json")]
+    assert not report.wrote_anything
+
+
+def test_section_change_history_is_kept(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, "manual.json", cs_manual(["TM1000"], notes=[(None, "Manual restructured", "2024-01-02T00:00:00Z")]))
+    doc = json.loads(cs_section("TM1000"))
+    doc["details"]["change_history"] = [{"public_timestamp": "2023-07-08T10:00:00Z", "note": "Typo fixed"}]
+    write(src, "a.json", json.dumps(doc))
+    import_govuk([src], tmp_path / "out")
+    folder = tmp_path / "out" / SLUG
+    assert meta(folder / "TM1000.md")["change_notes"] == [{"date": dt.date(2023, 7, 8), "note": "Typo fixed"}]
+    assert "- 2024-01-02: Manual restructured" in body(folder / "manual.md")
+
+
+def test_two_manuals_with_one_code_are_reported(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, "one/manual.json", cs_manual(["TM1000"]))
+    write(src, "one/a.json", cs_section("TM1000"))
+    other = cs_manual(["TM5000"]).replace(BASE, "/hmrc-internal-manuals/other-manual")
+    write(src, "two/manual.json", other)
+    write(src, "two/a.json", cs_section("TM5000").replace(BASE, "/hmrc-internal-manuals/other-manual"))
+    report = import_govuk([src], tmp_path / "out")
+    assert [(p.kind, p.path.name) for p in report.problems] == [("duplicate-code", "test-manual")]
