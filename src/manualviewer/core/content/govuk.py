@@ -201,8 +201,12 @@ def _read_documents(files: Iterable[SourceFile], problems: list[ContentProblem])
                 f"cannot tell which manual section {raw.section_id} belongs to: put it in a folder named "
                 "after the manual (<manual-slug>/<SECTION_ID>.json) next to <manual-slug>.json"))
             continue
-        plan = plans.setdefault(slug, _Plan(slug, None))
         key = raw.section_id.upper()
+        if key in ("MANUAL", "README"):
+            problems.append(ContentProblem(
+                "bad-id", raw.source, 0, f"section ID {raw.section_id} would overwrite {key.lower()}.md; skipped"))
+            continue
+        plan = plans.setdefault(slug, _Plan(slug, None))
         if key in plan.sections:
             problems.append(ContentProblem(
                 "duplicate-id", raw.source, 0,
@@ -226,7 +230,7 @@ def _slug_for(raw: RawSection, manuals: dict[str, RawManual]) -> str | None:
     if len(api) == 1:
         return api[0]
     parent = raw.source.parent.name
-    return parent if _SLUG_RE.match(parent) else None
+    return parent if _SLUG_RE.match(parent) else None  # already a safe folder name
 
 
 def _check_codes(plans: dict[str, _Plan], around: dict[str, str], out_dir: Path,

@@ -155,9 +155,12 @@ def _html_body(body: Any) -> str:
 # --- hmrc-manuals-api ---------------------------------------------------------------------
 
 def _api_manual(data: dict[str, Any], details: dict[str, Any], path: Path) -> Parsed:
-    slug = path.stem
-    if slug.lower() in ("manual", "index") and path.parent.name:
-        slug = path.parent.name  # ".../<slug>/manual.json"
+    name = path.stem
+    if name.lower() in ("manual", "index") and path.parent.name:
+        name = path.parent.name  # ".../<slug>/manual.json"
+    slug = safe_slug(name)
+    if slug is None:
+        return ContentProblem("bad-slug", path, 0, f"cannot make a manual folder name from '{name}'")
     return RawManual(
         source=path,
         format=MANUALS_API,
@@ -217,8 +220,15 @@ def _section_id(value: Any, path: Path) -> str | ContentProblem:
 def _slug_from_base_path(base_path: str) -> str | None:
     parts = [p for p in base_path.split("/") if p]
     if len(parts) >= 2 and parts[0] in MANUAL_PATH_ROOTS:
-        return parts[1]
+        return safe_slug(parts[1])
     return None
+
+
+def safe_slug(name: str) -> str | None:
+    """A manual folder name: lower-case letters, digits and hyphens only, so no path from a
+    document ("..", "a/b") can make the importer write outside its output folder."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or None
 
 
 def _groups(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:

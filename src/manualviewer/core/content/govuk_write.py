@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from manualviewer.core.problems import ContentProblem, Severity
 MANIFEST = ".import-manifest.json"
 MANIFEST_VERSION = 1
 GENERATOR = "manualviewer import-govuk"
+_PLAIN_MD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.md$")
 
 
 def render_document(meta: dict[str, Any], body: str) -> str:
@@ -56,7 +58,9 @@ class ManualFolder:
                 files = data.get("files") if isinstance(data, dict) else None
                 if not isinstance(files, list):
                     raise ValueError("no list of files")
-                state.manifest_files = {str(f) for f in files if isinstance(f, str) and "/" not in f}
+                # Only plain names of Markdown files in this folder: a manifest is no licence to
+                # delete anything else.
+                state.manifest_files = {f for f in files if isinstance(f, str) and _PLAIN_MD.match(f)}
             except (OSError, ValueError) as exc:
                 problems.append(ContentProblem(
                     "bad-manifest", manifest, 0,

@@ -401,3 +401,20 @@ def test_two_manuals_with_one_code_are_reported(tmp_path: Path) -> None:
     write(src, "two/a.json", cs_section("TM5000").replace(BASE, "/hmrc-internal-manuals/other-manual"))
     report = import_govuk([src], tmp_path / "out")
     assert [(p.kind, p.path.name) for p in report.problems] == [("duplicate-code", "test-manual")]
+
+
+def test_documents_and_manifests_cannot_reach_outside_the_output(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    victim = write(tmp_path, "victim.md", "keep me")
+    write(src, "evil.json", cs_manual(["TM1000"]).replace(BASE, "/hmrc-internal-manuals/.."))
+    report = import_govuk([src], out)
+    assert [p.kind for p in report.problems] == ["missing-field"] and not report.wrote_anything
+    write(src, "evil.json", cs_manual(["TM1000"]))
+    write(src, "a.json", cs_section("TM1000"))
+    import_govuk([src], out)
+    manifest = out / SLUG / ".import-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["files"] += ["../../victim.md", "/etc/passwd"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    import_govuk([src], out)
+    assert victim.read_text(encoding="utf-8") == "keep me"
