@@ -17,12 +17,6 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 class SourceFile:
     path: Path  # what problems name: the file, or "archive.zip/member/path.json"
     data: bytes
-    origin: int  # index of the SRC argument it came from
-
-    @property
-    def folders(self) -> tuple[str, ...]:
-        """Folder names above the file, nearest first (inside an archive, the member's folders)."""
-        return tuple(reversed(self.path.parent.parts))
 
 
 @dataclass
@@ -34,7 +28,7 @@ class Sources:
 
 def collect(paths: Iterable[Path]) -> Sources:
     sources = Sources()
-    for origin, src in enumerate(paths):
+    for src in paths:
         sources.count += 1
         src = Path(src)
         if src.is_dir():
@@ -45,30 +39,30 @@ def collect(paths: Iterable[Path]) -> Sources:
                     continue
                 if path.suffix.lower() == ".json":
                     found = True
-                    _read_file(path, origin, sources)
+                    _read_file(path, sources)
                 elif path.suffix.lower() == ".zip":
                     found = True
-                    _read_zip(path, origin, sources)
+                    _read_zip(path, sources)
             if not found:
                 sources.problems.append(
                     ContentProblem("no-json", src, 0, "no .json or .zip files in this folder"))
         elif src.is_file() and src.suffix.lower() == ".zip":
-            _read_zip(src, origin, sources)
+            _read_zip(src, sources)
         elif src.is_file():
-            _read_file(src, origin, sources)
+            _read_file(src, sources)
         else:
             sources.problems.append(ContentProblem("missing-source", src, 0, "no such file or folder"))
     return sources
 
 
-def _read_file(path: Path, origin: int, sources: Sources) -> None:
+def _read_file(path: Path, sources: Sources) -> None:
     try:
-        sources.files.append(SourceFile(path, path.read_bytes(), origin))
+        sources.files.append(SourceFile(path, path.read_bytes()))
     except OSError as exc:
         sources.problems.append(ContentProblem("unreadable", path, 0, f"cannot read: {exc.strerror or exc}"))
 
 
-def _read_zip(path: Path, origin: int, sources: Sources) -> None:
+def _read_zip(path: Path, sources: Sources) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = sorted(
@@ -81,7 +75,7 @@ def _read_zip(path: Path, origin: int, sources: Sources) -> None:
                 if info.file_size > MAX_MEMBER_BYTES:
                     sources.problems.append(ContentProblem("too-large", where, 0, "archive member too large"))
                     continue
-                sources.files.append(SourceFile(where, archive.read(info), origin))
+                sources.files.append(SourceFile(where, archive.read(info)))
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError) as exc:
         # RuntimeError: an encrypted member.
         sources.problems.append(ContentProblem("bad-zip", path, 0, f"cannot read the archive: {exc}"))
