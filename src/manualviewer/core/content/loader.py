@@ -264,6 +264,8 @@ def _change_notes(value: Any, doc: Document, problems: list[ContentProblem]) -> 
 def _register_aliases(library: Library) -> None:
     for section in library.sections.values():
         for alias in section.aliases:
+            if alias == section.id:
+                continue  # the publisher's own spelling of the ID: nothing to resolve
             if alias in library.sections:
                 library.problems.append(ContentProblem(
                     "alias-clash", section.path, 1,
