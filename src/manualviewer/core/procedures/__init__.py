@@ -37,6 +37,8 @@ from manualviewer.core.procedures.records import (
     compose,
     compose_escalations,
     compose_note,
+    content_version,
+    customer_reference,
     document_text,
 )
 from manualviewer.core.procedures.validate import validate
@@ -71,6 +73,8 @@ __all__ = [
     "compose",
     "compose_escalations",
     "compose_note",
+    "content_version",
+    "customer_reference",
     "document_text",
     "load_procedure_file",
     "load_procedures",

@@ -34,12 +34,10 @@ def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str]) -> d
             offered = ", ".join(c.id for c in option.choices)
             raise DocumentError(f"{choice_id!r} is not a choice for {option.name!r}; choose one of {offered}")
         resolved[option.name] = str(choice_id)
-    for name in _used_options(template, resolved):
-        if name not in resolved:
-            option = template.option(name)
-            assert option is not None
-            offered = ", ".join(c.id for c in option.choices)
-            raise DocumentError(f"choose one of {offered} for {name!r} ({option.label})")
+    used = _used_options(template, resolved)
+    for unchosen in (o for o in template.options if o.name in used and o.name not in resolved):
+        offered = ", ".join(c.id for c in unchosen.choices)
+        raise DocumentError(f"choose one of {offered} for {unchosen.name!r} ({unchosen.label})")
     return resolved
 
 

@@ -44,16 +44,23 @@ def _listed_words(text: str, words: Iterable[str]) -> list[NoteWarning]:
 
 def _abbreviations(text: str, known: Iterable[str]) -> list[NoteWarning]:
     known_set = {k.strip().upper() for k in known}
+    explained: dict[str, bool] = {}
     found: list[NoteWarning] = []
     for match in _ABBREVIATION_RE.finditer(text):
         token = match.group(0)
-        if token in known_set or _SPACED_ID_RE.match(text, match.end()) or _explained(token, text):
+        if token in known_set or _SPACED_ID_RE.match(text, match.end()):
             continue
-        found.append(
-            _warning(
-                "abbreviation", text, match, f"{token} is not explained; write it out, then ({token}), once"
+        if token not in explained:
+            explained[token] = _explained(token, text)
+        if not explained[token]:
+            found.append(
+                _warning(
+                    "abbreviation",
+                    text,
+                    match,
+                    f"{token} is not explained; write it out, then ({token}), once",
+                )
             )
-        )
     return found
 
 
@@ -61,7 +68,7 @@ def _explained(token: str, text: str) -> bool:
     """Written out once in brackets: "Internet Service Provider (ISP)" or "ISP (Internet
     Service Provider)"."""
     escaped = re.escape(token)
-    if re.search(rf"\w[\w\s,'-]*\(\s*{escaped}\s*\)", text):
+    if re.search(rf"\w\s*\(\s*{escaped}\s*\)", text):
         return True
     return re.search(rf"(?<![A-Za-z0-9]){escaped}\s*\([^)]*[a-z][^)]*\)", text) is not None
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from manualviewer.core.content.library import Library
 from manualviewer.core.procedures.document import DocumentError, render_document
 from manualviewer.core.procedures.engine import AnswerValue, Run, Visit, iso_utc
 from manualviewer.core.procedures.errors import RunError
@@ -17,6 +19,7 @@ from manualviewer.core.procedures.model import (
     EscalateStep,
     FieldType,
     InputStep,
+    Procedure,
     QuestionStep,
 )
 from manualviewer.core.procedures.templates import bullet_list, render
@@ -127,6 +130,16 @@ def compose_escalations(run: Run, note: NoteDraft, *, officer: str) -> list[Esca
     return drafts
 
 
+def content_version(procedure: Procedure, library: Library) -> str:
+    """A short fingerprint of the guidance a run followed: the procedure's ID and version and
+    the text of every section it cites. Same content, same version, on every machine."""
+    digest = hashlib.sha256(f"{procedure.id}\n{procedure.version}\n".encode())
+    for section_id in procedure.cited_sections():
+        section = library.get(section_id)
+        digest.update(f"{section_id}={section.content_hash if section else 'missing'}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def customer_reference(run: Run) -> str | None:
     """The first customer reference field answered on the path."""
     fields = run.procedure.input_fields()
@@ -220,7 +233,8 @@ class _Context:
                 notes.append(step.note)
 
         # Scalars and lists first: documents and escalation reasons may use them.
-        self.base: dict[str, str] = {name: NOT_GIVEN for name in procedure.input_fields()}
+        names = [*procedure.input_fields(), *procedure.document_names()]
+        self.base: dict[str, str] = dict.fromkeys(names, NOT_GIVEN)
         self.base.update(run.values)
         self.base.update(
             officer=officer or NOT_GIVEN,
