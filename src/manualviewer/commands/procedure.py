@@ -1,0 +1,279 @@
+"""`manualviewer procedure`: list the guided checklists, or run one headlessly from answers."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import email.utils
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.core.content.library import Library
+from manualviewer.core.problems import Severity
+from manualviewer.core.procedures import (
+    AnswerError,
+    CheckStep,
+    DocumentStep,
+    EscalateStep,
+    EscalationDraft,
+    InfoStep,
+    InputStep,
+    NoteDraft,
+    Procedure,
+    QuestionStep,
+    Run,
+    RunError,
+    answer,
+    check_note,
+    compose,
+    content_version,
+    load_procedures,
+    out_of_order,
+    start,
+    validate,
+)
+from manualviewer.core.settings import Settings, SettingsError
+
+PROG = "manualviewer procedure"
+
+
+class _Stop(Exception):
+    """End the command with a message on stderr and an exit status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("procedure", help="list or run guided checklists")
+    actions = parser.add_subparsers(dest="procedure_action", metavar="ACTION")
+
+    list_parser = actions.add_parser("list", help="every procedure in the library")
+    add_content_arguments(list_parser)
+    list_parser.add_argument("--json", action="store_true", help="print a JSON array")
+
+    run_parser = actions.add_parser("run", help="run a procedure with answers from a file")
+    add_content_arguments(run_parser)
+    run_parser.add_argument("id", metavar="ID", help="procedure ID")
+    run_parser.add_argument(
+        "--answers", required=True, metavar="FILE", help='JSON object {"step_id": answer, ...}; "-" reads stdin'
+    )
+    run_parser.add_argument("--json", action="store_true", help="print note, record, escalations and path as JSON")
+    run_parser.add_argument("--dry-run", action="store_true", help="save no note and queue no escalation")
+    run_parser.add_argument("--officer", help="officer name for the note (default: officer_name in the settings)")
+    run_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+    parser.set_defaults(func=run, procedure_parser=parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.procedure_action is None:
+        args.procedure_parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.procedure_action == "list":
+            return _list(args)
+        return _run(args)
+    except _Stop as stop:
+        print(f"{PROG}: {stop}", file=sys.stderr)
+        return stop.status
+
+
+def load_bundle(library: Library) -> dict[str, Procedure]:
+    """The library's procedures: the `procedures/` folder of every manual folder."""
+    procedures, problems = load_procedures([m.path / "procedures" for m in library.manuals.values()])
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            print(f"{PROG}: {problem}", file=sys.stderr)
+    return procedures
+
+
+# --- list ---------------------------------------------------------------------------------
+def _list(args: argparse.Namespace) -> int:
+    procedures = sorted(load_bundle(load_library_from_args(args)).values(), key=lambda p: p.id)
+    if args.json:
+        print_json(
+            [{"id": p.id, "title": p.title, "version": p.version, "sections": list(p.sections)} for p in procedures]
+        )
+        return 0
+    for p in procedures:
+        print(f"{p.id}  v{p.version}  {p.title}  [{', '.join(p.sections)}]")
+    if not procedures:
+        print("No procedures in this library.", file=sys.stderr)
+    return 0
+
+
+# --- run ----------------------------------------------------------------------------------
+def _run(args: argparse.Namespace) -> int:
+    library = load_library_from_args(args)
+    procedures = load_bundle(library)
+    procedure = procedures.get(args.id)
+    if procedure is None:
+        near = difflib.get_close_matches(args.id, list(procedures), n=3)
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        raise _Stop(2, f"no procedure {args.id!r} in this library.{hint}")
+    errors = [p for p in validate(procedure, library.resolve) if p.severity is Severity.ERROR]
+    if errors:
+        details = "\n".join(f"  {p}" for p in errors)
+        raise _Stop(1, f"procedure {procedure.id} has content errors; it cannot be run:\n{details}")
+
+    answers = _read_answers(args.answers)
+    settings = _settings()
+    finished = run_headless(procedure, answers, dt.datetime.now(dt.UTC))
+    unused = sorted(set(answers) - set(finished.path))
+    if unused:
+        print(f"{PROG}: answers not used (steps not on the path): {', '.join(unused)}", file=sys.stderr)
+
+    officer = (args.officer if args.officer is not None else settings.officer_name).strip()
+    note, escalations = compose(finished, officer=officer, content_version=content_version(procedure, library))
+    warnings = check_note(note.text, settings.note_check_words, settings.known_abbreviations)
+    for warning in warnings:
+        print(f"{PROG}: note check, line {warning.line}: {warning.message}", file=sys.stderr)
+
+    saved: dict[str, Any] | None = None
+    if not args.dry_run:
+        saved = _save(args.database, procedure, note, escalations, officer, settings)
+
+    if args.json:
+        output: dict[str, Any] = {
+            "note": note.text,
+            "record": note.record,
+            "escalations": [{"subject": e.subject, "body": e.body, "to": e.to, "step": e.step_id} for e in escalations],
+            "path": list(finished.path),
+            "note_warnings": [
+                {"kind": w.kind, "token": w.token, "line": w.line, "message": w.message} for w in warnings
+            ],
+        }
+        if saved is not None:
+            output["saved"] = saved
+        print_json(output)
+    else:
+        print(note.text)
+        for escalation in escalations:
+            print(f"\nEscalation to {escalation.to}: {escalation.subject}")
+        if saved is not None:
+            queued = ", ".join(f"#{i}" for i in saved["escalation_ids"]) or "none"
+            print(f"\nSaved note #{saved['note_id']}; escalations queued: {queued}", file=sys.stderr)
+    return 0
+
+
+def run_headless(procedure: Procedure, answers: dict[str, Any], now: dt.datetime) -> Run:
+    """Follow the path with the given answers. An info step needs none, an escalate step
+    defaults to no added text, a document step to its defaults. When the path reaches a step
+    that needs an answer and has none, and an out-of-order step has one, the officer goes there
+    (the late disclosure came before that step could be answered). Raises _Stop(2) on a
+    missing or invalid answer."""
+    run = start(procedure, now)
+    limit = 10 * len(procedure.steps) + 10  # a loop in the procedure with fixed answers
+    for _ in range(limit):
+        if run.finished:
+            return run
+        step = run.current_step
+        if step.id in answers:
+            value = answers[step.id]
+        elif isinstance(step, InfoStep | EscalateStep | DocumentStep):
+            value = {} if isinstance(step, DocumentStep) else None
+        else:
+            jump = next(
+                (j for j in procedure.allow_out_of_order if j in answers and all(v.step_id != j for v in run.visits)),
+                None,
+            )
+            if jump is None:
+                raise _Stop(2, f"no answer for step {step.id!r} ({step.title}); expected {_expected(step)}")
+            run = out_of_order(run, jump, now)
+            continue
+        try:
+            run = answer(run, step.id, value, now)
+        except AnswerError as exc:
+            raise _Stop(2, f"invalid answer for step {step.id!r}: {exc}") from exc
+        except RunError as exc:
+            raise _Stop(1, str(exc)) from exc
+    raise _Stop(2, f"the answers go round a loop in {procedure.id} (at step {run.current_step.id!r})")
+
+
+def _expected(step: Any) -> str:
+    if isinstance(step, CheckStep):
+        return "true (confirmed)" + (" or false (not confirmed)" if step.not_confirmed else "")
+    if isinstance(step, QuestionStep):
+        return "one of " + ", ".join(repr(c.id) for c in step.choices)
+    if isinstance(step, InputStep):
+        fields = ", ".join(f"{f.name!r}{'' if f.required else ' (optional)'}" for f in step.fields)
+        return f"an object with {fields}"
+    return "an answer"
+
+
+def _read_answers(name: str) -> dict[str, Any]:
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as exc:
+        raise _Stop(2, f"cannot read the answers file: {exc}") from exc
+    except ValueError as exc:
+        raise _Stop(2, f"the answers file is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise _Stop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
+    return data
+
+
+def _settings() -> Settings:
+    from manualviewer.storage.settings_file import load_user_settings
+
+    try:
+        return load_user_settings()
+    except SettingsError as exc:
+        raise _Stop(1, str(exc)) from exc
+
+
+def _save(
+    database: Path | None,
+    procedure: Procedure,
+    note: NoteDraft,
+    escalations: list[EscalationDraft],
+    officer: str,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Store the note, then queue the escalations. Everything that can refuse is checked first,
+    so a refusal leaves nothing half-saved."""
+    from manualviewer.storage import paths
+    from manualviewer.storage.database import DatabaseError, open_database
+    from manualviewer.storage.notes import NewNote, NoteError, NoteStore
+    from manualviewer.storage.outbox import EscalationError, Outbox
+
+    if not officer:
+        raise _Stop(2, "no officer name for the note: pass --officer or set officer_name in the settings")
+    # Every escalate step goes to the one address the settings know; the body names the role
+    # the guidance asks for (line manager, local management, an advisory service).
+    recipient = ""
+    if escalations:
+        if not settings.line_manager_email:
+            raise _Stop(2, "there are escalations but no line_manager_email in the settings to send them to")
+        recipient = email.utils.formataddr((settings.line_manager_name, settings.line_manager_email))
+    sender = email.utils.formataddr((settings.officer_name, settings.officer_email)) if settings.officer_email else ""
+
+    try:
+        conn = open_database(database or paths.database_path())
+    except DatabaseError as exc:
+        raise _Stop(1, str(exc)) from exc
+    try:
+        stored = NoteStore(conn).add(
+            NewNote(
+                officer=officer,
+                text=note.text,
+                customer_reference=note.record.get("customer_reference") or "",
+                procedure_id=procedure.id,
+                procedure_version=str(procedure.version),
+                content_version=str(note.record.get("content_version", "")),
+                record_json=json.dumps(note.record, ensure_ascii=False),
+            )
+        )
+        outbox = Outbox(conn)
+        queued = [outbox.enqueue(recipient, e.subject, e.body, sender=sender).id for e in escalations]
+    except (NoteError, EscalationError) as exc:
+        raise _Stop(2, str(exc)) from exc
+    finally:
+        conn.close()
+    return {"note_id": stored.id, "escalation_ids": queued}
