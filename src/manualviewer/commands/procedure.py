@@ -31,7 +31,7 @@ from manualviewer.core.procedures import (
     check_note,
     compose,
     content_version,
-    load_procedures,
+    load_library_procedures,
     out_of_order,
     start,
     validate,
@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def load_bundle(library: Library) -> dict[str, Procedure]:
-    """The library's procedures: the `procedures/` folder of every manual folder."""
-    procedures, problems = load_procedures([m.path / "procedures" for m in library.manuals.values()])
+    """The library's procedures; their loading errors go to stderr (`check` reports them all)."""
+    procedures, problems = load_library_procedures(library)
     for problem in problems:
         if problem.severity is Severity.ERROR:
             print(f"{PROG}: {problem}", file=sys.stderr)

@@ -14,7 +14,12 @@ from manualviewer.core.procedures.engine import (
     start,
 )
 from manualviewer.core.procedures.errors import AnswerError, RunError
-from manualviewer.core.procedures.loader import load_procedure_file, load_procedures, parse_procedure
+from manualviewer.core.procedures.loader import (
+    load_library_procedures,
+    load_procedure_file,
+    load_procedures,
+    parse_procedure,
+)
 from manualviewer.core.procedures.model import (
     AnyStep,
     CheckStep,
@@ -76,6 +81,7 @@ __all__ = [
     "content_version",
     "customer_reference",
     "document_text",
+    "load_library_procedures",
     "load_procedure_file",
     "load_procedures",
     "normalise_answer",

@@ -89,7 +89,6 @@ def render_document(
 def tidy_paragraphs(text: str) -> str:
     """Paragraphs separated by one blank line; a paragraph whose option was deleted disappears."""
     paragraphs = (
-        "\n".join(line.rstrip() for line in block.strip("\n").splitlines())
-        for block in re.split(r"\n[ \t]*\n", text)
+        "\n".join(line.rstrip() for line in block.strip("\n").splitlines()) for block in re.split(r"\n[ \t]*\n", text)
     )
     return "\n\n".join(p.strip() for p in paragraphs if p.strip())

@@ -182,9 +182,7 @@ def answer(run: Run, step_id: str, value: object, now: dt.datetime) -> Run:
     index = _last_index(run, step_id)
     if index is None:
         current = run.current_step
-        raise AnswerError(
-            step_id, f"step {step_id!r} is not on this run's path (the current step is {current.id!r})"
-        )
+        raise AnswerError(step_id, f"step {step_id!r} is not on this run's path (the current step is {current.id!r})")
     if index == len(run.visits) - 1:
         return _answer_current(run, value, now)
     later = run.visits[index + 1 :]

@@ -62,9 +62,7 @@ def normalise_field(step_id: str, field: InputField, raw: object) -> str:
         text = match
     limit = field.max_length or _DEFAULT_MAX[field.type]
     if len(text) > limit:
-        raise AnswerError(
-            step_id, f"{field.label}: at most {limit} characters ({len(text)} given)", field.name
-        )
+        raise AnswerError(step_id, f"{field.label}: at most {limit} characters ({len(text)} given)", field.name)
     if field.pattern and not re.fullmatch(field.pattern, text):
         hint = f" ({field.hint})" if field.hint else ""
         raise AnswerError(step_id, f"{field.label}: {text!r} is not in the expected form{hint}", field.name)
@@ -82,6 +80,4 @@ def _iso_date(step_id: str, field: InputField, text: str) -> str:
             return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         pass
-    raise AnswerError(
-        step_id, f"{field.label}: {text!r} is not a date (use DD/MM/YYYY or YYYY-MM-DD)", field.name
-    )
+    raise AnswerError(step_id, f"{field.label}: {text!r} is not a date (use DD/MM/YYYY or YYYY-MM-DD)", field.name)

@@ -14,6 +14,7 @@ from typing import TypedDict
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from manualviewer.core.content.library import Library
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures.model import (
@@ -53,7 +54,13 @@ _KIND_KEYS: dict[StepKind, set[str]] = {
 }
 _FIELD_KEYS = {"name", "label", "type", "required", "options", "pattern", "max_length", "hint", "multiline"}
 
-Entries = dict[str, tuple[ScalarNode, Node]]
+
+class Entries(dict[str, tuple[ScalarNode, Node]]):
+    """A YAML mapping's entries by key, and the mapping's own line for "missing" problems."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
 
 
 class _Common(TypedDict, total=False):
@@ -97,6 +104,11 @@ def load_procedures(folder_paths: Iterable[Path]) -> tuple[dict[str, Procedure],
     return procedures, problems
 
 
+def load_library_procedures(library: Library) -> tuple[dict[str, Procedure], list[ContentProblem]]:
+    """The procedures of a library: the `procedures/` folder of every manual folder."""
+    return load_procedures([manual.path / "procedures" for manual in library.manuals.values()])
+
+
 def load_procedure_file(path: Path) -> tuple[Procedure | None, list[ContentProblem]]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -135,7 +147,7 @@ class _Reader:
         if not isinstance(node, MappingNode):
             self.error("bad-value", _line(node), f"{what} should be a mapping of keys to values")
             return None
-        entries: Entries = {}
+        entries = Entries(_line(node))
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
                 self.error("bad-value", _line(key), f"{what}: keys must be plain words")
@@ -155,7 +167,7 @@ class _Reader:
     def block(self, entries: Entries, key: str, what: str, *, required: bool = False) -> TextBlock | None:
         if key not in entries or _is_null(entries[key][1]):
             if required:
-                line = _line(entries[key][0]) if key in entries else self._owner_line
+                line = _line(entries[key][0]) if key in entries else entries.line
                 self.error("missing-field", line, f"{what}: {key!r} is required")
             return None
         node = entries[key][1]
@@ -171,9 +183,7 @@ class _Reader:
     def ident(self, entries: Entries, key: str, what: str, pattern: re.Pattern[str]) -> str:
         value = self.text(entries, key, what, required=True)
         if value and not pattern.match(value):
-            self.error(
-                "bad-id", self.line_of(entries, key), f"{what}: {key} {value!r} must match {pattern.pattern}"
-            )
+            self.error("bad-id", self.line_of(entries, key), f"{what}: {key} {value!r} must match {pattern.pattern}")
         return value
 
     def flag(self, entries: Entries, key: str, what: str, default: bool) -> bool:
@@ -188,7 +198,7 @@ class _Reader:
     def number(self, entries: Entries, key: str, what: str, *, required: bool = False) -> int:
         if key not in entries:
             if required:
-                self.error("missing-field", self._owner_line, f"{what}: {key!r} is required")
+                self.error("missing-field", entries.line, f"{what}: {key!r} is required")
             return 0
         node = entries[key][1]
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int" and str(node.value).isdigit():
@@ -201,7 +211,7 @@ class _Reader:
     def sequence(self, entries: Entries, key: str, what: str, *, required: bool = False) -> list[Node]:
         if key not in entries or _is_null(entries[key][1]):
             if required:
-                self.error("missing-field", self._owner_line, f"{what}: {key!r} is required")
+                self.error("missing-field", entries.line, f"{what}: {key!r} is required")
             return []
         node = entries[key][1]
         if not isinstance(node, SequenceNode):
@@ -227,8 +237,6 @@ class _Reader:
     def line_of(entries: Entries, key: str) -> int:
         return _line(entries[key][1]) if key in entries else 0
 
-    _owner_line = 0  # line of the mapping being read, for "missing" problems
-
     # --- the document ---------------------------------------------------------------------
     def procedure(self, text: str) -> Procedure | None:
         try:
@@ -244,7 +252,6 @@ class _Reader:
         entries = self.mapping(root, "procedure", _PROCEDURE_KEYS)
         if entries is None:
             return None
-        self._owner_line = _line(root)
         what = "procedure"
         proc_id = self.ident(entries, "id", what, PROCEDURE_ID_RE)
         what = f"procedure {proc_id}" if proc_id else what
@@ -261,9 +268,7 @@ class _Reader:
             if step is None:
                 continue
             if step.id in seen:
-                self.error(
-                    "duplicate-id", step.line, f"step {step.id!r} is already defined on line {seen[step.id]}"
-                )
+                self.error("duplicate-id", step.line, f"step {step.id!r} is already defined on line {seen[step.id]}")
                 continue
             seen[step.id] = step.line
             steps.append(step)
@@ -295,9 +300,7 @@ class _Reader:
                 named = [(step.name, step.line)]
             for name, line in named:
                 if name in seen:
-                    self.error(
-                        "duplicate-id", line, f"the name {name!r} is already used on line {seen[name]}"
-                    )
+                    self.error("duplicate-id", line, f"the name {name!r} is already used on line {seen[name]}")
                 else:
                     seen[name] = line
 
@@ -305,10 +308,7 @@ class _Reader:
         if not isinstance(node, MappingNode):
             self.error("bad-value", _line(node), "each step should be a mapping (id, kind, title, ...)")
             return None
-        self._owner_line = _line(node)
-        raw_kind = next(
-            (str(v.value) for k, v in node.value if k.value == "kind" and isinstance(v, ScalarNode)), ""
-        )
+        raw_kind = next((str(v.value) for k, v in node.value if k.value == "kind" and isinstance(v, ScalarNode)), "")
         try:
             kind = StepKind(raw_kind)
         except ValueError:
@@ -320,7 +320,6 @@ class _Reader:
             return None
         step_id = self.ident(entries, "id", f"{kind.value} step", STEP_ID_RE)
         what = f"step {step_id or '?'}"
-        self._owner_line = _line(node)
         section = self.text(entries, "section", what)
         common: _Common = {
             "id": step_id,
@@ -373,7 +372,6 @@ class _Reader:
         sub = self.mapping(node, f"{what} not_confirmed", {"label", "next", "note"})
         if sub is None:
             return None
-        self._owner_line = _line(node)
         where = f"{what} not_confirmed"
         return NotConfirmed(
             label=self.text(sub, "label", where, required=True),
@@ -388,7 +386,6 @@ class _Reader:
             sub = self.mapping(node, f"{what} choice", {"id", "label", "next", "note"})
             if sub is None:
                 continue
-            self._owner_line = _line(node)
             choice_id = self.ident(sub, "id", f"{what} choice", STEP_ID_RE)
             where = f"{what} choice {choice_id}"
             choice = Choice(
@@ -409,7 +406,6 @@ class _Reader:
             sub = self.mapping(node, f"{what} field", _FIELD_KEYS)
             if sub is None:
                 continue
-            self._owner_line = _line(node)
             name = self.ident(sub, "name", f"{what} field", NAME_RE)
             where = f"{what} field {name}"
             raw_type = self.text(sub, "type", where) or FieldType.TEXT.value
@@ -455,7 +451,6 @@ class _Reader:
             sub = self.mapping(node, f"{what} option", {"name", "label", "default", "choices"})
             if sub is None:
                 continue
-            self._owner_line = _line(node)
             name = self.ident(sub, "name", f"{what} option", NAME_RE)
             where = f"{what} option {name}"
             choices: list[OptionChoice] = []
@@ -463,12 +458,9 @@ class _Reader:
                 csub = self.mapping(choice_node, f"{where} choice", {"id", "label", "text"})
                 if csub is None:
                     continue
-                self._owner_line = _line(choice_node)
                 choice_id = self.ident(csub, "id", f"{where} choice", STEP_ID_RE)
                 if any(c.id == choice_id for c in choices):
-                    self.error(
-                        "duplicate-id", _line(choice_node), f"{where}: choice {choice_id!r} is given twice"
-                    )
+                    self.error("duplicate-id", _line(choice_node), f"{where}: choice {choice_id!r} is given twice")
                 block = self.block(csub, "text", f"{where} choice {choice_id}")
                 choices.append(
                     OptionChoice(
@@ -481,9 +473,7 @@ class _Reader:
                 )
             default = self.text(sub, "default", where) or None
             if default is not None and not any(c.id == default for c in choices):
-                self.error(
-                    "bad-value", self.line_of(sub, "default"), f"{where}: default {default!r} is not a choice"
-                )
+                self.error("bad-value", self.line_of(sub, "default"), f"{where}: default {default!r} is not a choice")
             if any(o.name == name for o in options):
                 self.error("duplicate-id", _line(node), f"{what}: option {name!r} is given twice")
             options.append(

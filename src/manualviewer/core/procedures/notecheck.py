@@ -36,9 +36,7 @@ def _listed_words(text: str, words: Iterable[str]) -> list[NoteWarning]:
         # Whole words only ("hostile" does not flag "hostilities"); any spacing in a phrase.
         body = r"\s+".join(re.escape(part) for part in word.split())
         for match in re.finditer(rf"(?<!\w){body}(?!\w)", text, re.IGNORECASE):
-            found.append(
-                _warning("listed-word", text, match, f"{match.group(0)!r} is on the list of words to avoid")
-            )
+            found.append(_warning("listed-word", text, match, f"{match.group(0)!r} is on the list of words to avoid"))
     return found
 
 

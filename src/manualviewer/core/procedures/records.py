@@ -55,15 +55,25 @@ class EscalationDraft:
 
 
 def compose(run: Run, *, officer: str, content_version: str) -> tuple[NoteDraft, list[EscalationDraft]]:
-    note = compose_note(run, officer=officer, content_version=content_version)
-    return note, compose_escalations(run, note, officer=officer)
+    """The note and one escalation draft per escalate step on the path of a finished run."""
+    context = _Context(run, officer)
+    note = _note(context, content_version)
+    return note, _escalations(context, note)
 
 
 def compose_note(run: Run, *, officer: str, content_version: str) -> NoteDraft:
+    return _note(_Context(run, officer), content_version)
+
+
+def compose_escalations(run: Run, note: NoteDraft, *, officer: str) -> list[EscalationDraft]:
+    return _escalations(_Context(run, officer), note)
+
+
+def _note(context: _Context, content_version: str) -> NoteDraft:
+    run, officer = context.run, context.officer
     end = run.current_step
     if not isinstance(end, EndStep):
         raise RunError(f"the run of {run.procedure.id} is not finished (it is at {end.id!r})")
-    context = _Context(run, officer)
     text = render(end.note_template.text, context.lookup).strip()
     record: dict[str, Any] = {
         "procedure": {"id": run.procedure.id, "version": run.procedure.version, "title": run.procedure.title},
@@ -90,8 +100,8 @@ def compose_note(run: Run, *, officer: str, content_version: str) -> NoteDraft:
     return NoteDraft(text, record)
 
 
-def compose_escalations(run: Run, note: NoteDraft, *, officer: str) -> list[EscalationDraft]:
-    context = _Context(run, officer)
+def _escalations(context: _Context, note: NoteDraft) -> list[EscalationDraft]:
+    run, officer = context.run, context.officer
     reference = customer_reference(run)
     path_lines = [
         f"{n}. {_step(run, v).title}: {answer_text(_step(run, v), v.value)} ({iso_utc(v.answered_at)})"
@@ -157,9 +167,7 @@ def document_text(run: Run, step_id: str, choices: Mapping[str, str] | None = No
     if not isinstance(step, DocumentStep):
         raise RunError(f"{step_id!r} is not a document step of {run.procedure.id}")
     picked = choices if choices is not None else run.answer_of(step_id)
-    return render_document(
-        step.template, picked if isinstance(picked, Mapping) else {}, _Context(run, "").base
-    )
+    return render_document(step.template, picked if isinstance(picked, Mapping) else {}, _Context(run, "").base)
 
 
 def answer_text(step: AnyStep, value: AnswerValue) -> str:
@@ -210,6 +218,7 @@ class _Context:
 
     def __init__(self, run: Run, officer: str) -> None:
         self.run = run
+        self.officer = officer
         procedure = run.procedure
         steps = [(_step(run, v), v.value) for v in run.answered]
         moment = run.finished_at or run.updated_at
@@ -242,15 +251,9 @@ class _Context:
             time=moment.strftime("%H:%M"),
             procedure_title=procedure.title,
             sections=", ".join(self.sections),
-            confirmed=bullet_list(
-                [s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is True]
-            ),
-            not_confirmed=bullet_list(
-                [s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is False]
-            ),
-            answers=bullet_list(
-                [f"{s.title}: {answer_text(s, v)}" for s, v in steps if isinstance(s, QuestionStep)]
-            ),
+            confirmed=bullet_list([s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is True]),
+            not_confirmed=bullet_list([s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is False]),
+            answers=bullet_list([f"{s.title}: {answer_text(s, v)}" for s, v in steps if isinstance(s, QuestionStep)]),
             notes=bullet_list(notes),
         )
         self.documents: dict[str, str] = {}

@@ -62,23 +62,19 @@ def _check_graph(procedure: Procedure, problem: Report) -> None:
     if not procedure.steps:
         return
     if procedure.step(procedure.start_id) is None:
-        problem(
-            "unknown-step", procedure.start_line or procedure.line, f"start: no step {procedure.start_id!r}"
-        )
+        problem("unknown-step", procedure.start_line or procedure.line, f"start: no step {procedure.start_id!r}")
         return
     graph: dict[str, list[str]] = {s.id: [] for s in procedure.steps}
     broken: set[str] = set()  # steps with a `next` that does not exist
     for edge in _edges(procedure):
         if edge.target not in graph:
             broken.add(edge.source)
-            problem(
-                "unknown-step", edge.line, f"step {edge.source!r}: next step {edge.target!r} does not exist"
-            )
+            problem("unknown-step", edge.line, f"step {edge.source!r}: next step {edge.target!r} does not exist")
         else:
             graph[edge.source].append(edge.target)
 
     roots = [procedure.start_id]
-    for step_id, line in zip(procedure.allow_out_of_order, _lines(procedure), strict=True):
+    for step_id, line in _with_lines(procedure.allow_out_of_order, procedure.allow_out_of_order_lines, procedure.line):
         if step_id in graph:
             roots.append(step_id)
         else:
@@ -115,9 +111,9 @@ def _check_graph(procedure: Procedure, problem: Report) -> None:
             problem("no-end", first.line, f"steps loop with no way to an end: {cycle}")
 
 
-def _lines(procedure: Procedure) -> list[int]:
-    lines = list(procedure.allow_out_of_order_lines)
-    return lines + [procedure.line] * (len(procedure.allow_out_of_order) - len(lines))
+def _with_lines(items: tuple[str, ...], lines: tuple[int, ...], default: int) -> list[tuple[str, int]]:
+    """Items with their lines; a procedure built in code may have no lines: `default` then."""
+    return [(item, lines[n] if n < len(lines) else default) for n, item in enumerate(items)]
 
 
 def _order(procedure: Procedure) -> Callable[[str], int]:
@@ -186,12 +182,9 @@ def _check_sections(procedure: Procedure, known: SectionLookup, problem: Report)
     else:
         ids = {normalise_id(s) for s in known}
         is_known = lambda sid: normalise_id(sid) in ids  # noqa: E731
-    lines = list(procedure.section_lines) + [procedure.line] * len(procedure.sections)
     if not procedure.sections:
-        problem(
-            "missing-field", procedure.line, "the procedure cites no section (`sections`)", Severity.WARNING
-        )
-    for section_id, line in zip(procedure.sections, lines, strict=False):
+        problem("missing-field", procedure.line, "the procedure cites no section (`sections`)", Severity.WARNING)
+    for section_id, line in _with_lines(procedure.sections, procedure.section_lines, procedure.line):
         if not is_known(section_id):
             problem("unknown-section", line, f"cited section {section_id} is not in the library")
     for step in procedure.steps:
@@ -233,9 +226,7 @@ def _check_templates(procedure: Procedure, problem: Report) -> None:
             _check_document(step, fields | set(KNOWN_VARIABLES) - {"escalations"}, check, problem)
 
 
-def _check_document(
-    step: DocumentStep, variables: set[str], check: Callable[..., None], problem: Report
-) -> None:
+def _check_document(step: DocumentStep, variables: set[str], check: Callable[..., None], problem: Report) -> None:
     template = step.template
     options = {o.name for o in template.options}
     allowed = variables | options
