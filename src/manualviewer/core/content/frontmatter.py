@@ -53,7 +53,10 @@ def parse_document(path: Path, text: str) -> Document:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         meta = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        if context is not None and (mark is None or mark.line >= yaml_text.count("\n")):
+            mark = context  # ran off the end: point at what was left open, e.g. a '[' never closed
         line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening ---
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(ContentProblem("bad-yaml", path, line, f"invalid YAML: {reason}")) from exc
