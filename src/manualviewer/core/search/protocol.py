@@ -1,0 +1,42 @@
+"""What the app asks of a search index, whatever engine is behind it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from manualviewer.core.model import IndexStats, SearchResult, Section
+
+# progress(done, total): called from the thread doing the work.
+Progress = Callable[[int, int], None]
+
+
+class SearchIndex(Protocol):
+    def build(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+        """Index `sections` from scratch, replacing whatever was there."""
+        ...
+
+    def update(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+        """Bring the index in line with `sections` (the whole library): add new sections,
+        re-index changed ones (by content hash), delete removed ones."""
+        ...
+
+    def search(self, query: str, *, limit: int = 20, manual: str | None = None) -> SearchResult:
+        """Best hits first. Never raises: a query it cannot use gives an empty result."""
+        ...
+
+    def suggest(self, query: str) -> str | None:
+        """A corrected spelling of `query` from the index's own words, or None."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def section_hash(section: Section) -> str:
+    """The section's content hash; computed from what the index stores when the loader gave none."""
+    if section.content_hash:
+        return section.content_hash
+    parts = (section.id, section.title, section.body, section.status.value, section.manual,
+             " ".join(section.aliases))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

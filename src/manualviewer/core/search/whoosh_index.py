@@ -1,0 +1,538 @@
+"""The Whoosh search index. The only module that imports whoosh (with its query helper).
+
+Layout and lifetime
+- The index lives in the folder given to the constructor, next to a schema version file. A
+  missing, stale or unreadable index is rebuilt by `ensure`, never fatal.
+- Segments are written without compound files: Whoosh reads a compound file whole into memory
+  on open (385 MB at 50,000 sections), separate files are read as needed.
+- A full build writes into a staging folder and swaps it in, so searches keep answering from
+  the old index while a worker thread builds. Updates add one small segment; small segments are
+  merged into each other but the big one is only rewritten when the small ones grow past 10 % of
+  it (rewriting 10,000 sections takes tens of seconds). Fuzzy matching does not use Whoosh's
+  fuzzy terms, which scan every term when there is more than one segment (1-2 s).
+- The manifest of content hashes is a column in the index itself, so it cannot disagree with it.
+
+Threads: searches take `_lock` briefly; builds and updates take `_write_lock` for their whole
+run and `_lock` only to swap in the new searcher.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from whoosh import columns, fields, index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.index import LockError
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.query import And, Or, Query, Term
+from whoosh.reading import IndexReader, SegmentReader
+from whoosh.searching import Searcher
+from whoosh.writing import OPTIMIZE, SegmentWriter
+
+from manualviewer.core.model import SECTION_ID_RE, IndexStats, SearchHit, SearchResult, Section, normalise_id
+from manualviewer.core.search import spelling
+from manualviewer.core.search.protocol import Progress, section_hash
+from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query, to_whoosh
+from manualviewer.core.search.text import Matcher, plain_text, snippet
+
+log = logging.getLogger(__name__)
+
+# Bump when the schema, the analyser or what is stored changes: old indexes are then rebuilt.
+SCHEMA_VERSION = "1"
+VERSION_FILE = "manualviewer-index-version"
+INDEX_NAME = "MAIN"
+STAGING = "MAIN.building"
+ID_BOOST = 100.0
+WRITE_TIMEOUT = 30.0  # seconds to wait for another process's writer
+WRITER_MB = 256
+COMPACT_RATIO = 0.10  # rewrite the big segment once small segments + deletions pass this share
+MAX_SUGGESTIONS_CACHED = 256
+
+
+class IndexBusyError(RuntimeError):
+    """Another process is writing the index."""
+
+
+def make_schema() -> fields.Schema:
+    analyzer = StemmingAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True),
+        id_norm=fields.ID(unique=True, sortable=True),
+        alias=fields.KEYWORD(lowercase=False, scorable=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True),
+        body=fields.TEXT(analyzer=analyzer),
+        manual=fields.ID(stored=True),
+        status=fields.ID(stored=True),
+        hash=fields.COLUMN(columns.VarBytesColumn()),
+        text=fields.STORED(),
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(porter_stem(word))
+
+
+class WhooshIndex:
+    """`SearchIndex` on Whoosh. Safe to build/update from one thread and search from another."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._write_lock = threading.RLock()
+        self._ix: index.FileIndex | None = None
+        self._searcher: Searcher | None = None
+        self._vocabulary: tuple[int, frozenset[str]] | None = None  # (generation, stems)
+        self._manifest: tuple[int, dict[str, str]] | None = None  # (generation, id -> hash)
+        self._suggestions: OrderedDict[tuple[int, str], str | None] = OrderedDict()
+        self._closed = False
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def ensure(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+        """Open the index (rebuilding it when missing, stale or corrupt), then update it."""
+        items = list(sections)
+        with self._write_lock:
+            if not self._open_existing():
+                return self.build(items, progress)
+            try:
+                return self.update(items, progress)
+            except IndexBusyError:
+                raise
+            except Exception:
+                log.warning("search index unreadable; rebuilding", exc_info=True)
+                return self.build(items, progress)
+
+    def open(self) -> bool:
+        """Open the index on disk for searching, without building: False when there is none
+        usable (then `ensure` or `build` makes one). Searching also opens it on demand."""
+        with self._lock:
+            self._closed = False
+            return self._open_existing()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._drop_searcher()
+
+    def segment_count(self) -> int:
+        with self._lock:
+            s = self._get_searcher()
+            return len(s.reader().leaf_readers()) if s is not None else 0
+
+    # --- writing ------------------------------------------------------------------------
+    def build(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+        started = time.perf_counter()
+        items = _unique(sections)
+        with self._write_lock:
+            self.path.mkdir(parents=True, exist_ok=True)
+            staging = self.path / STAGING
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+            ix = index.create_in(str(staging), make_schema(), indexname=INDEX_NAME)
+            writer = self._writer(ix)
+            total = len(items)
+            try:
+                for i, section in enumerate(items.values()):
+                    writer.add_document(**_document(section))
+                    if progress and i % 50 == 0:
+                        progress(i * 4 // 5, total)  # the commit is the last fifth
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            with self._lock:
+                self._drop_searcher()
+                self._remove_index_files()
+                for f in staging.iterdir():
+                    os.replace(f, self.path / f.name)
+                staging.rmdir()
+                _write_atomic(self.path / VERSION_FILE, SCHEMA_VERSION + "\n")
+                self._open_existing()
+                generation = self._ix.latest_generation() if self._ix else -1
+                self._manifest = (generation, {k: section_hash(s) for k, s in items.items()})
+        if progress:
+            progress(total, total)
+        return IndexStats(added=total, updated=0, removed=0,
+                          seconds=time.perf_counter() - started, rebuilt=True)
+
+    def update(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+        started = time.perf_counter()
+        items = _unique(sections)
+        with self._write_lock:
+            if not self._open_existing():
+                return self.build(items.values(), progress)
+            ix = self._ix
+            assert ix is not None
+            existing = self._read_manifest(ix)
+            wanted = {k: section_hash(s) for k, s in items.items()}
+            removed = [k for k in existing if k not in wanted]
+            added = [k for k in wanted if k not in existing]
+            changed = [k for k in wanted if k in existing and existing[k] != wanted[k]]
+            if not (removed or added or changed):
+                return IndexStats(0, 0, 0, time.perf_counter() - started)
+            writer = self._writer(ix)
+            total = len(added) + len(changed)
+            try:
+                for k in removed + changed:
+                    writer.delete_by_term("id_norm", k)
+                for i, k in enumerate(added + changed):
+                    writer.add_document(**_document(items[k]))
+                    if progress and i % 50 == 0:
+                        progress(i, total)
+                writer.commit(mergetype=_merge_policy)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                raise
+            with self._lock:
+                self._manifest = (ix.latest_generation(), wanted)
+                self._refresh_searcher()
+        if progress:
+            progress(total, total)
+        return IndexStats(added=len(added), updated=len(changed), removed=len(removed),
+                          seconds=time.perf_counter() - started)
+
+    def compact(self) -> None:
+        """Merge everything into one segment (slow: rewrites the index)."""
+        with self._write_lock:
+            if not self._open_existing() or self._ix is None:
+                return
+            writer = self._writer(self._ix)
+            writer.commit(mergetype=OPTIMIZE)
+            with self._lock:
+                self._refresh_searcher()
+
+    def _writer(self, ix: index.FileIndex) -> SegmentWriter:
+        try:
+            writer: SegmentWriter = ix.writer(timeout=WRITE_TIMEOUT, limitmb=WRITER_MB, compound=False)
+        except LockError as exc:
+            raise IndexBusyError(f"search index {self.path} is locked by another writer") from exc
+        return writer
+
+    def _read_manifest(self, ix: index.FileIndex) -> dict[str, str]:
+        generation = ix.latest_generation()
+        if self._manifest is not None and self._manifest[0] == generation:
+            return dict(self._manifest[1])
+        manifest: dict[str, str] = {}
+        with ix.reader() as reader:
+            for leaf in _leaves(reader):
+                ids = leaf.column_reader("id_norm")
+                hashes = leaf.column_reader("hash")
+                for docnum in leaf.all_doc_ids():
+                    manifest[ids[docnum]] = hashes[docnum].decode("ascii")
+        self._manifest = (generation, manifest)
+        return dict(manifest)
+
+    def _remove_index_files(self) -> None:
+        for f in self.path.iterdir():
+            if f.name == STAGING:
+                continue
+            if f.name.startswith((INDEX_NAME, "_" + INDEX_NAME)) or f.name == VERSION_FILE:
+                if f.is_dir():
+                    shutil.rmtree(f, ignore_errors=True)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        f.unlink()
+
+    # --- opening ------------------------------------------------------------------------
+    def _open_existing(self) -> bool:
+        """Open the index on disk if it is there, of our schema version and readable."""
+        with self._lock:
+            if self._searcher is not None:
+                return True
+            try:
+                version = (self.path / VERSION_FILE).read_text(encoding="utf-8").strip()
+            except OSError:
+                return False
+            if version != SCHEMA_VERSION or not index.exists_in(str(self.path), indexname=INDEX_NAME):
+                return False
+            try:
+                ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
+                searcher = ix.searcher()
+                _verify(searcher)
+            except Exception:
+                log.warning("search index at %s is unreadable", self.path, exc_info=True)
+                return False
+            self._ix, self._searcher = ix, searcher
+            self._manifest = None
+            return True
+
+    def _get_searcher(self) -> Searcher | None:
+        # Called with _lock held.
+        if self._closed:
+            return None
+        if self._searcher is None:
+            if not self._open_existing():
+                return None
+        elif not self._searcher.up_to_date():
+            self._refresh_searcher()  # another process wrote
+        return self._searcher
+
+    def _refresh_searcher(self) -> None:
+        # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it keeps the old segments in the new
+        # reader (FileIndex._reader extends the segment list with the reused ones), so replaced
+        # and deleted sections would still be found. A fresh searcher costs a few milliseconds.
+        if self._searcher is None or self._ix is None:
+            return
+        old = self._searcher
+        try:
+            self._searcher = self._ix.searcher()
+        except Exception:
+            log.warning("search index changed under us; reopening", exc_info=True)
+            self._drop_searcher()
+            self._open_existing()
+        else:
+            with contextlib.suppress(Exception):
+                old.close()
+        self._suggestions.clear()
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._searcher = None
+        self._ix = None
+        self._vocabulary = None
+        self._suggestions.clear()
+
+    # --- searching ----------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 20, manual: str | None = None) -> SearchResult:
+        try:
+            with self._lock:
+                return self._search(query, max(1, limit), manual)
+        except Exception:
+            log.warning("search for %r failed", query[:80], exc_info=True)
+            return SearchResult(query=query, hits=())
+
+    def suggest(self, query: str) -> str | None:
+        try:
+            with self._lock:
+                s = self._get_searcher()
+                if s is None:
+                    return None
+                return self._suggest(s, parse_query(query, _analyze))
+        except Exception:
+            log.warning("suggestion for %r failed", query[:80], exc_info=True)
+            return None
+
+    def _search(self, query: str, limit: int, manual: str | None) -> SearchResult:
+        s = self._get_searcher()
+        if s is None:
+            return SearchResult(query=query, hits=())
+        parsed = parse_query(query, _analyze)
+        only = Term("manual", manual) if manual else None
+        jump = self._id_jump(s, query, manual)
+        hits: list[tuple[int, float]] = []
+        stems, prefixes = parsed.stems(), parsed.prefixes()
+        fuzzy = False
+        suggestion = None
+        q = to_whoosh(parsed, ID_BOOST)
+        if q is not None:
+            hits = self._run(s, q, limit + 1, only)
+        if not hits and jump is None and parsed.positives():
+            replacements = self._fuzzy_terms(s, parsed)
+            fq = _fuzzy_query(parsed, replacements)
+            if fq is not None:
+                hits = self._run(s, fq, limit + 1, only)
+                if not hits and len(parsed.positives()) > 1:
+                    hits = self._run(s, Or(list(fq.children())) if isinstance(fq, And) else fq,
+                                     limit + 1, only)
+                fuzzy = bool(hits)
+                stems |= {c for cands in replacements.values() for c in cands}
+            suggestion = self._suggest(s, parsed, replacements)
+        if jump is not None:
+            top = max((score for _, score in hits), default=0.0)
+            hits = [(jump, top + 1.0)] + [h for h in hits if h[0] != jump]
+        matcher = Matcher(stems, prefixes, _stem)
+        out = []
+        for docnum, score in hits[:limit]:
+            stored = s.stored_fields(docnum)
+            out.append(SearchHit(
+                id=str(stored.get("id", "")), title=str(stored.get("title", "")),
+                manual=str(stored.get("manual", "")), score=float(score),
+                snippet=snippet(str(stored.get("text", "")), matcher),
+            ))
+        return SearchResult(query=query, hits=tuple(out), suggestion=suggestion, fuzzy=fuzzy)
+
+    @staticmethod
+    def _run(s: Searcher, q: Query, limit: int, only: Query | None) -> list[tuple[int, float]]:
+        results = s.search(q, limit=limit, filter=only)
+        return [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+
+    @staticmethod
+    def _id_jump(s: Searcher, query: str, manual: str | None) -> int | None:
+        key = normalise_id(query)
+        if not key or len(key) > 64 or not SECTION_ID_RE.match(key) or not re.search(r"\d", key):
+            return None
+        for field in ("id_norm", "alias"):
+            for docnum in s.docs_for_query(Term(field, key)):
+                if manual and s.stored_fields(docnum).get("manual") != manual:
+                    continue
+                return int(docnum)
+        return None
+
+    # --- typos --------------------------------------------------------------------------
+    def _vocab(self, s: Searcher) -> frozenset[str]:
+        """Stems of all title and body words (no numbers or IDs), for typo candidates."""
+        generation = s.reader().generation()
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            words: set[str] = set()
+            for leaf in _leaves(s.reader()):
+                for field in ("title", "body"):
+                    for term in leaf.lexicon(field):
+                        if term.isalpha():
+                            words.add(term.decode("utf-8"))
+            self._vocabulary = (generation, frozenset(words))
+        return self._vocabulary[1]
+
+    def _fuzzy_terms(self, s: Searcher, parsed: ParsedQuery) -> dict[QueryWord, tuple[str, ...]]:
+        """Near terms for each unknown plain word of the query, best first (at most three)."""
+        vocab = self._vocab(s)
+        reader = s.reader()
+        out: dict[QueryWord, tuple[str, ...]] = {}
+        for word in parsed.plain_words():
+            if word.term in vocab or word.is_id:
+                continue
+            near = spelling.candidates([word.raw.lower(), word.term], vocab)
+            if not near:
+                out[word] = ()
+                continue
+            ranked = sorted(near, key=lambda dc: (dc[0], -(reader.doc_frequency("body", dc[1])
+                                                          + reader.doc_frequency("title", dc[1]))))
+            out[word] = tuple(c for _, c in ranked[:3])
+        return out
+
+    def _suggest(self, s: Searcher, parsed: ParsedQuery,
+                 replacements: dict[QueryWord, tuple[str, ...]] | None = None) -> str | None:
+        key = (s.reader().generation(), parsed.text)
+        if key in self._suggestions:
+            self._suggestions.move_to_end(key)
+            return self._suggestions[key]
+        if replacements is None:
+            replacements = self._fuzzy_terms(s, parsed)
+        text = parsed.text
+        changed = False
+        for word, cands in replacements.items():
+            if not cands:
+                continue
+            surface = self._surface_form(s, word.raw.lower(), cands[0])
+            if surface and surface != word.raw.lower():
+                text = re.sub(rf"(?<!\w){re.escape(word.raw)}(?!\w)", surface, text, count=1)
+                changed = True
+        result = text if changed else None
+        self._suggestions[key] = result
+        if len(self._suggestions) > MAX_SUGGESTIONS_CACHED:
+            self._suggestions.popitem(last=False)
+        return result
+
+    @staticmethod
+    def _surface_form(s: Searcher, typed: str, stem: str) -> str | None:
+        """How the index's texts spell the stem `stem`, nearest to what was typed."""
+        docs: list[int] = []
+        for field in ("title", "body"):
+            if len(docs) >= 3:
+                break
+            with contextlib.suppress(Exception):
+                docs.extend(s.docs_for_query(Term(field, stem)))
+        head = stem[:-1] if len(stem) > 3 else stem
+        pattern = re.compile(rf"\b{re.escape(head)}\w*", re.IGNORECASE)
+        forms: list[str] = []
+        for docnum in docs[:3]:
+            stored = s.stored_fields(docnum)
+            for field in ("title", "text"):
+                forms.extend(pattern.findall(str(stored.get(field, ""))))
+        return spelling.best_surface(typed, forms, _stem, stem) if forms else None
+
+
+# --- helpers --------------------------------------------------------------------------------
+_ANALYZER = StemmingAnalyzer()
+
+
+def _analyze(text: str) -> list[tuple[int, str]]:
+    """(position, term) as the index's analyser makes them; stop words leave position gaps."""
+    return [(t.pos, t.text) for t in _ANALYZER(text, positions=True)]
+
+
+def _unique(sections: Iterable[Section]) -> dict[str, Section]:
+    out: dict[str, Section] = {}
+    for section in sections:
+        out.setdefault(normalise_id(section.id), section)
+    return out
+
+
+def _document(section: Section) -> dict[str, Any]:
+    return {
+        "id": section.id,
+        "id_norm": normalise_id(section.id),
+        "alias": " ".join(normalise_id(a) for a in section.aliases),
+        "title": section.title,
+        "body": section.body,
+        "manual": section.manual,
+        "status": section.status.value,
+        "hash": section_hash(section).encode("ascii"),
+        "text": plain_text(section.body),
+    }
+
+
+def _leaves(reader: IndexReader) -> Iterator[SegmentReader]:
+    for leaf, _offset in reader.leaf_readers():
+        yield leaf
+
+
+def _verify(searcher: Searcher) -> None:
+    """Touch every kind of file, so a damaged index fails now, not at the first search."""
+    for leaf in _leaves(searcher.reader()):
+        ids = leaf.column_reader("id_norm")
+        hashes = leaf.column_reader("hash")
+        for docnum in leaf.all_doc_ids():
+            _ = ids[docnum], hashes[docnum]
+            leaf.stored_fields(docnum)
+            break
+        for field in ("title", "body"):
+            for term in leaf.lexicon(field):
+                next(iter(leaf.postings(field, term).all_ids()), None)
+                break
+
+
+def _fuzzy_query(parsed: ParsedQuery, replacements: dict[QueryWord, tuple[str, ...]]) -> Query | None:
+    """The query with each unknown word replaced by its near terms (dropped if it has none)."""
+    if not replacements:
+        return None
+    return to_whoosh(parsed, ID_BOOST, replacements)
+
+
+def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Merge the small segments into the one being written; rewrite the big one only when the
+    small ones (or its deleted documents) pass COMPACT_RATIO of it."""
+    if len(segments) <= 1 and not any(s.deleted_count() for s in segments):
+        return segments
+    big = max(segments, key=lambda seg: seg.doc_count_all(), default=None)
+    if big is None:
+        return segments
+    small = [seg for seg in segments if seg is not big]
+    churn = big.deleted_count() + sum(seg.doc_count_all() for seg in small)
+    if churn > COMPACT_RATIO * big.doc_count_all():
+        return list(OPTIMIZE(writer, segments))
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [big]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
