@@ -46,7 +46,8 @@ def test_check_reports_a_broken_procedure_and_a_broken_section_with_lines(
     text = procedure.read_text(encoding="utf-8")
     first_next = next(line for line in text.splitlines() if line.strip().startswith("next:"))
     procedure.write_text(text.replace(first_next, first_next.split("next:")[0] + "next: nowhere", 1), encoding="utf-8")
-    (content_copy / "dmbm" / "DMBM511340.md").write_text("---\nsection_id: DMBM511340\ntitle: [x\n---\n", encoding="utf-8")
+    broken = "---\nsection_id: DMBM511340\ntitle: [x\n---\n"
+    (content_copy / "dmbm" / "DMBM511340.md").write_text(broken, encoding="utf-8")
     code, report = run_json(capsys, "check", "--json", "--content", str(content_copy))
     assert code == 1
     errors = report["errors"]
@@ -88,5 +89,5 @@ def test_content_folders_from_the_environment(
 ) -> None:
     shutil.rmtree(content_copy / "dmbm")
     monkeypatch.setenv("MANUALVIEWER_CONTENT", str(content_copy))
-    code, report = run_json(capsys, "check", "--json")
+    _code, report = run_json(capsys, "check", "--json")
     assert report["manuals"] == 2

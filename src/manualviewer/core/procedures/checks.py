@@ -4,9 +4,9 @@ validation, and sections that offer a procedure the library does not have."""
 from __future__ import annotations
 
 from manualviewer.core.content.library import Library
+from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.procedures.validate import validate
-from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.render.links import extract_procedures
 
 

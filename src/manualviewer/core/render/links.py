@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from markdown_it.token import Token
 
-from manualviewer.core.render.parser import structure_parser
 from manualviewer.core.model import normalise_id
+from manualviewer.core.render.parser import structure_parser
 from manualviewer.core.render.targets import PROCEDURE_SCHEME, code_key, link_pattern
 
 

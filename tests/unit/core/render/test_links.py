@@ -23,10 +23,10 @@ def test_plain_prose_fast_path_agrees_with_the_token_stream() -> None:
     assert len(fast_bodies) > 50
     for body in fast_bodies + extra:
         assert links._PLAIN_PROSE_BLOCKERS.search(body) is None
-        tokens = structure_parser(codes + ("DMBM",)).parse(body)
+        tokens = structure_parser((*codes, "DMBM")).parse(body)
         slow = [
             (str(t.meta["section_id"]), int(t.meta.get("line", 0)) + 1)
             for t in links._inline_tokens(tokens)
             if t.type == "link_open" and "section_id" in t.meta
         ]
-        assert links.extract_refs(body, codes + ("DMBM",)) == slow
+        assert links.extract_refs(body, (*codes, "DMBM")) == slow
