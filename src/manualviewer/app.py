@@ -37,10 +37,14 @@ class SearchService:
             return stats
 
     def search(self, query: str, manual: str | None) -> SearchResult | None:
-        if not self.ready:
+        """None while the index is being built or updated: the window says so and asks again
+        when the update is done, instead of waiting (and freezing) here."""
+        if not self.ready or not self._lock.acquire(blocking=False):
             return None
-        with self._lock:
+        try:
             return self.index.search(query, limit=50, manual=manual)
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         self.index.close()

@@ -99,7 +99,7 @@ class SearchPanel(QWidget):
             return
         result = self._search(query, self.manual_filter.currentData())
         if result is None:
-            self.status.setText("The search index is being built; results appear when it is ready.")
+            self.status.setText("The search index is being updated; results appear as soon as it is ready.")
             return
         self.last_result = result
         self.model.set_hits(result.hits, self._titles)

@@ -25,12 +25,17 @@ def send_to_running(message: str, name: str | None = None) -> bool:
     socket.connectToServer(name or server_name())
     if not socket.waitForConnected(TIMEOUT_MS):
         return False
-    socket.write((message + "\n").encode("utf-8"))
-    socket.flush()
-    ok = socket.waitForBytesWritten(TIMEOUT_MS)
-    socket.waitForReadyRead(TIMEOUT_MS)  # the server answers "ok" once it has acted
+    data = (message + "\n").encode("utf-8")
+    if socket.write(data) != len(data):
+        return False
+    while socket.bytesToWrite() > 0:
+        if not socket.waitForBytesWritten(TIMEOUT_MS):
+            return False
+    # The server answers "ok" once it has acted; a running app that is busy may answer late,
+    # but the message is in its hands either way.
+    socket.waitForReadyRead(TIMEOUT_MS)
     socket.disconnectFromServer()
-    return ok
+    return True
 
 
 class InstanceServer(QObject):
