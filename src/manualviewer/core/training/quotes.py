@@ -34,7 +34,7 @@ def excerpts(reason: str) -> list[str]:
 def missing_excerpts(reason: str, section_body: str) -> list[str]:
     """The excerpts of `reason` that are not in the section's words."""
     words = plain_text(section_body)
-    return [part for part in excerpts(reason) if _squeeze(part).strip(_EDGE) not in words]
+    return [part for part in excerpts(reason) if plain_text(part).strip(_EDGE) not in words]
 
 
 def _squeeze(text: str) -> str:
