@@ -119,8 +119,9 @@ class _Reader:
             self.error("bad-value", _line(node), f"{what}: {key!r} should be text")
             return ""
         value = str(node.value)
-        # Folded and plain scalars are prose: one line. Literal blocks keep their breaks.
-        return value.rstrip("\n") if node.style == "|" else " ".join(value.split())
+        # Plain and folded scalars are prose: one line. Literal blocks and quoted strings keep
+        # the line breaks they spell out.
+        return " ".join(value.split()) if node.style in (None, ">") else value.strip()
 
     def sequence(self, entries: Entries, key: str, what: str, owner: int, *, required: bool = False) -> list[Node]:
         if key not in entries or _is_null(entries[key][1]):
