@@ -1,4 +1,4 @@
-"""What the user typed, as clauses, and as a Whoosh query.
+"""What the user typed, as clauses (run by executor.Executor).
 
 Our own small grammar instead of Whoosh's query parser, so that no input can fail: words (all
 required), "phrases", OR between two clauses, NOT or a leading minus, `word*` for a prefix (three
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from whoosh.query import And, AndNot, Or, Phrase, Prefix, Query, Term
 
 from manualviewer.core.search.text import WORD_RE
 
@@ -132,45 +130,3 @@ def _phrase(text: str, analyze: Analyze) -> Clause | None:
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(terms)]
     words = tuple(QueryWord(t, t) for _, t in terms)
     return Clause("phrase", words, slop=max(1, *gaps))
-
-
-def to_whoosh(parsed: ParsedQuery, id_boost: float,
-              replacements: Mapping[QueryWord, tuple[str, ...]] | None = None) -> Query | None:
-    """The Whoosh query; `replacements` swaps unknown words for near terms (typo fallback)."""
-    groups: list[list[Query]] = []
-    negatives: list[Query] = []
-    for clause in parsed.clauses:
-        q = _clause_query(clause, id_boost, replacements or {})
-        if q is None:
-            continue
-        if clause.negated:
-            negatives.append(q)
-        elif clause.or_previous and groups:
-            groups[-1].append(q)
-        else:
-            groups.append([q])
-    if not groups:
-        return None
-    positives = [g[0] if len(g) == 1 else Or(g) for g in groups]
-    query: Query = positives[0] if len(positives) == 1 else And(positives)
-    if negatives:
-        query = AndNot(query, negatives[0] if len(negatives) == 1 else Or(negatives))
-    return query
-
-
-def _clause_query(clause: Clause, id_boost: float,
-                  replacements: Mapping[QueryWord, tuple[str, ...]]) -> Query | None:
-    if clause.kind == "prefix":
-        return Or([Prefix(f, clause.words[0].term, boost=b) for f, b in FIELD_BOOSTS.items()])
-    if clause.kind == "phrase":
-        terms = [w.term for w in clause.words]
-        return Or([Phrase(f, terms, slop=clause.slop, boost=b) for f, b in FIELD_BOOSTS.items()])
-    word = clause.words[0]
-    if word in replacements and not clause.negated:
-        near = replacements[word]
-        return Or([Term(f, t, boost=b) for t in near for f, b in FIELD_BOOSTS.items()]) if near else None
-    parts: list[Query] = [Term(f, word.term, boost=b) for f, b in FIELD_BOOSTS.items()]
-    if word.is_id:
-        key = word.raw.upper()
-        parts += [Term("id_norm", key, boost=id_boost), Term("alias", key, boost=id_boost)]
-    return Or(parts)

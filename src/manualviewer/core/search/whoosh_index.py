@@ -35,15 +35,16 @@ from whoosh import columns, fields, index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.index import LockError
 from whoosh.lang.porter import stem as porter_stem
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import Term
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from manualviewer.core.model import SECTION_ID_RE, IndexStats, SearchHit, SearchResult, Section, normalise_id
 from manualviewer.core.search import spelling
+from manualviewer.core.search.executor import Executor
 from manualviewer.core.search.protocol import Progress, section_hash
-from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query, to_whoosh
+from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query
 from manualviewer.core.search.text import Matcher, plain_text, snippet
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class WhooshIndex:
         self._searcher: Searcher | None = None
         self._vocabulary: tuple[int, frozenset[str]] | None = None  # (generation, stems)
         self._manifest: tuple[int, dict[str, str]] | None = None  # (generation, id -> hash)
+        self._exec: Executor | None = None  # query runner for the current searcher
         self._suggestions: OrderedDict[tuple[int, str], str | None] = OrderedDict()
         self._closed = False
 
@@ -305,6 +307,7 @@ class WhooshIndex:
         self._searcher = None
         self._ix = None
         self._vocabulary = None
+        self._exec = None
         self._suggestions.clear()
 
     # --- searching ----------------------------------------------------------------------
@@ -332,23 +335,19 @@ class WhooshIndex:
         if s is None:
             return SearchResult(query=query, hits=())
         parsed = parse_query(query, _analyze)
-        only = Term("manual", manual) if manual else None
         jump = self._id_jump(s, query, manual)
         hits: list[tuple[int, float]] = []
         stems, prefixes = parsed.stems(), parsed.prefixes()
         fuzzy = False
         suggestion = None
-        q = to_whoosh(parsed, ID_BOOST)
-        if q is not None:
-            hits = self._run(s, q, limit + 1, only)
+        ex = self._executor(s)
+        hits = ex.run(parsed, limit + 1, manual)
         if not hits and jump is None and parsed.positives():
             replacements = self._fuzzy_terms(s, parsed)
-            fq = _fuzzy_query(parsed, replacements)
-            if fq is not None:
-                hits = self._run(s, fq, limit + 1, only)
+            if any(replacements.values()):
+                hits = ex.run(parsed, limit + 1, manual, replacements)
                 if not hits and len(parsed.positives()) > 1:
-                    hits = self._run(s, Or(list(fq.children())) if isinstance(fq, And) else fq,
-                                     limit + 1, only)
+                    hits = ex.run(parsed, limit + 1, manual, replacements, any_group=True)
                 fuzzy = bool(hits)
                 stems |= {c for cands in replacements.values() for c in cands}
             suggestion = self._suggest(s, parsed, replacements)
@@ -366,10 +365,10 @@ class WhooshIndex:
             ))
         return SearchResult(query=query, hits=tuple(out), suggestion=suggestion, fuzzy=fuzzy)
 
-    @staticmethod
-    def _run(s: Searcher, q: Query, limit: int, only: Query | None) -> list[tuple[int, float]]:
-        results = s.search(q, limit=limit, filter=only)
-        return [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+    def _executor(self, s: Searcher) -> Executor:
+        if self._exec is None or self._exec.searcher is not s:
+            self._exec = Executor(s, ID_BOOST)
+        return self._exec
 
     @staticmethod
     def _id_jump(s: Searcher, query: str, manual: str | None) -> int | None:
@@ -504,13 +503,6 @@ def _verify(searcher: Searcher) -> None:
             for term in leaf.lexicon(field):
                 next(iter(leaf.postings(field, term).all_ids()), None)
                 break
-
-
-def _fuzzy_query(parsed: ParsedQuery, replacements: dict[QueryWord, tuple[str, ...]]) -> Query | None:
-    """The query with each unknown word replaced by its near terms (dropped if it has none)."""
-    if not replacements:
-        return None
-    return to_whoosh(parsed, ID_BOOST, replacements)
 
 
 def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
