@@ -1,0 +1,190 @@
+"""The Escalations panel: every concern sent (or waiting to be sent) with its state in words,
+the number of attempts and the last error, and Retry for the ones that have not gone."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
+
+if TYPE_CHECKING:
+    from manualviewer.ui.checklists import ChecklistController
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ESCALATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+STATE_WORDS = {
+    EscalationState.QUEUED: "Waiting to be sent",
+    EscalationState.SENDING: "Sending",
+    EscalationState.DELIVERED: "Delivered",
+    EscalationState.FAILED: "Failed: not sent",
+}
+
+
+def state_text(escalation: Escalation) -> str:
+    if escalation.state is EscalationState.DELIVERED and escalation.channel == "mailto":
+        return "Delivered: handed to your email program"
+    return STATE_WORDS[escalation.state]
+
+
+class EscalationsModel(QAbstractTableModel):
+    COLUMNS = ("Created", "State", "Attempts", "To", "Subject", "Last error")
+
+    def __init__(self, outbox: Outbox, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._outbox = outbox
+        self._rows: list[Escalation] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = list(reversed(self._outbox.list()))  # newest first: the one just sent is on top
+        self.endResetModel()
+
+    def escalation(self, row: int) -> Escalation | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, escalation_id: int) -> int:
+        return next((i for i, e in enumerate(self._rows) if e.id == escalation_id), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        e = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return (
+                e.created_at.astimezone().strftime("%d %b %Y %H:%M"),
+                state_text(e),
+                str(e.attempts),
+                e.to,
+                e.subject,
+                e.last_error or "",
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return e.last_error or state_text(e)
+        if role == ESCALATION_ID_ROLE:
+            return e.id
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class EscalationsPanel(QWidget):
+    def __init__(self, controller: ChecklistController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setAccessibleName("Escalations")
+        self.model = EscalationsModel(controller.stores.outbox, self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setAccessibleName("Escalations, newest first")
+        self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_details())
+
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Escalations summary")
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("The selected escalation")
+
+        self.retry_button = QPushButton("&Retry sending", self)
+        self.retry_button.setAccessibleName("Retry sending")
+        self.retry_button.setToolTip("Try again to send every escalation that is waiting or failed (Alt+R)")
+        self.retry_button.clicked.connect(self.retry)
+        self.refresh_button = QPushButton("Re&fresh", self)
+        self.refresh_button.setAccessibleName("Refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+        controller.escalations_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self.view.currentIndex().data(ESCALATION_ID_ROLE)
+        self.model.refresh()
+        rows = [self.model.escalation(r) for r in range(self.model.rowCount())]
+        waiting = [e for e in rows if e is not None and e.state in (EscalationState.QUEUED, EscalationState.FAILED)]
+        failed = [e for e in waiting if e.state is EscalationState.FAILED]
+        if self.controller.delivering:
+            text = "Sending now..."
+        elif not rows:
+            text = "No escalations yet. When a checklist raises a concern, it is listed here with whether it was sent."
+        elif failed:
+            text = (f"{len(failed)} escalation{'s' if len(failed) != 1 else ''} could not be sent. They stay here; "
+                    "fix the problem shown (or your Settings), then Retry sending.")
+        elif waiting:
+            text = f"{len(waiting)} waiting to be sent. Retry sending to send them now."
+        else:
+            text = f"All {len(rows)} escalation{'s' if len(rows) != 1 else ''} delivered."
+        self.summary.setText(text)
+        self.retry_button.setEnabled(bool(waiting) and not self.controller.delivering)
+        row = self.model.row_of(current) if current is not None else 0
+        if self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(max(row, 0), 0))
+        self.show_details()
+
+    def show_details(self) -> None:
+        e = self.model.escalation(self.view.currentIndex().row())
+        if e is None:
+            self.details.setPlainText("")
+            return
+        lines = [f"State: {state_text(e)}", f"Attempts: {e.attempts}"]
+        if e.last_error:
+            lines.append(f"Last error: {e.last_error}")
+        if e.delivered_at:
+            lines.append(f"Delivered: {e.delivered_at.astimezone().strftime('%d %b %Y %H:%M')} by {e.channel}")
+        lines += [f"To: {e.to}", f"Subject: {e.subject}", "", e.body]
+        self.details.setPlainText("\n".join(lines))
+
+    def retry(self) -> None:
+        self.controller.deliver()

@@ -1,0 +1,408 @@
+"""The Checklist panel driven through its widgets: a whole bundled procedure to a saved note,
+back and changing an earlier answer, out-of-order steps, validation, the note check, the
+letter of a document step, and resuming an unfinished run in a new window."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from manualviewer.core.settings import Settings
+from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.ui.procedure_panel import DocumentView, InputView
+from tests.ui.test_checklists_support import (
+    choose,
+    click,
+    close_windows,
+    confirm,
+    fill,
+    go_on,
+    make_rig,
+    step_id,
+    type_text,
+    walk,
+)
+
+PROCEDURE = "dmbm-customer-recording-call"
+
+
+@pytest.fixture
+def stores(qtbot: QtBot, tmp_path: Path) -> Iterator[Stores]:
+    opened = open_stores(tmp_path / "user.db")
+    yield opened
+    close_windows()
+    opened.close()
+
+
+def to_three_points(qtbot: QtBot, panel: object, reference: str = "AB123456C") -> None:
+    walk(qtbot, panel, [  # type: ignore[arg-type]
+        ("call-details", lambda: (fill(qtbot, panel, customer_reference=reference), go_on(qtbot, panel))),  # type: ignore[arg-type]
+        ("media", lambda: (choose(qtbot, panel, "not-media"), go_on(qtbot, panel))),  # type: ignore[arg-type]
+    ])
+
+
+def test_whole_procedure_from_the_section_link_to_a_saved_note(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.window.open_section("DMBM511015")
+    # The officer clicks "Start checklist" in the section's text.
+    rig.window.current_view().on_link(QUrl(f"procedure:{PROCEDURE}"), False)
+    assert rig.controller.installed.docks["checklist"].isVisible()  # type: ignore[attr-defined]
+    assert panel.procedure_title.text() == "Customer wants to record the phone call"
+    assert "DMBM511015" in panel.guidance_label.text()
+
+    to_three_points(qtbot, panel)
+    walk(qtbot, panel, [
+        ("three-points", lambda: go_on(qtbot, panel)),
+        ("own-purposes", lambda: confirm(qtbot, panel)),
+        ("business-related", lambda: confirm(qtbot, panel, confirmed=False)),
+        ("privacy", lambda: confirm(qtbot, panel)),
+        ("own-note", lambda: go_on(qtbot, panel)),
+        ("concerns", lambda: (choose(qtbot, panel, "no-concerns"), go_on(qtbot, panel))),
+    ])
+    assert step_id(panel) == "end"
+    editor = panel.note_editor
+    assert editor is not None
+    draft = editor.text()
+    assert "Customer reference: AB123456C" in draft
+    assert "- The conversation was not confirmed as business-related." in draft
+    # The note is editable before it is saved.
+    editor.editor.moveCursor(editor.editor.textCursor().MoveOperation.End)
+    type_text(qtbot, editor.editor, "\nCustomer was calm and polite.")
+    click(qtbot, editor.save_button)
+
+    notes = stores.notes.list()
+    assert len(notes) == 1
+    note = notes[0]
+    assert note.text.endswith("Customer was calm and polite.")
+    assert note.officer == "Sam Patel"
+    assert note.customer_reference == "AB123456C"
+    assert (note.procedure_id, note.procedure_version) == (PROCEDURE, "1")
+    record = note.record
+    assert record["procedure"] == {"id": PROCEDURE, "version": 1, "title": "Customer wants to record the phone call"}
+    assert record["content_version"] == note.content_version and len(note.content_version) == 12
+    assert record["sections"] == ["DMBM511015"]
+    assert record["officer"] == "Sam Patel"
+    assert record["note_edited"] is True
+    answers = {s["step"]: (s["answer"], s["at"]) for s in record["steps"]}
+    assert answers["call-details"][0] == {"customer_reference": "AB123456C"}
+    assert answers["media"][0] == "not-media"
+    assert answers["business-related"][0] is False
+    assert answers["own-purposes"][1] == "2024-05-01T09:05:00Z"  # each answer with its own time
+    assert [s["step"] for s in record["steps"]][-1] == "concerns"
+    assert record["outcome"] == {"step": "end", "title": "Note of the call"}
+    # The run is finished: nothing left to resume; the panel says the note is saved.
+    assert stores.runs.load_unfinished() == []
+    assert any(label.text() == "Note 1 is saved" for label in panel.card.findChildren(type(panel.message)))
+    click(qtbot, panel.finish_button)
+    assert panel.pages.currentIndex() == 0
+
+
+def test_back_and_changing_an_earlier_answer_drops_what_no_longer_applies(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    walk(qtbot, panel, [("three-points", lambda: go_on(qtbot, panel)), ("own-purposes", lambda: confirm(qtbot, panel))])
+    assert step_id(panel) == "business-related"
+
+    # Back: the previous step again, its answer cleared.
+    click(qtbot, panel.back_button)
+    assert step_id(panel) == "own-purposes"
+    assert rig.controller.run is not None and rig.controller.run.answer_of("own-purposes") is None
+    confirm(qtbot, panel)
+    assert step_id(panel) == "business-related"
+
+    # Change an earlier answer by choosing it in the steps so far.
+    media_row = panel.path_model.index(1, 0)
+    assert "Is the call from the media?" in media_row.data()
+    assert "No, the call is not from the media" in media_row.data()
+    panel.path_view.clicked.emit(media_row)
+    assert panel.editing == "media" and step_id(panel) == "media"
+    assert panel.step_view.buttons["not-media"].isChecked()  # type: ignore[union-attr]
+    choose(qtbot, panel, "media")
+    go_on(qtbot, panel)
+    assert panel.editing is None
+    assert step_id(panel) == "refer-to-press-office"
+    assert "no longer applied" in panel.message.text()
+    assert "Cover the three points" in panel.message.text()
+    run = rig.controller.run
+    assert run is not None and run.path == ("call-details", "media")
+    assert panel.path_model.rowCount() == 3
+
+    # Changing an answer so the later ones still apply keeps them.
+    panel.path_view.clicked.emit(panel.path_model.index(0, 0))
+    view = panel.step_view
+    assert isinstance(view, InputView) and view.editors["customer_reference"].text() == "AB123456C"  # type: ignore[attr-defined]
+    view.set_field("customer_reference", "ZZ999")
+    go_on(qtbot, panel)
+    run = rig.controller.run
+    assert run is not None and run.path == ("call-details", "media") and run.values["customer_reference"] == "ZZ999"
+    # Every change was saved.
+    saved = stores.runs.get(rig.controller.run_id or "")
+    assert saved is not None and json.loads(saved.state_json)["visits"][0]["value"] == {"customer_reference": "ZZ999"}
+
+
+def test_late_disclosure_out_of_order_goes_into_the_note(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    assert step_id(panel) == "three-points"
+    assert panel.jump_button.isVisible() and panel.jump_button.isEnabled()
+    click(qtbot, panel.jump_button)
+    menu = panel.jump_menu
+    assert menu is not None
+    late = [a for a in menu.actions() if a.text().startswith("The customer says at the end of the call")]
+    assert len(late) == 1
+    late[0].trigger()
+    assert step_id(panel) == "late-disclosure"
+    rows = [panel.path_model.index(r, 0).data() for r in range(panel.path_model.rowCount())]
+    assert "Left unanswered when something happened out of order" in rows[2]
+    assert "(out of order)" in rows[3]
+    assert not panel.jump_button.isEnabled()  # already on the path
+    go_on(qtbot, panel)
+    walk(qtbot, panel, [("concerns", lambda: (choose(qtbot, panel, "no-concerns"), go_on(qtbot, panel)))])
+    assert panel.note_editor is not None
+    assert "impossible to cover the three points" in panel.note_editor.text()
+    click(qtbot, panel.note_editor.save_button)
+    steps = stores.notes.list()[0].record["steps"]
+    assert [(s["step"], s["out_of_order"]) for s in steps if s["step"] == "late-disclosure"] == [
+        ("late-disclosure", True)]
+
+
+def test_input_validation_messages_name_the_field(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    view = panel.step_view
+    assert isinstance(view, InputView)
+    go_on(qtbot, panel)  # nothing typed
+    assert step_id(panel) == "call-details"
+    assert view.errors["customer_reference"].isVisible()
+    assert view.errors["customer_reference"].text() == "Customer reference is required"
+    assert panel.error_label.isVisible() and "Customer reference is required" in panel.error_label.text()
+    fill(qtbot, panel, customer_reference="<script>")
+    go_on(qtbot, panel)
+    assert step_id(panel) == "call-details"
+    assert "is not a reference (letters, digits, spaces, / . -)" in view.errors["customer_reference"].text()
+    view.set_field("customer_reference", "AB 123")
+    go_on(qtbot, panel)
+    assert step_id(panel) == "media"
+
+
+def test_question_needs_a_choice(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    fill(qtbot, panel, customer_reference="AB1")
+    go_on(qtbot, panel)
+    go_on(qtbot, panel)
+    assert step_id(panel) == "media"
+    assert panel.error_label.text() == "Choose one of the answers first."
+
+
+def test_note_check_warnings_are_shown_and_saving_is_still_allowed(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    click(qtbot, panel.jump_button)
+    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    editor = panel.note_editor
+    assert editor is not None
+    assert "no words to avoid" in editor.warning_label.text()
+    editor.editor.moveCursor(editor.editor.textCursor().MoveOperation.End)
+    type_text(qtbot, editor.editor, "\nThe customer was rude. They will contact their ISP.")
+    text = editor.warning_label.text()
+    assert "2 things to look at" in text
+    assert "&#x27;rude&#x27; is on the list of words to avoid" in text or "'rude' is on the list" in text
+    assert "ISP is not explained" in text
+    assert "You can still save" in text
+    assert len(editor.editor.extraSelections()) == 2  # the words are marked in the text too
+    assert editor.save_button.isEnabled()
+    click(qtbot, editor.save_button)
+    note = stores.notes.list()[0]
+    assert "rude" in note.text
+    assert [w["kind"] for w in note.record["note_check"]] == ["listed-word", "abbreviation"]
+
+
+def test_a_note_needs_the_officer_name_and_says_where_to_set_it(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores, settings=Settings())
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    fill(qtbot, panel, customer_reference="AB1")
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "media")
+    go_on(qtbot, panel)
+    go_on(qtbot, panel)
+    assert step_id(panel) == "end-press-office"
+    assert panel.officer_notice.isVisible()
+    editor = panel.note_editor
+    assert editor is not None
+    click(qtbot, editor.save_button)
+    assert stores.notes.list() == []
+    assert editor.error_label.isVisible() and "set it in Settings" in editor.error_label.text()
+    # The link opens Settings at the officer's name; saving there lets the note be saved.
+    editor.error_label.linkActivated.emit("settings:officer_name")
+    dialog = rig.controller.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.tabs.currentIndex() == 0
+    dialog.officer_name.setText("Sam Patel")
+    click(qtbot, dialog.save_button)
+    assert rig.saved_settings[-1].officer_name == "Sam Patel"
+    assert not panel.officer_notice.isVisible()
+    click(qtbot, editor.save_button)
+    assert [n.officer for n in stores.notes.list()] == ["Sam Patel"]
+
+
+def test_document_step_produces_the_letter(qtbot: QtBot, bundled_content: Path, stores: Stores,
+                                           tmp_path: Path) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure("dwp-claimant-published-recording")
+    fill(qtbot, panel, customer_reference="CL42")
+    go_on(qtbot, panel)
+    go_on(qtbot, panel)  # write-to-claimant
+    view = panel.step_view
+    assert isinstance(view, DocumentView)
+    assert view.preview.toPlainText() == ""
+    assert "Still to choose" in view.status.text() and not view.copy_button.isEnabled()
+    view.choose("opening", "have-published")
+    view.choose("confirm_paragraph", "include")
+    assert view.combos["further_use"].isEnabled()
+    view.choose("further_use", "no-further-use")
+    view.choose("senior_manager_paragraph", "delete")
+    assert not view.combos["service"].isEnabled()  # inside a deleted paragraph: no choice needed
+    assert "not used with the choices above" in view.labels["service"].text()
+    letter = view.preview.toPlainText()
+    assert letter.startswith("It has come to the attention of the Department that you have published on the "
+                             "internet recordings of your business with DWP. It is your right to do so.")
+    assert "that no further use of the material" in letter
+    assert "senior manager" not in letter
+    assert "\n\n\n" not in letter
+    click(qtbot, view.copy_button)
+    assert QGuiApplication.clipboard().text() == letter
+    text_path = view.save_text(str(tmp_path / "letter.txt"))
+    assert text_path is not None and Path(text_path).read_text(encoding="utf-8") == letter + "\n"
+    pdf_path = view.save_pdf(str(tmp_path / "letter.pdf"))
+    assert pdf_path is not None and Path(pdf_path).read_bytes().startswith(b"%PDF")
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "not-proportionate")
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    assert panel.note_editor is not None and letter in panel.note_editor.text()
+    click(qtbot, panel.note_editor.save_button)
+    assert stores.notes.list()[0].record["documents"] == {"letter": letter}
+
+
+def test_unfinished_run_is_offered_again_in_a_new_window(
+    qtbot: QtBot, bundled_content: Path, tmp_path: Path
+) -> None:
+    first_stores = open_stores(tmp_path / "user.db")
+    rig = make_rig(qtbot, bundled_content, first_stores)
+    assert not rig.panel.resume_bar.isVisible()
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, rig.panel, "AB777")
+    rig.window.close()
+    first_stores.close()
+
+    stores = open_stores(tmp_path / "user.db")
+    try:
+        again = make_rig(qtbot, bundled_content, stores)
+        bar = again.panel.resume_bar
+        assert again.controller.installed.docks["checklist"].isVisible()  # type: ignore[attr-defined]
+        assert bar.isVisible() and again.window.isEnabled()  # a bar, not a modal
+        assert again.controller.run is None
+        (run_id,) = bar.buttons
+        label_text = " ".join(w.text() for w in bar.findChildren(type(again.panel.message)))
+        assert "Customer wants to record the phone call" in label_text and "AB777" in label_text
+        assert "Cover the three points" in label_text
+        resume, _discard = bar.buttons[run_id]
+        click(qtbot, resume)
+        assert step_id(again.panel) == "three-points"
+        run = again.controller.run
+        assert run is not None and run.path == ("call-details", "media")
+        assert not bar.isVisible()
+        go_on(qtbot, again.panel)
+        assert step_id(again.panel) == "own-purposes"
+    finally:
+        close_windows()
+        stores.close()
+
+
+def test_discarding_a_saved_run_from_the_bar(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    rig.controller.start_procedure(PROCEDURE)
+    first = rig.controller.run_id
+    rig.controller.start_procedure("dmbm-mobile-phone-on-call")  # the first one stays saved
+    assert "is saved: resume it" in rig.window.status_label.text()
+    bar = rig.panel.resume_bar
+    assert list(bar.buttons) == [first]
+    click(qtbot, bar.buttons[first][1])
+    assert [r.run_id for r in stores.runs.load_unfinished()] == [rig.controller.run_id]
+    assert not bar.isVisible()
+    # Discarding the one on screen asks first, in the panel.
+    click(qtbot, rig.panel.discard_button)
+    assert rig.panel.confirm_discard.isVisible()
+    click(qtbot, rig.panel.discard_yes)
+    assert stores.runs.load_unfinished() == [] and rig.controller.run is None
+
+
+def test_checklists_menu_offers_the_sections_procedures_and_every_action_has_a_shortcut(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    installed = rig.controller.installed  # type: ignore[attr-defined]
+    menu = installed.menu
+    section_menu, all_menu = (a.menu() for a in menu.actions() if a.menu() is not None)
+    rig.window.open_section("DMBM511015")
+    section_menu.aboutToShow.emit()
+    offered = ["Customer wants to record the phone call", "Customer sends us a recording of their phone call"]
+    assert [a.text() for a in section_menu.actions()] == offered
+    all_menu.aboutToShow.emit()
+    assert len(all_menu.actions()) == len(rig.controller.procedures) >= 8
+    # Ctrl+Shift+K: this section offers two, so the officer picks one.
+    installed.actions["start"].trigger()
+    assert rig.controller.run is None
+    start_menu = rig.panel.start_menu
+    assert start_menu is not None
+    assert [a.text() for a in start_menu.actions()[1:]] == offered
+    start_menu.actions()[1].trigger()
+    assert rig.controller.run is not None and rig.controller.run.procedure.id == PROCEDURE
+    for key, action in installed.actions.items():
+        assert not action.shortcut().isEmpty(), key
+        assert action.text().replace("&", "").strip(), key
+    # Continue by keyboard action.
+    rig.panel.step_view.set_field("customer_reference", "AB1")  # type: ignore[union-attr]
+    installed.actions["continue"].trigger()
+    assert step_id(rig.panel) == "media"
+    installed.actions["back"].trigger()
+    assert step_id(rig.panel) == "call-details"
+    assert installed.actions["settings"] in rig.window.edit_menu.actions()
+
+
+def test_cited_section_link_opens_in_the_viewer(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    rig.window.open_section("DMBM511130")
+    rig.controller.start_procedure(PROCEDURE)
+    rig.panel.guidance_label.linkActivated.emit("section:DMBM511015")
+    assert rig.window.current_view().current_id == "DMBM511015"
