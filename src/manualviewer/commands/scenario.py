@@ -93,9 +93,7 @@ def _run(args: argparse.Namespace) -> int:
         section = library.get(section_id)
         return section.body if section else None
 
-    errors = [
-        p for p in validate_scenario(scenario, procedures, library.resolve, body) if p.severity is Severity.ERROR
-    ]
+    errors = [p for p in validate_scenario(scenario, procedures, library.resolve, body) if p.severity is Severity.ERROR]
     if errors:
         details = "\n".join(f"  {p}" for p in errors)
         raise _Stop(1, f"scenario {scenario.id} has content errors; it cannot be graded:\n{details}")

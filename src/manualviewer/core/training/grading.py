@@ -198,8 +198,10 @@ def recorded_answer(step: AnyStep, expectation: Expectation, run: Run) -> RawAns
     if isinstance(step, InfoStep | EscalateStep):
         return True
     value = run.answer_of(step.id)
-    if isinstance(step, InputStep | DocumentStep) and isinstance(value, dict) and isinstance(
-        expectation.answer, Mapping
+    if (
+        isinstance(step, InputStep | DocumentStep)
+        and isinstance(value, dict)
+        and isinstance(expectation.answer, Mapping)
     ):
         return {k: v for k, v in value.items() if k in expectation.answer}
     return _raw(value)

@@ -99,8 +99,10 @@ def with_details(scenario: Scenario, procedure: Procedure, answers: Mapping[str,
         given = merged.get(detail.step)
         if detail.step not in merged:
             merged[detail.step] = detail.answer
-        elif isinstance(step, InputStep | DocumentStep) and isinstance(given, Mapping) and isinstance(
-            detail.answer, Mapping
+        elif (
+            isinstance(step, InputStep | DocumentStep)
+            and isinstance(given, Mapping)
+            and isinstance(detail.answer, Mapping)
         ):
             merged[detail.step] = {**detail.answer, **given}
     return merged

@@ -18,7 +18,9 @@ from manualviewer.core.training import check_library, validate_scenario
 
 def problems(text: str) -> list[tuple[str, int, Severity]]:
     scenario = build(text)
-    return [(p.kind, p.line, p.severity) for p in validate_scenario(scenario, procedures(), library().resolve, section_body)]
+    return [
+        (p.kind, p.line, p.severity) for p in validate_scenario(scenario, procedures(), library().resolve, section_body)
+    ]
 
 
 def error(kind: str, text: str, needle: str, after: int = 0) -> tuple[str, int, Severity]:
@@ -61,9 +63,7 @@ def test_unknown_step_in_expected_details_and_turns() -> None:
 
 
 def test_unknown_section() -> None:
-    text = JOURNALIST.replace(
-        "section: DMBM511015\n  - step: concerns", "section: DMBM999999\n  - step: concerns"
-    )
+    text = JOURNALIST.replace("section: DMBM511015\n  - step: concerns", "section: DMBM999999\n  - step: concerns")
     assert problems(text) == [error("unknown-section", text, "DMBM999999")]
 
 
@@ -81,7 +81,7 @@ def test_reason_not_in_the_cited_section_is_a_warning() -> None:
     # Emphasis, bullets, curly quotes and line breaks do not count.
     text = JOURNALIST.replace(
         "reason: these concerns should be made known to your line manager",
-        "reason: \"HMRC has no objection to this provided:\\n\\n- the recording is for their own purposes\"",
+        'reason: "HMRC has no objection to this provided:\\n\\n- the recording is for their own purposes"',
     )
     assert problems(text) == []
 
@@ -110,7 +110,9 @@ def test_an_expected_step_off_the_expected_path() -> None:
 
 
 def test_input_and_document_answers_name_real_fields_options_and_choices() -> None:
-    base = JOURNALIST + "  - step: call-details\n    answer: {customer_ref: X}\n    reason: r\n    section: DMBM511015\n"
+    base = (
+        JOURNALIST + "  - step: call-details\n    answer: {customer_ref: X}\n    reason: r\n    section: DMBM511015\n"
+    )
     assert error("bad-answer", base, "customer_ref: X") in problems(base)
     published = build(
         """\
@@ -159,5 +161,9 @@ def test_check_command_reports_scenario_problems_with_file_and_line(
     path.write_text(bad, encoding="utf-8")
     assert main(["check", "--content", str(content), "--json"]) == 1
     errors = json.loads(capsys.readouterr().out)["errors"]
-    assert {"path": str(path), "line": line_of(bad, "DMBM999999"), "kind": "unknown-section",
-            "message": "step 'own-purposes': cited section DMBM999999 is not in the library"} in errors
+    assert {
+        "path": str(path),
+        "line": line_of(bad, "DMBM999999"),
+        "kind": "unknown-section",
+        "message": "step 'own-purposes': cited section DMBM999999 is not in the library",
+    } in errors

@@ -17,14 +17,21 @@ def kinds(text: str, name: str = "journalist.yaml") -> list[tuple[str, int, Seve
 def test_reads_the_scenario_with_lines() -> None:
     scenario = build(JOURNALIST)
     assert (scenario.id, scenario.title, scenario.procedure) == (
-        "journalist", "A journalist about their own tax", "dmbm-customer-recording-call",
+        "journalist",
+        "A journalist about their own tax",
+        "dmbm-customer-recording-call",
     )
     assert scenario.procedure_line == 3
     assert scenario.situation[1] == Turn(
-        "Customer", "It's just for my own records.", line_of(JOURNALIST, "- who", 6), "own-purposes",
+        "Customer",
+        "It's just for my own records.",
+        line_of(JOURNALIST, "- who", 6),
+        "own-purposes",
         line_of(JOURNALIST, "step: own-purposes"),
     )
-    assert scenario.details[0] == Detail("call-details", {"customer_reference": "JR 771205"}, line_of(JOURNALIST, "call-details"))
+    assert scenario.details[0] == Detail(
+        "call-details", {"customer_reference": "JR 771205"}, line_of(JOURNALIST, "call-details")
+    )
     assert scenario.details[1].answer is True
     media = scenario.expected[0]
     assert (media.step, media.answer, media.section) == ("media", "own-business-affairs", "DMBM511015")

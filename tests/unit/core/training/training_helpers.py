@@ -95,5 +95,10 @@ expected:
     section: DMBM511015
 """
 
-RIGHT = {"media": "own-business-affairs", "own-purposes": True, "business-related": True, "privacy": True,
-         "concerns": "no-concerns"}
+RIGHT = {
+    "media": "own-business-affairs",
+    "own-purposes": True,
+    "business-related": True,
+    "privacy": True,
+    "concerns": "no-concerns",
+}
