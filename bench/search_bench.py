@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import DOMAIN, generate_sections  # noqa: E402
+from synthetic import DOMAIN, generate_sections
 
-from manualviewer.core.model import Section, normalise_id  # noqa: E402
-from manualviewer.core.search.protocol import section_hash  # noqa: E402
-from manualviewer.core.search.text import plain_text  # noqa: E402
-from manualviewer.core.search.whoosh_index import WhooshIndex  # noqa: E402
+from manualviewer.core.model import Section, normalise_id
+from manualviewer.core.search.protocol import section_hash
+from manualviewer.core.search.text import plain_text
+from manualviewer.core.search.whoosh_index import WhooshIndex
 
 STOP = {"the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "with", "be", "on",
         "not", "by", "this", "are", "or", "from", "at", "an", "may", "can", "will", "if", "when"}

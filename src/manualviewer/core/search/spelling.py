@@ -50,10 +50,13 @@ def max_edits(word: str) -> int:
     return 1 if len(word) < 6 else 2
 
 
-def candidates(words: Iterable[str], vocabulary: Container[str]) -> list[tuple[int, str]]:
+def candidates(words: Iterable[str], vocabulary: Container[str],
+               stem: Callable[[str], str] | None = None) -> list[tuple[int, str]]:
     """(distance, term) of vocabulary terms near any of `words` (the typed word and its stem),
-    nearest first. Distance 2 covers two extra letters or an extra letter plus one other edit;
-    it is only looked at when nothing is one edit away."""
+    nearest first. With `stem`, a vocabulary of stems also matches through the stem of a
+    one-edit variant ("overpaymnet" -> "overpayment" -> "overpay"). Distance 2 covers two extra
+    letters or an extra letter plus one other edit; it is only looked at when nothing is one
+    edit away."""
     forms = [w for w in dict.fromkeys(words) if w]
     if not forms:
         return []
@@ -65,6 +68,10 @@ def candidates(words: Iterable[str], vocabulary: Container[str]) -> list[tuple[i
         for c in edits1(w):
             if c in vocabulary:
                 found[c] = 1
+            elif stem is not None and len(c) > 4:
+                stemmed = stem(c)
+                if stemmed != c and stemmed in vocabulary:
+                    found[stemmed] = 1
     if not found and limit >= 2:
         for w in forms:
             if max_edits(w) < 2:

@@ -80,8 +80,13 @@ def make_schema() -> fields.Schema:
     )
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
+    return str(porter_stem(word))
+
+
+def _stem_once(word: str) -> str:
+    # For the throwaway spelling variants of a typo: not worth a place in the cache.
     return str(porter_stem(word))
 
 
@@ -258,7 +263,7 @@ class WhooshIndex:
                 version = (self.path / VERSION_FILE).read_text(encoding="utf-8").strip()
             except OSError:
                 return False
-            if version != SCHEMA_VERSION or not index.exists_in(str(self.path), indexname=INDEX_NAME):
+            if version != SCHEMA_VERSION:
                 return False
             try:
                 ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
@@ -404,7 +409,7 @@ class WhooshIndex:
         for word in parsed.plain_words():
             if word.term in vocab or word.is_id:
                 continue
-            near = spelling.candidates([word.raw.lower(), word.term], vocab)
+            near = spelling.candidates([word.raw.lower(), word.term], vocab, _stem_once)
             if not near:
                 out[word] = ()
                 continue

@@ -1,0 +1,82 @@
+"""What a search finds and in which order."""
+
+from __future__ import annotations
+
+import pytest
+
+from manualviewer.core.model import SearchResult
+from manualviewer.core.search.whoosh_index import WhooshIndex
+
+
+def ids(result: SearchResult) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+@pytest.mark.parametrize("typed", ["DMBM511020", "dmbm511020", "dmbm 511020", " DmBm 511 020 "])
+def test_typed_id_puts_that_section_first(index: WhooshIndex, typed: str) -> None:
+    result = index.search(typed)
+    assert ids(result)[0] == "DMBM511020"
+
+
+def test_id_first_even_when_other_sections_mention_it(index: WhooshIndex) -> None:
+    # DMBM511015 links to DMBM511020 in its text: the section itself still comes first.
+    result = index.search("DMBM511020")
+    assert ids(result)[:2] == ["DMBM511020", "DMBM511015"]
+
+
+def test_old_id_finds_the_section_through_its_alias(index: WhooshIndex) -> None:
+    assert ids(index.search("paye 99"))[0] == "PAYE100100"
+
+
+def test_title_outranks_a_body_full_of_the_word(index: WhooshIndex) -> None:
+    # DMBM511030 says "complaint" twelve times in its body; DMBM511015 has it once, in the title.
+    result = index.search("complaint")
+    order = ids(result)
+    assert order.index("DMBM511015") < order.index("DMBM511030")
+    assert result.hits[0].score >= result.hits[-1].score
+
+
+def test_stemming_finds_other_forms(index: WhooshIndex) -> None:
+    assert "DMBM511015" in ids(index.search("recorded"))  # title says "Recording"
+    assert "DMBM511020" in ids(index.search("recording"))  # body says "recorded"
+
+
+def test_words_are_all_required(index: WhooshIndex) -> None:
+    assert ids(index.search("complaint employer")) == ["PAYE100000"]
+
+
+def test_phrase_in_quotes_needs_the_words_in_order(index: WhooshIndex) -> None:
+    assert ids(index.search('"direct debit"')) == ["DMBM511020"]
+    assert ids(index.search('"debit direct"')) == []
+    # Unquoted, PAYE100100 ("Direct the employer ... helpline") has no "debit", DMBM511020 has both.
+    assert ids(index.search("direct debit")) == ["DMBM511020"]
+
+
+def test_phrase_across_a_stop_word(index: WhooshIndex) -> None:
+    assert ids(index.search('"payments by direct debit"')) == ["DMBM511020"]
+
+
+def test_or_and_not(index: WhooshIndex) -> None:
+    assert set(ids(index.search("overpayment OR interest"))) == {"DMBM511030", "DMBM511040"}
+    assert "DMBM511030" not in ids(index.search("complaint NOT overpayment"))
+    assert "DMBM511030" not in ids(index.search("complaint -overpayment"))
+
+
+def test_prefix(index: WhooshIndex) -> None:
+    assert {"DMBM511020", "DMBM511030", "DMBM511040"} <= set(ids(index.search("payment*")))
+
+
+def test_filter_by_manual(index: WhooshIndex) -> None:
+    assert ids(index.search("complaint", manual="PAYE")) == ["PAYE100000"]
+    assert set(ids(index.search("complaint"))) >= {"PAYE100000", "DMBM511015"}
+    assert ids(index.search("dmbm511020", manual="PAYE")) == []
+
+
+def test_limit(index: WhooshIndex) -> None:
+    assert len(index.search("payments", limit=1).hits) == 1
+
+
+def test_hit_fields(index: WhooshIndex) -> None:
+    hit = index.search("payroll").hits[0]
+    assert (hit.id, hit.title, hit.manual) == ("PAYE100100", "Recording payroll", "PAYE")
+    assert hit.score > 0

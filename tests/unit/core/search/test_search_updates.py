@@ -1,0 +1,152 @@
+"""Incremental updates from content hashes, reopening, rebuilding damaged or stale indexes."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+from manualviewer.core.model import Section
+from manualviewer.core.search import whoosh_index
+from manualviewer.core.search.protocol import SearchIndex, section_hash
+from manualviewer.core.search.whoosh_index import VERSION_FILE, WhooshIndex
+
+
+def edited(section: Section, body: str) -> Section:
+    return dataclasses.replace(section, body=body, content_hash="")
+
+
+def test_whoosh_index_is_a_search_index(index: WhooshIndex) -> None:
+    assert isinstance(index, WhooshIndex)
+    typed: SearchIndex = index  # mypy checks the protocol; this line keeps the test honest
+    assert typed.search("payment").hits
+
+
+def test_first_ensure_builds(tmp_path: Path, sections: list[Section]) -> None:
+    ix = WhooshIndex(tmp_path / "ix")
+    seen: list[tuple[int, int]] = []
+    stats = ix.ensure(sections, progress=lambda done, total: seen.append((done, total)))
+    assert stats.rebuilt and stats.added == len(sections)
+    assert seen[-1] == (len(sections), len(sections))
+    ix.close()
+
+
+def test_unchanged_library_changes_nothing(index: WhooshIndex, sections: list[Section]) -> None:
+    stats = index.update(sections)
+    assert (stats.added, stats.updated, stats.removed, stats.rebuilt) == (0, 0, 0, False)
+
+
+def test_one_changed_section_is_reindexed(index: WhooshIndex, sections: list[Section]) -> None:
+    changed = [edited(s, "Now about a garnishee order.") if s.id == "DMBM511020" else s for s in sections]
+    stats = index.update(changed)
+    assert (stats.added, stats.updated, stats.removed) == (0, 1, 0)
+    assert [h.id for h in index.search("garnishee").hits] == ["DMBM511020"]
+    assert index.search("month").hits == ()  # the old text is gone
+
+
+def test_removed_and_added_sections(index: WhooshIndex, sections: list[Section], make_section) -> None:  # type: ignore[no-untyped-def]
+    kept = [s for s in sections if s.id != "DMBM511030"]
+    stats = index.update([*kept, make_section("DMBM511050", "Write-offs", "When a debt is written off.")])
+    assert (stats.added, stats.updated, stats.removed) == (1, 0, 1)
+    assert "DMBM511030" not in [h.id for h in index.search("overpayment").hits]
+    assert [h.id for h in index.search("written off").hits] == ["DMBM511050"]
+
+
+def test_index_survives_reopen(tmp_path: Path, sections: list[Section]) -> None:
+    path = tmp_path / "ix"
+    first = WhooshIndex(path)
+    first.ensure(sections)
+    first.update([edited(s, "Now about a garnishee order.") if s.id == "DMBM511020" else s for s in sections])
+    first.close()
+    again = WhooshIndex(path)
+    assert again.open()
+    assert [h.id for h in again.search("garnishee").hits] == ["DMBM511020"]
+    stats = again.ensure([edited(s, "Now about a garnishee order.") if s.id == "DMBM511020" else s
+                          for s in sections])
+    assert (stats.added, stats.updated, stats.removed, stats.rebuilt) == (0, 0, 0, False)
+    again.close()
+
+
+def test_many_updates_keep_results_right(index: WhooshIndex, sections: list[Section]) -> None:
+    current = list(sections)
+    for n in range(6):
+        current = [edited(s, f"Revision number{n} of the text.") if s.id == "DMBM511015" else s
+                   for s in current]
+        assert index.update(current).updated == 1
+    assert [h.id for h in index.search("number5").hits] == ["DMBM511015"]
+    assert index.search("number4").hits == ()
+    assert index.segment_count() <= 2
+
+
+def test_hash_computed_when_the_loader_gave_none(sections: list[Section]) -> None:
+    s = sections[0]
+    assert s.content_hash == ""
+    assert section_hash(s) == section_hash(dataclasses.replace(s))
+    assert section_hash(s) != section_hash(edited(s, "other"))
+    assert section_hash(dataclasses.replace(s, content_hash="abc")) == "abc"
+
+
+def test_corrupt_index_is_rebuilt(tmp_path: Path, sections: list[Section]) -> None:
+    path = tmp_path / "ix"
+    WhooshIndex(path).ensure(sections)
+    for f in path.iterdir():
+        if f.is_file() and f.name != VERSION_FILE:
+            f.write_bytes(b"\x00garbage" * 100)
+    ix = WhooshIndex(path)
+    assert ix.search("payment").hits == ()  # broken: empty, no exception
+    stats = ix.ensure(sections)
+    assert stats.rebuilt
+    assert ix.search("payment").hits
+    ix.close()
+
+
+def test_truncated_segment_file_is_rebuilt(tmp_path: Path, sections: list[Section]) -> None:
+    path = tmp_path / "ix"
+    WhooshIndex(path).ensure(sections)
+    for f in path.glob("*.trm"):
+        f.write_bytes(f.read_bytes()[:10])
+    ix = WhooshIndex(path)
+    assert ix.ensure(sections).rebuilt
+    assert ix.search("payment").hits
+    ix.close()
+
+
+def test_schema_version_change_rebuilds(tmp_path: Path, sections: list[Section], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ix"
+    WhooshIndex(path).ensure(sections)
+    assert not WhooshIndex(path).ensure(sections).rebuilt
+    monkeypatch.setattr(whoosh_index, "SCHEMA_VERSION", "999")
+    ix = WhooshIndex(path)
+    assert not ix.open()
+    assert ix.ensure(sections).rebuilt
+    assert (path / VERSION_FILE).read_text().strip() == "999"
+    ix.close()
+
+
+def test_missing_version_file_rebuilds(tmp_path: Path, sections: list[Section]) -> None:
+    path = tmp_path / "ix"
+    WhooshIndex(path).ensure(sections)
+    (path / VERSION_FILE).unlink()
+    assert WhooshIndex(path).ensure(sections).rebuilt
+
+
+def test_searches_answer_from_the_old_index_while_a_build_runs(
+        index: WhooshIndex, sections: list[Section], make_section) -> None:  # type: ignore[no-untyped-def]
+    started, release = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done < total and not started.is_set():
+            started.set()
+            assert release.wait(10)
+
+    new = [*sections, make_section("DMBM511060", "Garnishee orders", "Orders to third parties.")]
+    worker = threading.Thread(target=index.build, args=(new, progress))
+    worker.start()
+    assert started.wait(10)
+    try:
+        assert [h.id for h in index.search("employer returns").hits] == ["PAYE100000"]
+        assert index.search("garnishee").hits == ()
+    finally:
+        release.set()
+        worker.join(10)
+    assert [h.id for h in index.search("garnishee").hits] == ["DMBM511060"]
