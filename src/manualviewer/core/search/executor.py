@@ -113,9 +113,9 @@ class Executor:
         heapq.heapify(heap)
         out: list[tuple[int, float]] = []
         while heap and len(out) < limit:
-            neg, docnum = heapq.heappop(heap)
+            minus_score, docnum = heapq.heappop(heap)
             if total.verify(docnum):
-                out.append((docnum, -neg))
+                out.append((docnum, -minus_score))
         return out
 
     # --- clauses ------------------------------------------------------------------------
@@ -203,9 +203,9 @@ class Executor:
             else:
                 get = weights.get
                 for d in candidates:
-                    tf = get(d)
-                    if tf:
-                        scores[d] += top * tf / (tf + norm[d])
+                    found = get(d)
+                    if found:
+                        scores[d] += top * found / (found + norm[d])
         return scores
 
     def _norm(self, f: str) -> list[float]:
