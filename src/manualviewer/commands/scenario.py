@@ -16,6 +16,7 @@ from manualviewer.commands.common import add_content_arguments, load_library_fro
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import Severity
 from manualviewer.core.procedures.loader import load_library_procedures
+from manualviewer.core.procedures.validate import validate
 from manualviewer.core.training import Grade, Scenario, grade, load_library_scenarios, validate_scenario
 from manualviewer.core.training.debrief import format_answer, format_duration
 
@@ -98,6 +99,12 @@ def _run(args: argparse.Namespace) -> int:
         details = "\n".join(f"  {p}" for p in errors)
         raise _Stop(1, f"scenario {scenario.id} has content errors; it cannot be graded:\n{details}")
     procedure = procedures[scenario.procedure]
+    broken = [p for p in validate(procedure, library.resolve) if p.severity is Severity.ERROR]
+    if broken:
+        details = "\n".join(f"  {p}" for p in broken)
+        raise _Stop(
+            1, f"procedure {procedure.id} has content errors; scenario {scenario.id} cannot be graded:\n{details}"
+        )
 
     answers = _read_answers(args.answers)
     result = grade(scenario, procedure, answers)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures.engine import normalise_answer
-from manualviewer.core.procedures.errors import AnswerError
+from manualviewer.core.procedures.errors import AnswerError, RunError
 from manualviewer.core.procedures.fields import normalise_field
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.procedures.model import (
@@ -115,7 +115,11 @@ def validate_scenario(
     if any(p.severity is Severity.ERROR for p in problems[errors_before:]):
         return problems  # the path checks below would only repeat these
 
-    expected = walk(procedure, expected_answers(scenario))
+    try:
+        expected = walk(procedure, expected_answers(scenario))
+    except RunError as exc:  # the procedure cannot even start; its own check says why
+        problem("incomplete-path", scenario.line, f"procedure {procedure.id} cannot be run: {exc}")
+        return problems
     if not expected.finished:
         problem(
             "incomplete-path",

@@ -13,6 +13,7 @@ from training_helpers import BUNDLED, JOURNALIST, build, library, line_of, proce
 from manualviewer.cli import main
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.problems import Severity
+from manualviewer.core.procedures import parse_procedure
 from manualviewer.core.training import check_library, validate_scenario
 
 
@@ -167,3 +168,42 @@ def test_check_command_reports_scenario_problems_with_file_and_line(
         "kind": "unknown-section",
         "message": "step 'own-purposes': cited section DMBM999999 is not in the library",
     } in errors
+
+
+TINY = """\
+id: tiny
+title: Tiny
+version: 1
+sections: [DMBM511015]
+start: {start}
+steps:
+  - id: q
+    kind: question
+    title: Q
+    choices:
+      - {{id: a, label: A, next: end}}
+      - {{id: b, label: B, next: end}}
+  - id: end
+    kind: end
+    title: End
+    note: done
+"""
+TINY_SCENARIO = """\
+id: journalist
+title: T
+procedure: tiny
+situation: [{who: Customer, says: Hello.}]
+expected:
+  - {step: q, answer: a, reason: r, section: DMBM511015}
+"""
+
+
+def test_a_procedure_that_cannot_start_is_a_problem_not_a_crash() -> None:
+    good, _ = parse_procedure(TINY.format(start="q"), Path("tiny.yaml"))
+    broken, _ = parse_procedure(TINY.format(start="nowhere"), Path("tiny.yaml"))
+    assert good is not None and broken is not None  # a wrong `start` is validate()'s to report
+    scenario = build(TINY_SCENARIO)
+    assert validate_scenario(scenario, {"tiny": good}, library().resolve) == []
+    found = validate_scenario(scenario, {"tiny": broken}, library().resolve)
+    assert [(p.kind, p.line) for p in found] == [("incomplete-path", 1)]
+    assert "cannot be run" in found[0].message

@@ -152,3 +152,17 @@ def test_run_touches_no_database(
     capsys.readouterr()
     data_dir = user_dirs / "data"
     assert not data_dir.exists() or not any(data_dir.rglob("*"))
+
+
+def test_run_refuses_a_procedure_with_content_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED, content, ignore=shutil.ignore_patterns("__pycache__"))
+    procedure = content / "dmbm" / "procedures" / "dmbm-customer-sends-recording.yaml"
+    procedure.write_text(
+        procedure.read_text(encoding="utf-8").replace("next: end-listened", "next: end-gone"), encoding="utf-8"
+    )
+    answers = answers_file(tmp_path, {"recorded-by-hmrc": "not-recorded", "forward-to-complaint-team": True})
+    scenario = "dmbm-recording-sent-not-recorded-by-hmrc"
+    code = main(["scenario", "run", scenario, "--content", str(content), "--answers", answers])
+    assert code == 1
+    assert "procedure dmbm-customer-sends-recording has content errors" in capsys.readouterr().err
