@@ -68,7 +68,7 @@ class Executor:
         self.deleted: set[int] = set()
         for leaf, offset in self.leaves:
             if leaf.has_deletions():
-                self.deleted.update(offset + d for d in leaf.deleted_docs())
+                self.deleted.update(offset + d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
         self._norms: dict[str, list[float]] = {}
         self._postings: OrderedDict[tuple[str, str, bool], _Postings] = OrderedDict()
         self._manual_docs: dict[str, set[int]] = {}

@@ -150,3 +150,17 @@ def test_searches_answer_from_the_old_index_while_a_build_runs(
         release.set()
         worker.join(10)
     assert [h.id for h in index.search("garnishee").hits] == ["DMBM511060"]
+
+
+def test_replaced_section_in_a_second_segment_is_found_once(tmp_path: Path, make_section) -> None:  # type: ignore[no-untyped-def]
+    # Large enough that one change does not rewrite the big segment: old copy marked deleted.
+    library = [make_section(f"DMBM{100 + i}", f"Topic {i}", f"Shared words and number{i}.") for i in range(40)]
+    ix = WhooshIndex(tmp_path / "ix")
+    ix.build(library)
+    library[7] = edited(library[7], "Shared words, and now a garnishee.")
+    assert ix.update(library).updated == 1
+    assert ix.segment_count() == 2
+    assert [h.id for h in ix.search("garnishee").hits] == ["DMBM107"]
+    assert ix.search("number7").hits == ()
+    assert len(ix.search("shared", limit=100).hits) == 40
+    ix.close()

@@ -1,0 +1,39 @@
+"""`manualviewer index`: bring the search index up to date with the content (or rebuild it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from manualviewer.commands.common import add_content_arguments, load_library_from_args
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "index", help="update the search index",
+        description="Update the search index from the content: new sections are added, changed ones "
+                    "re-indexed, removed ones deleted. --rebuild starts from nothing.")
+    add_content_arguments(parser)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
+    from manualviewer.storage.paths import index_dir
+
+    library = load_library_from_args(args)
+    sections = list(library.sections.values())
+    index = WhooshIndex(index_dir())
+    try:
+        stats = index.build(sections) if args.rebuild else index.ensure(sections)
+    except IndexBusyError as exc:
+        print(f"manualviewer: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        index.close()
+    how = "rebuilt" if stats.rebuilt else "updated"
+    print(f"Search index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed "
+          f"({len(sections)} sections) in {stats.seconds:.2f} s")
+    return 0

@@ -1,0 +1,62 @@
+"""`manualviewer search QUERY...`: search the library from the terminal (updates the index first)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "search", help="search the library",
+        description="Search the library: words (all required), \"phrases\", OR, NOT or -word, word*, "
+                    "or a section ID. Exit status 0 when something was found, 1 when nothing was.")
+    add_content_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
+    parser.add_argument("--manual", metavar="CODE", help="only sections of this manual")
+    parser.add_argument("query", nargs="+", metavar="QUERY")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from manualviewer.core.search.text import strip_tags
+    from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
+    from manualviewer.storage.paths import index_dir
+
+    library = load_library_from_args(args)
+    query = " ".join(args.query)
+    index = WhooshIndex(index_dir())
+    try:
+        try:
+            index.ensure(library.sections.values())
+        except IndexBusyError as exc:  # the app is updating it: search what is there
+            print(f"manualviewer: {exc}; results may be out of date", file=sys.stderr)
+        manual = args.manual.upper() if args.manual else None
+        result = index.search(query, limit=max(1, args.limit), manual=manual)
+    finally:
+        index.close()
+
+    if args.json:
+        print_json({
+            "query": result.query,
+            "suggestion": result.suggestion,
+            "hits": [{"id": h.id, "title": h.title, "manual": h.manual, "score": round(h.score, 4),
+                      "snippet": h.snippet} for h in result.hits],
+        })
+    else:
+        if result.fuzzy:
+            print("No exact matches; showing close matches.\n")
+        for hit in result.hits:
+            print(f"{hit.id}  {hit.title}  [{hit.manual}]")
+            if hit.snippet:
+                print(f"    {strip_tags(hit.snippet)}")
+            print()
+        if not result.hits:
+            print(f"Nothing found for {query!r}.")
+        if result.suggestion:
+            print(f"Did you mean: {result.suggestion}?")
+    return 0 if result.hits else 1
