@@ -111,14 +111,17 @@ class WhooshIndex:
         items = list(sections)
         with self._write_lock:
             if not self._open_existing():
-                return self.build(items, progress)
-            try:
-                return self.update(items, progress)
-            except IndexBusyError:
-                raise
-            except Exception:
-                log.warning("search index unreadable; rebuilding", exc_info=True)
-                return self.build(items, progress)
+                stats = self.build(items, progress)
+            else:
+                try:
+                    stats = self.update(items, progress)
+                except IndexBusyError:
+                    raise
+                except Exception:
+                    log.warning("search index unreadable; rebuilding", exc_info=True)
+                    stats = self.build(items, progress)
+        self._warm()
+        return stats
 
     def open(self) -> bool:
         """Open the index on disk for searching, without building: False when there is none
@@ -392,14 +395,25 @@ class WhooshIndex:
         """Stems of all title and body words (no numbers or IDs), for typo candidates."""
         generation = s.reader().generation()
         if self._vocabulary is None or self._vocabulary[0] != generation:
-            words: set[str] = set()
-            for leaf in _leaves(s.reader()):
-                for field in ("title", "body"):
-                    for term in leaf.lexicon(field):
-                        if term.isalpha():
-                            words.add(term.decode("utf-8"))
-            self._vocabulary = (generation, frozenset(words))
+            self._vocabulary = (generation, _vocabulary_of(s.reader()))
         return self._vocabulary[1]
+
+    def _warm(self) -> None:
+        """Read the vocabulary now, with a reader of our own (so searches are not held up), so the
+        first typo after opening or updating costs no lexicon scan (~0.1 s at 10,000 sections)."""
+        with self._lock:
+            ix = self._ix
+        if ix is None:
+            return
+        try:
+            with ix.reader() as reader:
+                generation, words = reader.generation(), _vocabulary_of(reader)
+        except Exception:
+            log.debug("could not pre-read the vocabulary", exc_info=True)
+            return
+        with self._lock:
+            if self._ix is ix and (self._vocabulary is None or self._vocabulary[0] < generation):
+                self._vocabulary = (generation, words)
 
     def _fuzzy_terms(self, s: Searcher, parsed: ParsedQuery) -> dict[QueryWord, tuple[str, ...]]:
         """Near terms for each unknown plain word of the query, best first (at most three)."""
@@ -467,6 +481,14 @@ _ANALYZER = StemmingAnalyzer()
 def _analyze(text: str) -> list[tuple[int, str]]:
     """(position, term) as the index's analyser makes them; stop words leave position gaps."""
     return [(t.pos, t.text) for t in _ANALYZER(text, positions=True)]
+
+
+def _vocabulary_of(reader: IndexReader) -> frozenset[str]:
+    words: set[str] = set()
+    for leaf in _leaves(reader):
+        for field in ("title", "body"):
+            words.update(t.decode("utf-8") for t in leaf.lexicon(field) if t.isalpha())
+    return frozenset(words)
 
 
 def _unique(sections: Iterable[Section]) -> dict[str, Section]:
