@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from manualviewer.core.model import LinkCounts, Manual, Section, SectionRef, normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
@@ -18,8 +18,35 @@ class Library:
     problems: list[ContentProblem] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # old ID -> current ID
     links: dict[str, tuple[SectionRef, ...]] = field(default_factory=dict)  # source -> refs
+    lazy_bodies: bool = False  # bodies are read from the files when asked for (large libraries)
     _backlinks: dict[str, list[str]] = field(default_factory=dict)
     _children: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _bodies: OrderedDict[str, str] = field(default_factory=OrderedDict)
+
+    BODY_CACHE_SIZE = 256
+
+    def body_of(self, section: Section) -> str:
+        """The section's Markdown body. Always ask here rather than `section.body`: a large
+        library keeps bodies on disk, not in memory."""
+        if not self.lazy_bodies or section.body:
+            return section.body
+        cached = self._bodies.get(section.id)
+        if cached is not None:
+            self._bodies.move_to_end(section.id)
+            return cached
+        try:
+            text = section.path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        except (OSError, UnicodeDecodeError):
+            return ""
+        body = "".join(text.splitlines(keepends=True)[section.body_line - 1 :])
+        self._bodies[section.id] = body
+        if len(self._bodies) > self.BODY_CACHE_SIZE:
+            self._bodies.popitem(last=False)
+        return body
+
+    def with_body(self, section: Section) -> Section:
+        """The section with its body filled in (for indexing and checks)."""
+        return section if section.body or not self.lazy_bodies else replace(section, body=self.body_of(section))
 
     # --- lookup -------------------------------------------------------------------------
     def resolve(self, section_id: str) -> str | None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import pickle
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +38,33 @@ SECTION_KEYS = {
 RefExtractor = Callable[[str, Sequence[str]], list[tuple[str, int]]]
 
 
-def load_library(folders: Iterable[Path], *, extract_refs: RefExtractor | None = None) -> Library:
-    """Every manual folder (a folder holding manual.md) below each content folder."""
-    library = Library()
-    section_docs: list[tuple[Manual, Document]] = []
+@dataclass(frozen=True)
+class _FileResult:
+    """What one section file contributes; cached by (mtime, size) so an unchanged file is not
+    read again on the next start."""
+
+    section: Section | None
+    refs: tuple[tuple[str, int], ...]
+    problems: tuple[ContentProblem, ...]
+
+
+CACHE_VERSION = 1
+
+
+def load_library(
+    folders: Iterable[Path],
+    *,
+    extract_refs: RefExtractor | None = None,
+    cache_file: Path | None = None,
+) -> Library:
+    """Every manual folder (a folder holding manual.md) below each content folder.
+
+    With `cache_file` (the app passes one in the user cache folder), section bodies are not
+    kept in memory: `Library.body_of()` reads them when needed, and files unchanged since the
+    last load come from the cache instead of being parsed again.
+    """
+    library = Library(lazy_bodies=cache_file is not None)
+    manual_dirs: list[tuple[Manual, Path]] = []
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
@@ -46,39 +72,96 @@ def load_library(folders: Iterable[Path], *, extract_refs: RefExtractor | None =
             continue
         for manual_file in sorted(folder.glob(f"*/{MANUAL_FILE}")) + sorted(folder.glob(MANUAL_FILE)):
             manual = _load_manual(manual_file, library)
-            if manual is None:
-                continue
-            for path in sorted(manual_file.parent.glob("*.md")):
-                if path.name in NOT_SECTIONS:
-                    continue
-                try:
-                    section_docs.append((manual, read_document(path)))
-                except FrontMatterError as exc:
-                    library.problems.append(exc.problem)
+            if manual is not None:
+                manual_dirs.append((manual, manual_file.parent))
 
     codes = tuple(library.manuals)
     extractor = extract_refs or _default_extractor()
+    cache = _read_cache(cache_file, codes)
+    fresh: dict[str, tuple[int, int, _FileResult]] = {}
+    changed = False
     refs: list[SectionRef] = []
-    for manual, doc in section_docs:
-        section = _section_from(doc, manual, library)
-        if section is None:
-            continue
-        if section.id in library.sections:
-            other = library.sections[section.id].path
-            library.problems.append(
-                ContentProblem("duplicate-id", doc.path, doc.key_lines.get("section_id", 1),
-                               f"section ID {section.id} is already used by {other}; this file is skipped")
-            )
-            continue
-        library.sections[section.id] = section
-        for target, line in extractor(section.body, codes):
-            refs.append(SectionRef(section.id, normalise_id(target), section.body_line + line - 1))
+    for manual, directory in manual_dirs:
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+            if not entry.name.endswith(".md") or entry.name in NOT_SECTIONS or not entry.is_file():
+                continue
+            stat = entry.stat()
+            key = entry.path
+            cached = cache.get(key)
+            if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+                result = cached[2]
+            else:
+                changed = True
+                result = _read_section_file(Path(entry.path), manual, codes, extractor,
+                                            keep_body=cache_file is None)
+            fresh[key] = (stat.st_mtime_ns, stat.st_size, result)
+            library.problems.extend(result.problems)
+            section = result.section
+            if section is None:
+                continue
+            if section.manual != manual.code:  # the folder's manual code changed since caching
+                section = replace(section, manual=manual.code)
+            if section.id in library.sections:
+                other = library.sections[section.id].path
+                library.problems.append(ContentProblem(
+                    "duplicate-id", section.path, _line_of(section, "section_id"),
+                    f"section ID {section.id} is already used by {other}; this file is skipped"))
+                continue
+            library.sections[section.id] = section
+            refs.extend(SectionRef(section.id, target, line) for target, line in result.refs)
+    if cache_file is not None and (changed or fresh.keys() != cache.keys()):
+        _write_cache(cache_file, codes, fresh)
 
     _register_aliases(library)
     _check_parents(library)
     library.rebuild_indexes(refs)
     _check_links(library, refs)
     return library
+
+
+def _read_section_file(path: Path, manual: Manual, codes: tuple[str, ...], extractor: RefExtractor,
+                       *, keep_body: bool) -> _FileResult:
+    try:
+        doc = read_document(path)
+    except FrontMatterError as exc:
+        return _FileResult(None, (), (exc.problem,))
+    problems: list[ContentProblem] = []
+    section = _section_from(doc, manual, problems)
+    if section is None:
+        return _FileResult(None, (), tuple(problems))
+    found = tuple(
+        (normalise_id(target), section.body_line + line - 1) for target, line in extractor(section.body, codes)
+    )
+    if not keep_body:
+        section = replace(section, body="")
+    return _FileResult(section, found, tuple(problems))
+
+
+def _read_cache(cache_file: Path | None, codes: tuple[str, ...]) -> dict[str, tuple[int, int, _FileResult]]:
+    if cache_file is None or not cache_file.exists():
+        return {}
+    try:
+        with cache_file.open("rb") as handle:
+            data = pickle.load(handle)
+    except Exception:  # a damaged or foreign cache is only a slower start
+        return {}
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("codes") != codes:
+        return {}  # links depend on the set of manual codes: a new manual means parsing again
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _write_cache(cache_file: Path, codes: tuple[str, ...], files: dict[str, tuple[int, int, _FileResult]]) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(cache_file.name + ".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump({"version": CACHE_VERSION, "codes": codes, "files": files}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # no cache (full disk, read-only folder): the next start parses again
 
 
 def _default_extractor() -> RefExtractor:
@@ -148,9 +231,9 @@ def _unknown_keys(doc: Document, allowed: set[str]) -> list[ContentProblem]:
     ]
 
 
-def _section_from(doc: Document, manual: Manual, library: Library) -> Section | None:
+def _section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) -> Section | None:
     meta = doc.meta
-    problems = _unknown_keys(doc, SECTION_KEYS)
+    problems.extend(_unknown_keys(doc, SECTION_KEYS))
 
     raw_id = meta.get("section_id")
     if not isinstance(raw_id, str | int) or not str(raw_id).strip():
@@ -180,13 +263,12 @@ def _section_from(doc: Document, manual: Manual, library: Library) -> Section | 
         lists[key] = _str_list(meta.get(key), doc, key, problems)
 
     change_notes = _change_notes(meta.get("change_notes"), doc, problems)
-    library.problems.extend(problems)
     if any(p.severity is Severity.ERROR for p in problems):
         return None
 
     section_id = normalise_id(str(raw_id))
     if doc.path.stem.upper() != section_id:
-        library.problems.append(_problem("file-name", doc, "section_id",
+        problems.append(_problem("file-name", doc, "section_id",
                                          f"file name {doc.path.name} does not match section_id {section_id}",
                                          Severity.WARNING))
     parent = meta.get("parent")
@@ -316,8 +398,6 @@ def _check_parents(library: Library) -> None:
 
 
 def _replace_parent(section: Section) -> Section:
-    from dataclasses import replace
-
     return replace(section, parent=None)
 
 

@@ -170,7 +170,7 @@ def render_section_html(
         parts.append(f'<p class="updated">Last updated: {format_date(updated)}</p>\n')
     for notice in status_notices(section, today):
         parts.append(_notice_html(notice, library))
-    parts.append(render_fragment(section.body, config))
+    parts.append(render_fragment(library.body_of(section), config))
     return html_document(f"{section.id}: {section.title}", "".join(parts))
 
 
@@ -224,6 +224,6 @@ def section_plain_text(
             line += f" {target}" if target else f" {notice.target}{MISSING_NOTE}"
         lines.append(line)
     body = PlainTextRenderer(config.resolve, config.procedure_title).render(
-        create_parser(config), section.body
+        create_parser(config), library.body_of(section)
     )
     return "\n".join(lines) + "\n\n" + body + "\n"

@@ -136,3 +136,56 @@ def test_not_utf8_is_reported(lib_dir: Path) -> None:
     (lib_dir / "test" / "TEST100.md").write_bytes(b"---\nsection_id: TEST100\ntitle: \xff\n---\n")
     library = load_library([lib_dir])
     assert [p.kind for p in library.errors] == ["bad-encoding"]
+
+
+def test_cached_lazy_load_reads_only_changed_files(lib_dir: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from manualviewer.core.content import loader
+
+    write(lib_dir, "test/TEST100.md", section("TEST100", body="First body, see TEST101."))
+    second = write(lib_dir, "test/TEST101.md", section("TEST101", body="Second body."))
+    cache = tmp_path / "cache" / "library.pickle"
+    first = load_library([lib_dir], cache_file=cache)
+    assert cache.exists() and oct(cache.stat().st_mode & 0o777) == "0o600"
+    s = first.get("TEST100")
+    assert s is not None and s.body == ""  # not kept in memory
+    assert first.body_of(s).strip() == "First body, see TEST101."
+    assert first.backlinks("TEST101") == ("TEST100",)
+
+    parsed: list[Path] = []
+    real = loader.read_document
+    # manual.md files are few and always read; section files come from the cache.
+    monkeypatch.setattr(loader, "read_document", lambda p: (p.name != "manual.md" and parsed.append(p)) or real(p))
+    again = load_library([lib_dir], cache_file=cache)
+    assert parsed == [] and set(again.sections) == {"TEST100", "TEST101"}
+    assert again.backlinks("TEST101") == ("TEST100",)
+
+    second.write_text(section("TEST101", body="Changed body, back to TEST100."), encoding="utf-8")
+    os.utime(second, ns=(second.stat().st_atime_ns, second.stat().st_mtime_ns + 1_000_000))
+    (lib_dir / "test" / "TEST100.md").unlink()
+    third = load_library([lib_dir], cache_file=cache)
+    assert parsed == [second]
+    assert set(third.sections) == {"TEST101"}
+    assert "Changed body" in third.body_of(third.sections["TEST101"])
+    assert [p.kind for p in third.warnings] == ["unresolved-link"]
+
+
+def test_a_damaged_cache_is_only_a_slower_start(lib_dir: Path, tmp_path: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100"))
+    cache = tmp_path / "library.pickle"
+    cache.write_bytes(b"not a pickle")
+    library = load_library([lib_dir], cache_file=cache)
+    assert list(library.sections) == ["TEST100"]
+    assert load_library([lib_dir], cache_file=cache).sections.keys() == {"TEST100"}
+
+
+def test_cached_problems_are_reported_again(lib_dir: Path, tmp_path: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", colour="red"))
+    write(lib_dir, "test/TEST200.md", "---\nsection_id: TEST200\ntitle: [x\n---\n")
+    cache = tmp_path / "library.pickle"
+    first = load_library([lib_dir], cache_file=cache)
+    again = load_library([lib_dir], cache_file=cache)
+    assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
+    assert {p.kind for p in again.problems} == {"unknown-key", "bad-yaml"}
