@@ -10,6 +10,8 @@ from manualviewer.core.model import IndexStats, SearchResult, Section
 
 # progress(done, total): called from the thread doing the work.
 Progress = Callable[[int, int], None]
+# Where a section's body comes from when the library keeps bodies on disk (Library.body_of).
+BodyOf = Callable[[Section], str]
 
 
 class SearchIndex(Protocol):
@@ -40,3 +42,15 @@ def section_hash(section: Section) -> str:
     parts = (section.id, section.title, section.body, section.status.value, section.manual,
              " ".join(section.aliases))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def section_body(section: Section) -> str:
+    """The section's Markdown body; read from its file (from `body_line` on) when the library
+    left it out of memory. Only sections being (re)indexed are read."""
+    if section.body:
+        return section.body
+    try:
+        text = section.path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return "".join(text.splitlines(keepends=True)[max(0, section.body_line - 1):])

@@ -43,7 +43,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 from manualviewer.core.model import SECTION_ID_RE, IndexStats, SearchHit, SearchResult, Section, normalise_id
 from manualviewer.core.search import spelling
 from manualviewer.core.search.executor import Executor
-from manualviewer.core.search.protocol import Progress, section_hash
+from manualviewer.core.search.protocol import BodyOf, Progress, section_body, section_hash
 from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query
 from manualviewer.core.search.text import Matcher, plain_text, snippet
 
@@ -106,20 +106,21 @@ class WhooshIndex:
         self._closed = False
 
     # --- lifecycle ----------------------------------------------------------------------
-    def ensure(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+    def ensure(self, sections: Iterable[Section], progress: Progress | None = None, *,
+               body_of: BodyOf | None = None) -> IndexStats:
         """Open the index (rebuilding it when missing, stale or corrupt), then update it."""
         items = list(sections)
         with self._write_lock:
             if not self._open_existing():
-                stats = self.build(items, progress)
+                stats = self.build(items, progress, body_of=body_of)
             else:
                 try:
-                    stats = self.update(items, progress)
+                    stats = self.update(items, progress, body_of=body_of)
                 except IndexBusyError:
                     raise
                 except Exception:
                     log.warning("search index unreadable; rebuilding", exc_info=True)
-                    stats = self.build(items, progress)
+                    stats = self.build(items, progress, body_of=body_of)
         self._warm()
         return stats
 
@@ -141,7 +142,8 @@ class WhooshIndex:
             return len(s.reader().leaf_readers()) if s is not None else 0
 
     # --- writing ------------------------------------------------------------------------
-    def build(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+    def build(self, sections: Iterable[Section], progress: Progress | None = None, *,
+              body_of: BodyOf | None = None) -> IndexStats:
         started = time.perf_counter()
         items = _unique(sections)
         with self._write_lock:
@@ -154,7 +156,7 @@ class WhooshIndex:
             total = len(items)
             try:
                 for i, section in enumerate(items.values()):
-                    writer.add_document(**_document(section))
+                    writer.add_document(**_document(section, body_of))
                     if progress and i % 50 == 0:
                         progress(i * 4 // 5, total)  # the commit is the last fifth
                 writer.commit()
@@ -177,12 +179,13 @@ class WhooshIndex:
         return IndexStats(added=total, updated=0, removed=0,
                           seconds=time.perf_counter() - started, rebuilt=True)
 
-    def update(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+    def update(self, sections: Iterable[Section], progress: Progress | None = None, *,
+               body_of: BodyOf | None = None) -> IndexStats:
         started = time.perf_counter()
         items = _unique(sections)
         with self._write_lock:
             if not self._open_existing():
-                return self.build(items.values(), progress)
+                return self.build(items.values(), progress, body_of=body_of)
             ix = self._ix
             assert ix is not None
             existing = self._read_manifest(ix)
@@ -198,7 +201,7 @@ class WhooshIndex:
                 for k in removed + changed:
                     writer.delete_by_term("id_norm", k)
                 for i, k in enumerate(added + changed):
-                    writer.add_document(**_document(items[k]))
+                    writer.add_document(**_document(items[k], body_of))
                     if progress and i % 50 == 0:
                         progress(i, total)
                 writer.commit(mergetype=_merge_policy)
@@ -498,17 +501,18 @@ def _unique(sections: Iterable[Section]) -> dict[str, Section]:
     return out
 
 
-def _document(section: Section) -> dict[str, Any]:
+def _document(section: Section, body_of: BodyOf | None) -> dict[str, Any]:
+    body = body_of(section) if body_of else section_body(section)
     return {
         "id": section.id,
         "id_norm": normalise_id(section.id),
         "alias": " ".join(normalise_id(a) for a in section.aliases),
         "title": section.title,
-        "body": section.body,
+        "body": body,
         "manual": section.manual,
         "status": section.status.value,
         "hash": section_hash(section).encode("ascii"),
-        "text": plain_text(section.body),
+        "text": plain_text(body),
     }
 
 

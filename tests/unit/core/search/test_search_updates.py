@@ -164,3 +164,16 @@ def test_replaced_section_in_a_second_segment_is_found_once(tmp_path: Path, make
     assert ix.search("number7").hits == ()
     assert len(ix.search("shared", limit=100).hits) == 40
     ix.close()
+
+
+def test_bodies_left_on_disk_are_read_for_indexing(tmp_path: Path, make_section) -> None:  # type: ignore[no-untyped-def]
+    # A large library keeps bodies on disk (Section.body == ""): the index reads them itself.
+    path = tmp_path / "DMBM1.md"
+    path.write_text("---\nsection_id: DMBM1\ntitle: Lazy\n---\n\nThe garnishee text.\n", encoding="utf-8")
+    lazy = dataclasses.replace(make_section("DMBM1", "Lazy", ""), path=path, body_line=5, content_hash="h1")
+    ix = WhooshIndex(tmp_path / "ix")
+    ix.ensure([lazy])
+    assert [h.id for h in ix.search("garnishee").hits] == ["DMBM1"]
+    ix.build([lazy], body_of=lambda s: "Given by the library: a tribunal.")
+    assert [h.id for h in ix.search("tribunal").hits] == ["DMBM1"]
+    ix.close()
