@@ -92,6 +92,13 @@ class Application:
         self.search = SearchService(paths.index_dir())
         self.window = MainWindow(self.library, render_section, self.search.search)
         self.stores = _open_stores(self.window)
+        # Guided checklists, notes and escalations (ui/checklists.py): only with the user's database.
+        self.checklists: Any = None
+        if self.stores is not None:
+            from manualviewer.storage.settings_file import load_user_settings
+            from manualviewer.ui.checklists import install_checklists
+
+            self.checklists = install_checklists(self.window, self.stores, load_user_settings)
         self.server = InstanceServer(parent=self.window)
         self.server.message_received.connect(self.on_message)
         self.jobs: list[Any] = []
