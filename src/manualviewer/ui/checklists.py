@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
@@ -622,6 +622,9 @@ def install_checklists(
     installed = _Installed(controller, panel, notes, escalations, docks)
     _build_menu(window, controller, installed)
     window.procedure_requested.connect(controller.start_procedure)
+    app = QCoreApplication.instance()
+    if app is not None:  # a delivery thread must not outlive the event loop
+        app.aboutToQuit.connect(controller.wait_for_delivery)
 
     # Offer unfinished runs at once (a bar in the panel, never a modal); otherwise the panels
     # stay out of the guidance's way until a checklist starts or the officer opens them.
