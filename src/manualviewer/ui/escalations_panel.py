@@ -112,8 +112,11 @@ class EscalationsPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed, resizable columns: sized to their contents they would widen the dock and squeeze
+        # the guidance beside it.
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setMinimumWidth(200)
         self.view.setAccessibleName("Escalations, newest first")
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_details())
 

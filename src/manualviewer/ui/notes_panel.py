@@ -156,6 +156,9 @@ class NotesPanel(QWidget):
         self.date_filter.setAccessibleName("Filter by date saved")
         self.procedure_filter = QComboBox(self)
         self.procedure_filter.setAccessibleName("Filter by checklist")
+        # Long checklist titles must not widen the panel: the list opens as wide as it needs.
+        self.procedure_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.procedure_filter.setMinimumContentsLength(14)
         form = QFormLayout()
         for text, editor in (("Customer reference or &words:", self.text_filter),
                              ("Saved on &date:", self.date_filter), ("Chec&klist:", self.procedure_filter)):
@@ -187,8 +190,11 @@ class NotesPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed, resizable columns: sized to their contents they would widen the dock and squeeze
+        # the guidance beside it.
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setMinimumWidth(200)
         self.view.setAccessibleName("Notes, newest first")
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_details())
         self.details = QPlainTextEdit(self)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -345,9 +344,6 @@ class InputView(StepView):
 
     def __init__(self, step: InputStep, run: Run, parent: QWidget | None = None) -> None:
         super().__init__(step, run, parent)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         previous = run.answer_of(step.id)
@@ -355,21 +351,23 @@ class InputView(StepView):
             editor, holder = self._editor(field)
             self.editors[field.name] = editor
             need = "required" if field.required else "optional"
-            label = QLabel(f"{_mnemonic_safe(field.label)} ({need})", self)
+            # Label above its field, full width: labels from the guidance can be long.
+            label = _label(f"{_mnemonic_safe(field.label)} ({need})", self)
+            label.setTextFormat(Qt.TextFormat.PlainText)
             label.setBuddy(editor)
-            label.setWordWrap(True)
+            bold = QFont(label.font())
+            bold.setBold(True)
+            label.setFont(bold)
             editor.setAccessibleName(f"{field.label} ({need})")
             error = _label("", self, name=f"Problem with {field.label}")
             error.hide()
             self.errors[field.name] = error
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            column.addWidget(holder)
+            self.layout_.addWidget(label)
+            self.layout_.addWidget(holder)
             if field.hint or field.type in (FieldType.DATE, FieldType.CUSTOMER_REFERENCE):
-                column.addWidget(_label(self._hint(field), self))
-            column.addWidget(error)
-            form.addRow(label, column)
-        self.layout_.addLayout(form)
+                self.layout_.addWidget(_label(self._hint(field), self))
+            self.layout_.addWidget(error)
+            self.layout_.addSpacing(6)
         if isinstance(previous, dict):
             self.set_value(previous)
 
@@ -508,8 +506,9 @@ class DocumentView(StepView):
         super().__init__(step, run, parent)
         self.combos: dict[str, QComboBox] = {}
         self.labels: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.layout_.addWidget(_label(
+            "The wording of the letter is set by the guidance. Where it offers a choice (\u201cdelete as "
+            "appropriate\u201d), pick one below; the finished letter underneath changes as you pick.", self))
         for option in step.template.options:
             combo = QComboBox(self)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -524,13 +523,12 @@ class DocumentView(StepView):
                 combo.setCurrentIndex(max(0, combo.findData(option.default)))
             combo.setAccessibleName(option.label)
             combo.currentIndexChanged.connect(self.update_preview)
-            label = QLabel(_mnemonic_safe(option.label), self)
-            label.setWordWrap(True)
+            label = _label(_mnemonic_safe(option.label), self)
             label.setBuddy(combo)
             self.combos[option.name] = combo
             self.labels[option.name] = label
-            form.addRow(label, combo)
-        self.layout_.addLayout(form)
+            self.layout_.addWidget(label)
+            self.layout_.addWidget(combo)
         self.layout_.addWidget(QLabel("The finished letter:", self))
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
@@ -809,6 +807,8 @@ class ProcedurePanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setAccessibleName("The step on screen")
+        # A scroll bar that comes and goes changes the width, and wrapped labels then overlap.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.card = QWidget(self.scroll)
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(4, 4, 4, 4)
@@ -883,6 +883,9 @@ class ProcedurePanel(QWidget):
         links = ", ".join(self._section_link(s) for s in procedure.sections)
         self.guidance_label.setText(f"Follows the guidance in {links}." if links else "")
         self.path_model.set_run(run)
+        # At the note, the note needs the room; the steps stay reachable in a shorter list.
+        lines = 5 if run.finished else 9
+        self.path_view.setMaximumHeight(max(90, self.fontMetrics().lineSpacing() * lines))
         last = self.path_model.index(self.path_model.rowCount() - 1, 0)
         self.path_view.setCurrentIndex(last)
         self.path_view.scrollTo(last)
@@ -1004,8 +1007,8 @@ class ProcedurePanel(QWidget):
             cancel.setAccessibleName("Cancel the change")
             cancel.setToolTip("Escape")
             cancel.clicked.connect(self.cancel_edit)
-            QShortcut(QKeySequence("Escape"), cancel, context=Qt.ShortcutContext.WindowShortcut).activated.connect(
-                self.cancel_edit)
+            escape = QShortcut(QKeySequence("Escape"), view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            escape.activated.connect(self.cancel_edit)
             row.addWidget(cancel)
         row.addStretch(1)
         self.card_layout.addLayout(row)
@@ -1029,6 +1032,11 @@ class ProcedurePanel(QWidget):
         self.officer_notice.linkActivated.connect(self.on_link)
         self.officer_notice.setVisible(not controller.settings.officer_name)
         self.card_layout.addWidget(self.officer_notice)
+        if run.escalations:
+            count = len(run.escalations)
+            self.card_layout.addWidget(_label(
+                f"You raised {count} concern{'s' if count != 1 else ''}. After you save the note you will see "
+                "the message to your line manager and send it.", self.card, name="Concerns raised"))
         draft = controller.note_draft()
         editor = NoteEditor(controller.check, self.card)
         editor.set_text(draft.text)
@@ -1038,11 +1046,6 @@ class ProcedurePanel(QWidget):
         self.card_layout.addWidget(editor, 1)
         self.record_label = _label(self._record_summary(), self.card, name="What is saved with the note")
         self.card_layout.addWidget(self.record_label)
-        if run.escalations:
-            count = len(run.escalations)
-            self.card_layout.addWidget(_label(
-                f"You raised {count} concern{'s' if count != 1 else ''}. After you save the note you will see "
-                "the message to your line manager and send it.", self.card))
         editor.editor.setFocus()
 
     def _record_summary(self) -> str:
