@@ -201,6 +201,42 @@ def test_input_validation_messages_name_the_field(qtbot: QtBot, bundled_content:
     assert step_id(panel) == "media"
 
 
+def test_date_and_choice_fields_are_checked_and_stored_in_their_own_form(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure("dmbm-customer-sends-recording")
+    view = panel.step_view
+    assert isinstance(view, InputView)
+    fill(qtbot, panel, customer_reference="AB1", call_date="31/02/2024")
+    go_on(qtbot, panel)
+    assert view.errors["call_date"].text() == (
+        "Date of the recorded call: '31/02/2024' is not a date (use DD/MM/YYYY or YYYY-MM-DD)")
+    assert not view.errors["customer_reference"].isVisible()
+    view.set_field("call_date", "29/02/2024")
+    go_on(qtbot, panel)
+    assert step_id(panel) == "recorded-by-hmrc"
+    run = rig.controller.run
+    assert run is not None and run.values["call_date"] == "2024-02-29"
+    panel.path_view.clicked.emit(panel.path_model.index(0, 0))
+    editing = panel.step_view
+    assert isinstance(editing, InputView)
+    assert editing.editors["call_date"].text() == "29/02/2024"  # type: ignore[attr-defined]
+
+    rig.controller.start_procedure("csdh-no-feedback-contact")
+    while not isinstance(panel.step_view, InputView):
+        go_on(qtbot, panel)
+    fill(qtbot, panel, customer_reference="C9")
+    go_on(qtbot, panel)
+    view = panel.step_view
+    assert isinstance(view, InputView)
+    assert view.errors["told_us_by"].text() == "The customer told us by is required"
+    view.set_field("told_us_by", "email")
+    go_on(qtbot, panel)
+    assert panel.note_editor is not None and "They told us by email." in panel.note_editor.text()
+
+
 def test_question_needs_a_choice(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
     rig = make_rig(qtbot, bundled_content, stores)
     panel = rig.panel
