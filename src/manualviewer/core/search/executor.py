@@ -31,7 +31,9 @@ from manualviewer.core.search.query import FIELD_BOOSTS, Clause, ParsedQuery, Qu
 K1 = 1.2
 B = 0.75
 MAX_PREFIX_TERMS = 64
-CACHED_POSTINGS = 96
+# Posting lists kept between queries (typing a query repeats its terms), bounded by postings,
+# not lists: at 50,000 sections one common term alone has ~25,000 (~2 MB as a dict).
+CACHED_POSTINGS = 300_000
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 Scores = dict[int, float]
@@ -71,6 +73,9 @@ class Executor:
                 self.deleted.update(offset + d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
         self._norms: dict[str, list[float]] = {}
         self._postings: OrderedDict[tuple[str, str, bool], _Postings] = OrderedDict()
+        self._cached = 0  # postings held in self._postings
+        self._scores: OrderedDict[ScoringTerm, Scores] = OrderedDict()
+        self._scored = 0  # entries held in self._scores
         self._manual_docs: dict[str, set[int]] = {}
 
     # --- public -------------------------------------------------------------------------
@@ -107,15 +112,20 @@ class Executor:
             return []
         scores = self._score(candidates, total.terms, total.fixed)
         if total.verify is None:
-            return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
-        # Phrases: check the best candidates first, until there are enough hits.
-        heap = [(-score, docnum) for docnum, score in scores.items()]
-        heapq.heapify(heap)
-        out: list[tuple[int, float]] = []
-        while heap and len(out) < limit:
-            minus_score, docnum = heapq.heappop(heap)
-            if total.verify(docnum):
-                out.append((docnum, -minus_score))
+            best = heapq.nlargest(limit, scores, key=scores.__getitem__)
+            return [(d, scores[d]) for d in best]
+        # Phrases: check the best candidates first, until there are enough hits; most queries
+        # are done within the first few times `limit`, so sort everything only when they are not.
+        verify = total.verify
+        first = heapq.nlargest(limit * 4, scores, key=scores.__getitem__)
+        out = [(d, scores[d]) for d in first if verify(d)][:limit]
+        if len(out) < limit and len(first) < len(scores):
+            seen = set(first)
+            for d in sorted(scores, key=scores.__getitem__, reverse=True):
+                if d not in seen and verify(d):
+                    out.append((d, scores[d]))
+                    if len(out) >= limit:
+                        break
         return out
 
     # --- clauses ------------------------------------------------------------------------
@@ -190,22 +200,48 @@ class Executor:
         for d, extra in fixed.items():
             if d in scores:
                 scores[d] += extra
-        for f, t, boost in dict.fromkeys(terms):
-            weights = self._get(f, t, False).weights
-            if not weights:
-                continue
-            top = (math.log(self.doc_count / (len(weights) + 1)) + 1) * boost * (K1 + 1)
-            norm = self._norm(f)
-            if len(weights) <= len(scores):
-                for d, tf in weights.items():
-                    if d in scores:
-                        scores[d] += top * tf / (tf + norm[d])
+        for key in dict.fromkeys(terms):
+            contribution = self._scores.get(key)
+            if contribution is not None:
+                self._scores.move_to_end(key)
             else:
-                get = weights.get
+                weights = self._get(key[0], key[1], False).weights
+                if len(candidates) * 3 < len(weights):
+                    # Few candidates (an AND of common words): score just those, keep nothing.
+                    self._add_bm25(scores, key, {d: weights[d] for d in candidates if d in weights})
+                    continue
+                contribution = self._bm25(key, weights)
+            if len(contribution) <= len(scores):
+                for d, part in contribution.items():
+                    if d in scores:
+                        scores[d] += part
+            else:
+                get = contribution.get
                 for d in candidates:
                     found = get(d)
                     if found:
-                        scores[d] += top * found / (found + norm[d])
+                        scores[d] += found
+        return scores
+
+    def _add_bm25(self, scores: Scores, key: ScoringTerm, weights: dict[int, float]) -> None:
+        top, norm = self._bm25_factors(key)
+        for d, tf in weights.items():
+            scores[d] += top * tf / (tf + norm[d])
+
+    def _bm25_factors(self, key: ScoringTerm) -> tuple[float, list[float]]:
+        f, t, boost = key
+        df = len(self._get(f, t, False).weights)
+        return (math.log(self.doc_count / (df + 1)) + 1) * boost * (K1 + 1), self._norm(f)
+
+    def _bm25(self, key: ScoringTerm, weights: dict[int, float]) -> Scores:
+        """The term's score in every document that has it; cached, as typing repeats terms."""
+        top, norm = self._bm25_factors(key)
+        scores = {d: top * tf / (tf + norm[d]) for d, tf in weights.items()}
+        self._scores[key] = scores
+        self._scored += len(scores)
+        while self._scored > CACHED_POSTINGS and len(self._scores) > 1:
+            _, old = self._scores.popitem(last=False)
+            self._scored -= len(old)
         return scores
 
     def _norm(self, f: str) -> list[float]:
@@ -233,8 +269,10 @@ class Executor:
             if (field, term) in leaf:
                 _read_postings(leaf.postings(field, term), offset, postings)
         self._postings[key] = postings
-        if len(self._postings) > CACHED_POSTINGS:
-            self._postings.popitem(last=False)
+        self._cached += _size(postings)
+        while self._cached > CACHED_POSTINGS and len(self._postings) > 1:
+            _, old = self._postings.popitem(last=False)
+            self._cached -= _size(old)
         return postings
 
     def _docs_of_manual(self, manual: str) -> set[int]:
@@ -280,6 +318,10 @@ def _intersect(matches: list[_Match]) -> _Match:
     if not checks:
         return _Match(docs, terms, fixed)
     return _Match(docs, terms, fixed, lambda d: all(check(d) for check in checks))
+
+
+def _size(postings: _Postings) -> int:
+    return len(postings.weights) * (2 if postings.values is not None else 1)
 
 
 def _in_sequence(positions: list[list[int]], slop: int) -> bool:

@@ -18,6 +18,7 @@ WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 MATCH_OPEN = '<b class="match">'
 MATCH_CLOSE = "</b>"
 SNIPPET_CHARS = 200
+MAX_SPANS = 64  # enough to find a good window; a common word can match hundreds of times
 STORED_TEXT_CHARS = 20_000  # longer bodies are cut for snippets (the index still has all)
 
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -70,11 +71,13 @@ class Matcher:
             stemmed = self.stem(word)
             if stemmed in self.stems:
                 out.append((m.start(), m.end(), stemmed))
-                continue
-            for prefix in self.prefixes:
-                if word.startswith(prefix):
-                    out.append((m.start(), m.end(), prefix))
-                    break
+            else:
+                for prefix in self.prefixes:
+                    if word.startswith(prefix):
+                        out.append((m.start(), m.end(), prefix))
+                        break
+            if len(out) >= MAX_SPANS:
+                break
         return out
 
 

@@ -80,3 +80,13 @@ def test_hit_fields(index: WhooshIndex) -> None:
     hit = index.search("payroll").hits[0]
     assert (hit.id, hit.title, hit.manual) == ("PAYE100100", "Recording payroll", "PAYE")
     assert hit.score > 0
+
+
+def test_results_stay_right_when_the_postings_cache_is_tiny(index: WhooshIndex, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from manualviewer.core.search import executor
+
+    monkeypatch.setattr(executor, "CACHED_POSTINGS", 2)
+    for _ in range(2):
+        assert ids(index.search("complaint employer")) == ["PAYE100000"]
+        assert ids(index.search('"direct debit"')) == ["DMBM511020"]
+    assert index._exec is not None and index._exec._cached <= 4
