@@ -181,6 +181,31 @@ def test_late_disclosure_out_of_order_goes_into_the_note(qtbot: QtBot, bundled_c
         ("late-disclosure", True)]
 
 
+def test_late_disclosure_is_still_possible_at_the_note(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    go_on(qtbot, panel)
+    for _ in range(3):
+        confirm(qtbot, panel)
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    assert step_id(panel) == "end" and panel.jump_button.isEnabled()
+    click(qtbot, panel.jump_button)
+    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
+    assert step_id(panel) == "late-disclosure"
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    assert panel.note_editor is not None and "impossible to cover the three points" in panel.note_editor.text()
+    click(qtbot, panel.note_editor.save_button)
+    assert stores.notes.list()[0].record["steps"][-2]["step"] == "late-disclosure"
+    click(qtbot, panel.finish_button)
+    assert "Note 1 is in the Notes panel" in rig.window.status_label.text()
+
+
 def test_input_validation_messages_name_the_field(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
     rig = make_rig(qtbot, bundled_content, stores)
     panel = rig.panel

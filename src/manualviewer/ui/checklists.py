@@ -35,6 +35,7 @@ from manualviewer.core.procedures import (
     compose_escalations,
     compose_note,
     content_version,
+    customer_reference,
     out_of_order,
     start,
 )
@@ -236,7 +237,8 @@ class ChecklistController(QObject):
 
     def jumps(self) -> list[tuple[str, str]]:
         """Out-of-order steps the officer can go to now: (step ID, title)."""
-        if self.run is None or self.run.finished:
+        # Allowed at the note too, until it is saved: "by the way, I recorded this" comes last.
+        if self.run is None or self.saved_note is not None:
             return []
         visited = {v.step_id for v in self.run.visits}
         result = []
@@ -256,18 +258,25 @@ class ChecklistController(QObject):
         """Put the current run away: unfinished, it stays saved for later."""
         if self.run is None:
             return
+        if self.saved_note is not None:
+            self.message.emit(f"Checklist finished. Note {self.saved_note.id} is in the Notes panel (Ctrl+Shift+N).")
+        else:
+            self.message.emit("The checklist is saved: resume it from the bar at the top of the Checklist panel.")
+        self._clear()
+
+    def discard_run(self) -> None:
+        if self.run_id is not None and self.saved_note is None:
+            self.stores.runs.discard(self.run_id)
+            self.message.emit("The checklist was discarded. Nothing was saved.")
+        self._clear()
+
+    def _clear(self) -> None:
         self.run = None
         self.run_id = None
         self.saved_note = None
         self.escalation_drafts = []
         self.run_changed.emit()
         self.saved_runs_changed.emit()
-
-    def discard_run(self) -> None:
-        if self.run_id is not None and self.saved_note is None:
-            self.stores.runs.discard(self.run_id)
-            self.message.emit("The checklist was discarded. Nothing was saved.")
-        self.close_run()
 
     def _save_run(self) -> None:
         if self.run is None or self.run_id is None:
@@ -296,8 +305,6 @@ class ChecklistController(QObject):
             except (RunError, ValueError) as exc:
                 result.append(ResumableRun(saved, procedure.title, "", "", f"it cannot be restored: {exc}"))
                 continue
-            from manualviewer.core.procedures import customer_reference
-
             result.append(ResumableRun(saved, procedure.title, customer_reference(run) or "", run.current_step.title))
         return result
 
@@ -329,7 +336,7 @@ class ChecklistController(QObject):
     def discard_saved(self, run_id: str) -> None:
         self.stores.runs.discard(run_id)
         if run_id == self.run_id:
-            self.close_run()
+            self._clear()
         self.saved_runs_changed.emit()
 
     # --- the note --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ another step's leftovers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -400,7 +401,7 @@ class InputView(StepView):
             row.addWidget(line, 1)
             today = QPushButton("Today", holder)
             today.setAccessibleName(f"Today's date for {field.label}")
-            today.clicked.connect(lambda: line.setText(__import__("datetime").date.today().strftime("%d/%m/%Y")))
+            today.clicked.connect(lambda: line.setText(dt.date.today().strftime("%d/%m/%Y")))
             row.addWidget(today)
             return line, holder
         return line, line
