@@ -233,3 +233,30 @@ def test_mailto_hands_the_message_to_the_mail_program(
         click(qtbot, dialog_of(rig).send_button)
     assert len(opened) == 1 and opened[0].startswith("mailto:Alex%20Jones%20%3Calex@example.org%3E?subject=Escalation")
     assert panel_of(rig).model.index(0, 1).data() == "Delivered: handed to your email program"
+
+
+def test_smtp_delivers_off_the_gui_thread_and_shows_sending(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    import threading
+
+    threads: list[str] = []
+
+    class SlowRelay(BrokenChannel):
+        name = "smtp"
+
+        def deliver(self, escalation: Escalation) -> None:
+            threads.append(threading.current_thread().name)
+            super().deliver(escalation)
+
+    channel = SlowRelay()
+    channel.working = True
+    rig = make_rig(qtbot, bundled_content, stores, channel_factory=lambda _s: channel)
+    run_with_concern(qtbot, rig)
+    with qtbot.waitSignal(rig.controller.delivery_finished, timeout=10000):
+        click(qtbot, dialog_of(rig).send_button)
+        assert rig.controller.delivering and panel_of(rig).summary.text() == "Sending now..."
+    assert threads and threads[0] != threading.main_thread().name
+    assert not rig.controller.delivering
+    assert panel_of(rig).model.index(0, 1).data() == "Delivered"
+    rig.controller.wait_for_delivery()
