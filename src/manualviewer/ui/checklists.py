@@ -8,11 +8,9 @@ and queues and delivers escalations (Outbox). The panels only show state and cal
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import email.utils
 import json
-import sys
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -561,19 +559,6 @@ def _database_file(stores: Stores) -> Path | None:
 
 
 # --- the installer ---------------------------------------------------------------------------
-_TRUE_GUARDED = False
-
-
-def keep_true_alive() -> None:
-    """PySide6 6.12's SignalInstance.emit() returns Py_True without a new reference, so every
-    emit of a Python-defined signal takes one reference away from True. On Python 3.11 (True is
-    immortal only from 3.12) the app aborts with "bool_dealloc" after about 2,300 emits: an hour
-    of use. Make True effectively immortal, as 3.12 does. Remove once PySide6 is fixed."""
-    global _TRUE_GUARDED
-    if _TRUE_GUARDED or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
-    _TRUE_GUARDED = True
 
 
 def install_checklists(
@@ -592,7 +577,6 @@ def install_checklists(
     from manualviewer.ui.notes_panel import NotesPanel
     from manualviewer.ui.procedure_panel import ProcedurePanel
 
-    keep_true_alive()
     controller = ChecklistController(
         window, stores, settings_loader, settings_saver=settings_saver, channel_factory=channel_factory,
         clock=clock, procedures=procedures,

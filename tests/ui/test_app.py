@@ -1,0 +1,143 @@
+"""The composed app: restarts keep the user's place and bookmarks, a second `open` reaches the
+running window, and content changed on disk shows without a restart."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtNetwork import QLocalSocket
+from pytestqt.qtbot import QtBot
+
+from manualviewer.app import Application
+from manualviewer.ui.section_view import SectionView
+from manualviewer.ui.single_instance import send_to_running
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path, bundled_content: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(bundled_content, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    return target
+
+
+def started(qtbot: QtBot, content: Path, section: str | None = None) -> Application:
+    app = Application([content])
+    qtbot.addWidget(app.window)
+    app.start(section)
+    qtbot.waitUntil(lambda: app.index_runs >= 1, timeout=30000)
+    return app
+
+
+@pytest.fixture
+def running(qtbot: QtBot, content_copy: Path) -> Iterator[Application]:
+    app = started(qtbot, content_copy)
+    yield app
+    app.shutdown()
+
+
+def test_search_works_once_the_index_is_built(qtbot: QtBot, running: Application) -> None:
+    window = running.window
+    window.focus_search()
+    qtbot.keyClicks(window.search_panel.box, "dmbm 511015")
+    qtbot.waitUntil(lambda: window.search_panel.model.rowCount() > 0)
+    first = window.search_panel.model.hit(0)
+    assert first is not None and first.id == "DMBM511015"
+
+
+def test_session_tabs_zoom_and_bookmarks_survive_a_restart(qtbot: QtBot, content_copy: Path) -> None:
+    app = started(qtbot, content_copy, "DMBM511015")
+    window = app.window
+    window.current_view().open_section("DMBM511130")
+    window.new_tab("DWPREC0200")
+    window.set_zoom(2)
+    window.tabs.setCurrentIndex(0)
+    window.act_bookmark.trigger()  # bookmark DMBM511130
+    assert window.act_bookmark.isChecked()
+    app.shutdown()
+
+    again = started(qtbot, content_copy)
+    w2 = again.window
+    views = [w2.tabs.widget(i) for i in range(w2.tabs.count())]
+    assert [v.current_id for v in views if isinstance(v, SectionView)] == ["DMBM511130", "DWPREC0200"]
+    assert w2.tabs.currentIndex() == 0
+    assert w2.zoom == 2
+    w2.act_back.trigger()
+    assert w2.current_view().current_id == "DMBM511015"  # the tab's history came back too
+    bookmarks = w2.bookmarks_model
+    assert bookmarks.rowCount() == 1
+    assert bookmarks.index(0, 0).data().startswith("DMBM511130")
+    recent = [w2.recent_model.index(r, 0).data() for r in range(w2.recent_model.rowCount())]
+    assert any(r.startswith("DWPREC0200") for r in recent)
+    again.shutdown()
+
+
+def test_bookmark_to_a_renamed_section_still_opens_through_its_alias(
+    qtbot: QtBot, content_copy: Path
+) -> None:
+    app = started(qtbot, content_copy)
+    assert app.stores is not None
+    app.stores.bookmarks.add("CSDH0099", "Old ID of the feedback section")
+    old = content_copy / "council-data-handling" / "CSDH0300.md"
+    old.write_text(old.read_text(encoding="utf-8").replace("title:", "aliases: [CSDH0099]\ntitle:", 1),
+                   encoding="utf-8")
+    app.reload()
+    app.window.bookmarks_model.refresh()
+    label = app.window.bookmarks_model.index(0, 0).data()
+    assert "now CSDH0300" in label
+    app.window.open_bookmark("CSDH0099")
+    assert app.window.current_view().current_id == "CSDH0300"
+    app.shutdown()
+
+
+def test_open_from_a_second_process_reaches_the_running_window(qtbot: QtBot, running: Application) -> None:
+    # A second process would call send_to_running(); it blocks, so here the same message is
+    # written by hand while the event loop turns.
+    socket = QLocalSocket()
+    socket.connectToServer(running.server.name)
+    assert socket.waitForConnected(1000)
+    socket.write(b"open DMBM511340\n")
+    socket.flush()
+    qtbot.waitUntil(lambda: running.window.current_view().current_id == "DMBM511340")
+    socket.disconnectFromServer()
+
+
+def test_changed_file_on_disk_refreshes_the_open_section(qtbot: QtBot, running: Application,
+                                                        content_copy: Path) -> None:
+    running.window.open_section("CSDH0300")
+    path = content_copy / "council-data-handling" / "CSDH0300.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA freshly added sentence about feedback.\n",
+                    encoding="utf-8")
+    qtbot.waitUntil(
+        lambda: "freshly added sentence" in running.window.current_view().browser.toPlainText(), timeout=10000
+    )
+    runs = running.index_runs
+    qtbot.waitUntil(lambda: running.index_runs > runs, timeout=30000)
+    window = running.window
+    window.focus_search()
+    window.search_panel.box.setText("freshly")
+    window.search_panel.run_search()
+    assert [window.search_panel.model.hit(r).id for r in range(window.search_panel.model.rowCount())] == [
+        "CSDH0300"
+    ]
+
+
+def test_a_broken_file_shows_its_problem_and_the_rest_loads(qtbot: QtBot, running: Application,
+                                                           content_copy: Path) -> None:
+    running.window.open_section("CSDH0400")
+    path = content_copy / "council-data-handling" / "CSDH0400.md"
+    path.write_text("---\nsection_id: CSDH0400\ntitle: [broken\n---\nBody\n", encoding="utf-8")
+    runs = running.index_runs
+    running.reload()
+    qtbot.waitUntil(lambda: running.index_runs > runs, timeout=30000)
+    assert running.library.get("CSDH0300") is not None
+    assert running.library.get("CSDH0400") is None
+    assert "1 content problem" in running.window.status_label.text()
+    shown = running.window.current_view().browser.toPlainText()
+    assert "CSDH0400.md:3" in shown and "invalid YAML" in shown
+
+
+def test_send_to_running_without_an_app_says_no() -> None:
+    assert send_to_running("open DMBM511015", name="manualviewer-test-nobody-listens") is False
