@@ -4,8 +4,10 @@ Why: Whoosh's matcher tree advances one posting at a time in Python (5-10 µs pe
 phrase matcher builds span objects for every candidate; at 10,000 sections a two-word query
 took 50-150 ms and a phrase of common words 150-300 ms. Here each posting list is read a block
 at a time (one unpickle per 128 postings) into a dict, the clauses are combined with C-level set
-operations, BM25 is computed only for the postings of the query's own terms, and a phrase is
-checked only for the best-scoring candidates, until there are enough hits.
+operations, BM25 is computed only for the candidates (or cached per term), and a phrase is
+checked in the stored text of the best-scoring candidates only, until there are enough hits or
+MAX_PHRASE_CHECKS were checked (so a phrase of very common words that seldom stand together
+may not list every section that has it).
 
 Whoosh still does the indexing, storage, term dictionary and stored fields. Reading posting
 blocks uses private attributes of whoosh 2.7's W3 codec (pinned); any other matcher falls back
@@ -15,7 +17,9 @@ to the public one-at-a-time interface.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,23 +30,19 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from manualviewer.core.search.query import FIELD_BOOSTS, Clause, ParsedQuery, QueryWord
+from manualviewer.core.search.query import FIELD_BOOSTS, Analyze, Clause, ParsedQuery, QueryWord
 
 K1 = 1.2
 B = 0.75
 MAX_PREFIX_TERMS = 64
+MAX_STOPS_BETWEEN = 3  # stop words allowed between two words of a phrase
+MAX_PHRASE_CHECKS = 200  # candidates whose stored text is checked for a phrase, best first
 # Posting lists kept between queries (typing a query repeats its terms), bounded by postings,
 # not lists: at 50,000 sections one common term alone has ~25,000 (~2 MB as a dict).
 CACHED_POSTINGS = 300_000
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 Scores = dict[int, float]
-
-
-@dataclass
-class _Postings:
-    weights: dict[int, float]  # global docnum -> term frequency (weight)
-    values: dict[int, Any] | None  # global docnum -> encoded positions (phrase terms only)
 
 
 ScoringTerm = tuple[str, str, float]  # (field, term, boost)
@@ -61,8 +61,9 @@ class _Match:
 class Executor:
     """One per searcher (a generation of the index); caches posting lists and field lengths."""
 
-    def __init__(self, searcher: Searcher, id_boost: float) -> None:
+    def __init__(self, searcher: Searcher, id_boost: float, analyze: Analyze) -> None:
         self.searcher = searcher
+        self.analyze = analyze
         self.reader = searcher.reader()
         self.id_boost = id_boost
         self.leaves = list(self.reader.leaf_readers())
@@ -72,7 +73,7 @@ class Executor:
             if leaf.has_deletions():
                 self.deleted.update(offset + d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d))
         self._norms: dict[str, list[float]] = {}
-        self._postings: OrderedDict[tuple[str, str, bool], _Postings] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
         self._cached = 0  # postings held in self._postings
         self._scores: OrderedDict[ScoringTerm, Scores] = OrderedDict()
         self._scored = 0  # entries held in self._scores
@@ -114,18 +115,22 @@ class Executor:
         if total.verify is None:
             best = heapq.nlargest(limit, scores, key=scores.__getitem__)
             return [(d, scores[d]) for d in best]
-        # Phrases: check the best candidates first, until there are enough hits; most queries
-        # are done within the first few times `limit`, so sort everything only when they are not.
+        # Phrases: check the best candidates first, until there are enough hits or the check
+        # budget is spent (a phrase of very common words that seldom stand together would
+        # otherwise read thousands of stored texts: ~50 µs each).
         verify = total.verify
         first = heapq.nlargest(limit * 4, scores, key=scores.__getitem__)
-        out = [(d, scores[d]) for d in first if verify(d)][:limit]
-        if len(out) < limit and len(first) < len(scores):
-            seen = set(first)
-            for d in sorted(scores, key=scores.__getitem__, reverse=True):
-                if d not in seen and verify(d):
-                    out.append((d, scores[d]))
-                    if len(out) >= limit:
-                        break
+        ordered: Iterable[int] = first
+        if len(first) < len(scores):
+            done = set(first)
+            rest = (d for d in sorted(scores, key=scores.__getitem__, reverse=True) if d not in done)
+            ordered = itertools.chain(first, rest)
+        out: list[tuple[int, float]] = []
+        for checked, d in enumerate(ordered):
+            if checked >= MAX_PHRASE_CHECKS or len(out) >= limit:
+                break
+            if verify(d):
+                out.append((d, scores[d]))
         return out
 
     # --- clauses ------------------------------------------------------------------------
@@ -143,14 +148,14 @@ class Executor:
         if word.is_id:
             key = word.raw.upper()
             for f in ("id_norm", "alias"):
-                for docnum in self._get(f, key, False).weights:
+                for docnum in self._get(f, key):
                     fixed[docnum] = fixed.get(docnum, 0.0) + self.id_boost
         return self._match(scoring, fixed)
 
     def _match(self, scoring: list[ScoringTerm], fixed: Scores) -> _Match | None:
         docs: set[int] = set(fixed)
         for f, t, _ in scoring:
-            docs.update(self._get(f, t, False).weights)
+            docs.update(self._get(f, t))
         return _Match(docs, scoring, fixed) if docs else None
 
     def _prefix(self, prefix: str) -> _Match | None:
@@ -166,32 +171,38 @@ class Executor:
         return self._match(scoring, {})
 
     def _phrase(self, terms: list[str], slop: int) -> _Match | None:
-        per_field: list[tuple[set[int], list[_Postings]]] = []
+        """Documents with all the words, checked for the words in order (stop words between
+        ignored, as the analyser ignores them) in their stored text, lazily, best-scoring first.
+        The index keeps no positions: they made every body posting list several times slower
+        to load."""
+        fields: dict[str, set[int]] = {}
         scoring: list[ScoringTerm] = []
         for f, boost in FIELD_BOOSTS.items():
-            postings = [self._get(f, t, True) for t in terms]
-            if any(not p.weights for p in postings):
-                continue
-            by_size = sorted(postings, key=lambda p: len(p.weights))
-            common = set(by_size[0].weights).intersection(*(p.weights for p in by_size[1:]))
-            if common:
-                per_field.append((common, postings))
-                scoring += [(f, t, boost) for t in dict.fromkeys(terms)]
-        if not per_field:
+            postings = sorted((self._get(f, t) for t in dict.fromkeys(terms)), key=len)
+            if postings and postings[0]:
+                common = set(postings[0]).intersection(*postings[1:])
+                if common:
+                    fields[f] = common
+                    scoring += [(f, t, boost) for t in dict.fromkeys(terms)]
+        if not fields:
             return None
-        fmt = self.reader.schema["body"].format
+        pattern = _phrase_pattern(terms, slop)
+        analyze = self.analyze
 
         def has_phrase(docnum: int) -> bool:
-            for docs, postings in per_field:
+            stored = self.searcher.stored_fields(docnum)
+            for f, docs in fields.items():
                 if docnum in docs:
-                    positions = [fmt.decode_positions(p.values[docnum]) for p in postings
-                                 if p.values is not None]
-                    if len(positions) == len(terms) and _in_sequence(positions, slop):
-                        return True
+                    text = str(stored.get("text" if f == "body" else f, "")).lower()
+                    for m in pattern.finditer(text):
+                        start = m.start()
+                        if start and text[start - 1].isalnum():
+                            continue  # not the start of a word
+                        if [t for _, t in analyze(m.group())] == terms:
+                            return True
             return False
 
-        docs = set().union(*(d for d, _ in per_field))
-        return _Match(docs, scoring, {}, has_phrase)
+        return _Match(set().union(*fields.values()), scoring, {}, has_phrase)
 
     # --- postings and scoring -----------------------------------------------------------
     def _score(self, candidates: set[int], terms: list[ScoringTerm], fixed: Scores) -> Scores:
@@ -205,7 +216,7 @@ class Executor:
             if contribution is not None:
                 self._scores.move_to_end(key)
             else:
-                weights = self._get(key[0], key[1], False).weights
+                weights = self._get(key[0], key[1])
                 if len(candidates) * 3 < len(weights):
                     # Few candidates (an AND of common words): score just those, keep nothing.
                     self._add_bm25(scores, key, {d: weights[d] for d in candidates if d in weights})
@@ -230,7 +241,7 @@ class Executor:
 
     def _bm25_factors(self, key: ScoringTerm) -> tuple[float, list[float]]:
         f, t, boost = key
-        df = len(self._get(f, t, False).weights)
+        df = len(self._get(f, t))
         return (math.log(self.doc_count / (df + 1)) + 1) * boost * (K1 + 1), self._norm(f)
 
     def _bm25(self, key: ScoringTerm, weights: dict[int, float]) -> Scores:
@@ -256,29 +267,28 @@ class Executor:
             norm = self._norms[f] = [a + b * n for n in lengths]
         return norm
 
-    def _get(self, field: str, term: str, values: bool) -> _Postings:
-        key = (field, term, values)
+    def _get(self, field: str, term: str) -> dict[int, float]:
+        """Global docnum -> term frequency, for every live or deleted document with the term."""
+        key = (field, term)
         cached = self._postings.get(key)
-        if cached is None and not values:
-            cached = self._postings.get((field, term, True))
         if cached is not None:
-            self._postings.move_to_end(key if key in self._postings else (field, term, True))
+            self._postings.move_to_end(key)
             return cached
-        postings = _Postings({}, {} if values else None)
+        postings: dict[int, float] = {}
         for leaf, offset in self.leaves:
             if (field, term) in leaf:
                 _read_postings(leaf.postings(field, term), offset, postings)
         self._postings[key] = postings
-        self._cached += _size(postings)
+        self._cached += len(postings)
         while self._cached > CACHED_POSTINGS and len(self._postings) > 1:
             _, old = self._postings.popitem(last=False)
-            self._cached -= _size(old)
+            self._cached -= len(old)
         return postings
 
     def _docs_of_manual(self, manual: str) -> set[int]:
         docs = self._manual_docs.get(manual)
         if docs is None:
-            docs = set(self._get("manual", manual, False).weights)
+            docs = set(self._get("manual", manual))
             self._manual_docs[manual] = docs
         return docs
 
@@ -320,25 +330,18 @@ def _intersect(matches: list[_Match]) -> _Match:
     return _Match(docs, terms, fixed, lambda d: all(check(d) for check in checks))
 
 
-def _size(postings: _Postings) -> int:
-    return len(postings.weights) * (2 if postings.values is not None else 1)
+def _phrase_pattern(terms: list[str], slop: int) -> re.Pattern[str]:
+    """Finds the phrase's words in a lower-cased text, allowing other forms of each word and a
+    few words between (the analyser drops stop words and renumbers positions, so "payments by
+    direct debit" is the phrase payment-direct-debit); the caller checks each find with the
+    analyser. Case-sensitive with a literal start, so `re` scans for the first word at C speed."""
+    heads = [re.escape(t[:-1] if len(t) > 3 else t) for t in terms]
+    gap = rf"(?:\W+\w+){{0,{max(MAX_STOPS_BETWEEN, slop - 1)}}}?\W+"
+    return re.compile(gap.join(rf"{h}\w*" for h in heads))
 
 
-def _in_sequence(positions: list[list[int]], slop: int) -> bool:
-    """Each term within `slop` positions after the previous one (slop 1: adjacent)."""
-    current = set(positions[0])
-    for nxt in positions[1:]:
-        following = set(nxt)
-        current = {p for p in following if any(p - d in current for d in range(1, slop + 1))}
-        if not current:
-            return False
-    return True
-
-
-def _read_postings(matcher: Any, offset: int, into: _Postings) -> None:
+def _read_postings(matcher: Any, offset: int, into: dict[int, float]) -> None:
     m = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    weights = into.weights
-    values = into.values
     if isinstance(m, W3LeafMatcher) and hasattr(m, "_read_ids"):
         while m.is_active():
             m._read_ids()
@@ -346,17 +349,11 @@ def _read_postings(matcher: Any, offset: int, into: _Postings) -> None:
             ids = m._ids
             if offset:
                 ids = [offset + i for i in ids]
-            weights.update(zip(ids, m._weights, strict=False))
-            if values is not None:
-                m._read_values()
-                values.update(zip(ids, m._values, strict=False))
+            into.update(zip(ids, m._weights, strict=False))
             m._next_block()
         return
     while m.is_active():  # inlined short lists and anything else
-        docnum = offset + m.id()
-        weights[docnum] = m.weight()
-        if values is not None:
-            values[docnum] = m.value()
+        into[offset + m.id()] = m.weight()
         m.next()
 
 

@@ -19,7 +19,7 @@ MATCH_OPEN = '<b class="match">'
 MATCH_CLOSE = "</b>"
 SNIPPET_CHARS = 200
 MAX_SPANS = 64  # enough to find a good window; a common word can match hundreds of times
-STORED_TEXT_CHARS = 20_000  # longer bodies are cut for snippets (the index still has all)
+STORED_TEXT_CHARS = 60_000  # longer bodies are cut for snippets and phrase checks (the index has all)
 
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _PROCEDURE_RE = re.compile(r"^\s*\{procedure:[^}]*\}\s*$", re.MULTILINE)

@@ -50,7 +50,7 @@ from manualviewer.core.search.text import Matcher, plain_text, snippet
 log = logging.getLogger(__name__)
 
 # Bump when the schema, the analyser or what is stored changes: old indexes are then rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 VERSION_FILE = "manualviewer-index-version"
 INDEX_NAME = "MAIN"
 STAGING = "MAIN.building"
@@ -71,8 +71,10 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True),
         id_norm=fields.ID(unique=True, sortable=True),
         alias=fields.KEYWORD(lowercase=False, scorable=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True),
-        body=fields.TEXT(analyzer=analyzer),
+        # No positions: phrases are checked in the stored text (see executor), and posting lists
+        # without positions load several times faster.
+        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        body=fields.TEXT(analyzer=analyzer, phrase=False),
         manual=fields.ID(stored=True),
         status=fields.ID(stored=True),
         hash=fields.COLUMN(columns.VarBytesColumn()),
@@ -104,6 +106,7 @@ class WhooshIndex:
         self._exec: Executor | None = None  # query runner for the current searcher
         self._suggestions: OrderedDict[tuple[int, str], str | None] = OrderedDict()
         self._closed = False
+        self._suspect = False  # a search failed inside Whoosh: rebuild at the next ensure()
 
     # --- lifecycle ----------------------------------------------------------------------
     def ensure(self, sections: Iterable[Section], progress: Progress | None = None, *,
@@ -111,7 +114,7 @@ class WhooshIndex:
         """Open the index (rebuilding it when missing, stale or corrupt), then update it."""
         items = list(sections)
         with self._write_lock:
-            if not self._open_existing():
+            if self._suspect or not self._open_existing():
                 stats = self.build(items, progress, body_of=body_of)
             else:
                 try:
@@ -171,6 +174,7 @@ class WhooshIndex:
                     os.replace(f, self.path / f.name)
                 staging.rmdir()
                 _write_atomic(self.path / VERSION_FILE, SCHEMA_VERSION + "\n")
+                self._suspect = False
                 self._open_existing()
                 generation = self._ix.latest_generation() if self._ix else -1
                 self._manifest = (generation, {k: section_hash(s) for k, s in items.items()})
@@ -327,7 +331,10 @@ class WhooshIndex:
             with self._lock:
                 return self._search(query, max(1, limit), manual)
         except Exception:
+            # Our query code never raises on user input, so this is a damaged index: the next
+            # ensure() rebuilds it.
             log.warning("search for %r failed", query[:80], exc_info=True)
+            self._suspect = True
             return SearchResult(query=query, hits=())
 
     def suggest(self, query: str) -> str | None:
@@ -378,7 +385,7 @@ class WhooshIndex:
 
     def _executor(self, s: Searcher) -> Executor:
         if self._exec is None or self._exec.searcher is not s:
-            self._exec = Executor(s, ID_BOOST)
+            self._exec = Executor(s, ID_BOOST, _analyze)
         return self._exec
 
     @staticmethod

@@ -177,3 +177,18 @@ def test_bodies_left_on_disk_are_read_for_indexing(tmp_path: Path, make_section)
     ix.build([lazy], body_of=lambda s: "Given by the library: a tribunal.")
     assert [h.id for h in ix.search("tribunal").hits] == ["DMBM1"]
     ix.close()
+
+
+def test_failure_inside_a_search_rebuilds_at_next_ensure(index: WhooshIndex, sections: list[Section],
+                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from manualviewer.core.search import executor
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("damaged postings")
+
+    with monkeypatch.context() as m:
+        m.setattr(executor.Executor, "run", broken)
+        assert index.search("payment").hits == ()
+    assert index.ensure(sections).rebuilt
+    assert index.search("payment").hits
+    assert not index.ensure(sections).rebuilt
