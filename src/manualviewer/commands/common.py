@@ -27,8 +27,8 @@ def folders_from_args(args: argparse.Namespace) -> list[Path]:
     return content_folders(getattr(args, "content", None))
 
 
-def load_library_from_args(args: argparse.Namespace) -> Library:
-    return load_library(folders_from_args(args))
+def load_library_from_args(args: argparse.Namespace, *, keep_bodies: bool = True, workers: int = 1) -> Library:
+    return load_library(folders_from_args(args), keep_bodies=keep_bodies, workers=workers)
 
 
 def print_json(value: Any) -> None:

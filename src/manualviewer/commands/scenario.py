@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
 
     def body(section_id: str) -> str | None:
         section = library.get(section_id)
-        return section.body if section else None
+        return library.body_of(section) if section else None
 
     errors = [p for p in validate_scenario(scenario, procedures, library.resolve, body) if p.severity is Severity.ERROR]
     if errors:

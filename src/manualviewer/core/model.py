@@ -22,7 +22,9 @@ SECTION_ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 
 def normalise_id(text: str) -> str:
     """Canonical form of a typed or linked section ID: no spaces, upper case."""
-    return re.sub(r"\s+", "", text).upper()
+    if text.isalnum() and text.isupper():
+        return text  # the usual case, already canonical: skip the work (called per link at load)
+    return "".join(text.split()).upper()
 
 
 @dataclass(frozen=True)

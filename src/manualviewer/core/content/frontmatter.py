@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ class Document:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
 class FrontMatterError(Exception):
     def __init__(self, problem: ContentProblem) -> None:
         super().__init__(str(problem))
@@ -42,17 +46,22 @@ def read_document(path: Path) -> Document:
 
 def parse_document(path: Path, text: str) -> Document:
     text = text.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.strip() != "---":
         raise FrontMatterError(
             ContentProblem("missing-front-matter", path, 1, "the file must start with a '---' front-matter block")
         )
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
+    # Searching for the closing fence instead of splitting every line: bodies are most of a file.
+    close = _CLOSING_FENCE.search(text, first_end + 1) if first_end >= 0 else None
+    if close is None:
         raise FrontMatterError(
             ContentProblem("bad-front-matter", path, 1, "the front-matter block opened here is never closed with '---'")
         )
-    yaml_text = "".join(lines[1:end])
+    yaml_text = text[first_end + 1 : close.start()]
+    body_start = close.end() + 1 if close.end() < len(text) else close.end()
+    body = text[body_start:]
+    body_line = text.count("\n", 0, body_start) + 1
     loader = _Loader(yaml_text)
     try:
         # One parse: the node tree gives each key's line, then the same tree gives the values.
@@ -78,5 +87,4 @@ def parse_document(path: Path, text: str) -> Document:
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             key_lines[str(key_node.value)] = key_node.start_mark.line + 2
-    body = "".join(lines[end + 1 :])
-    return Document(path=path, meta=meta, body=body, body_line=end + 2, key_lines=key_lines)
+    return Document(path=path, meta=meta, body=body, body_line=body_line, key_lines=key_lines)

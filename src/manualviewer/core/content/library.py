@@ -7,6 +7,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from manualviewer.core.content.frontmatter import FrontMatterError, read_document
 from manualviewer.core.model import LinkCounts, Manual, Section, SectionRef, normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 
@@ -18,6 +19,7 @@ class Library:
     problems: list[ContentProblem] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # old ID -> current ID
     links: dict[str, tuple[SectionRef, ...]] = field(default_factory=dict)  # source -> refs
+    embeds: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # procedures offered in bodies
     lazy_bodies: bool = False  # bodies are read from the files when asked for (large libraries)
     _backlinks: dict[str, list[str]] = field(default_factory=dict)
     _children: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -35,10 +37,9 @@ class Library:
             self._bodies.move_to_end(section.id)
             return cached
         try:
-            text = section.path.read_text(encoding="utf-8").removeprefix("\ufeff")
-        except (OSError, UnicodeDecodeError):
+            body = read_document(section.path).body  # the same split as when it was loaded
+        except (OSError, FrontMatterError):
             return ""
-        body = "".join(text.splitlines(keepends=True)[section.body_line - 1 :])
         self._bodies[section.id] = body
         if len(self._bodies) > self.BODY_CACHE_SIZE:
             self._bodies.popitem(last=False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import concurrent.futures.process
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -46,9 +49,13 @@ class _FileResult:
     section: Section | None
     refs: tuple[tuple[str, int], ...]
     problems: tuple[ContentProblem, ...]
+    embeds: tuple[tuple[str, int], ...] = ()  # {procedure:ID} and procedure: links, file lines
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+
+
+PARALLEL_FROM = 4000  # files to parse before worker processes pay for themselves
 
 
 def load_library(
@@ -56,14 +63,18 @@ def load_library(
     *,
     extract_refs: RefExtractor | None = None,
     cache_file: Path | None = None,
+    keep_bodies: bool | None = None,
+    workers: int = 1,
 ) -> Library:
     """Every manual folder (a folder holding manual.md) below each content folder.
 
-    With `cache_file` (the app passes one in the user cache folder), section bodies are not
-    kept in memory: `Library.body_of()` reads them when needed, and files unchanged since the
-    last load come from the cache instead of being parsed again.
+    With `cache_file` (the app passes one in the user cache folder), files unchanged since the
+    last load come from the cache instead of being parsed again. Bodies are kept in memory
+    unless `keep_bodies` is False (the default with a cache): then `Library.body_of()` reads
+    them when needed. `workers` > 1 parses a large library in that many processes.
     """
-    library = Library(lazy_bodies=cache_file is not None)
+    keep = keep_bodies if keep_bodies is not None else cache_file is None
+    library = Library(lazy_bodies=not keep)
     manual_dirs: list[tuple[Manual, Path]] = []
     for folder in folders:
         folder = Path(folder)
@@ -78,38 +89,48 @@ def load_library(
     codes = tuple(library.manuals)
     extractor = extract_refs or _default_extractor()
     cache = _read_cache(cache_file, codes)
-    fresh: dict[str, tuple[int, int, _FileResult]] = {}
-    changed = False
-    refs: list[SectionRef] = []
+    fresh: dict[str, tuple[int, int, _FileResult | None]] = {}
+    todo: list[tuple[str, Manual]] = []
+    files: list[tuple[str, Manual]] = []
     for manual, directory in manual_dirs:
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):
             if not entry.name.endswith(".md") or entry.name in NOT_SECTIONS or not entry.is_file():
                 continue
             stat = entry.stat()
-            key = entry.path
-            cached = cache.get(key)
+            cached = cache.get(entry.path)
             if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-                result = cached[2]
+                fresh[entry.path] = cached
             else:
-                changed = True
-                result = _read_section_file(Path(entry.path), manual, codes, extractor,
-                                            keep_body=cache_file is None)
-            fresh[key] = (stat.st_mtime_ns, stat.st_size, result)
-            library.problems.extend(result.problems)
-            section = result.section
-            if section is None:
-                continue
-            if section.manual != manual.code:  # the folder's manual code changed since caching
-                section = replace(section, manual=manual.code)
-            if section.id in library.sections:
-                other = library.sections[section.id].path
-                library.problems.append(ContentProblem(
-                    "duplicate-id", section.path, _line_of(section, "section_id"),
-                    f"section ID {section.id} is already used by {other}; this file is skipped"))
-                continue
-            library.sections[section.id] = section
-            refs.extend(SectionRef(section.id, target, line) for target, line in result.refs)
-    if cache_file is not None and (changed or fresh.keys() != cache.keys()):
+                fresh[entry.path] = (stat.st_mtime_ns, stat.st_size, None)
+                todo.append((entry.path, manual))
+            files.append((entry.path, manual))
+
+    parsed = _parse_all(todo, codes, extractor, keep, workers)
+    for path, done in parsed.items():
+        mtime, size, _ = fresh[path]
+        fresh[path] = (mtime, size, done)
+
+    refs: list[SectionRef] = []
+    for path, manual in files:
+        result = fresh[path][2]
+        assert result is not None
+        library.problems.extend(result.problems)
+        section = result.section
+        if section is None:
+            continue
+        if section.manual != manual.code:  # the folder's manual code changed since caching
+            section = replace(section, manual=manual.code)
+        if section.id in library.sections:
+            other = library.sections[section.id].path
+            library.problems.append(ContentProblem(
+                "duplicate-id", section.path, _line_of(section, "section_id"),
+                f"section ID {section.id} is already used by {other}; this file is skipped"))
+            continue
+        library.sections[section.id] = section
+        refs.extend(SectionRef(section.id, target, line) for target, line in result.refs)
+        if result.embeds:
+            library.embeds[section.id] = result.embeds
+    if cache_file is not None and (todo or fresh.keys() != cache.keys()):
         _write_cache(cache_file, codes, fresh)
 
     _register_aliases(library)
@@ -117,6 +138,38 @@ def load_library(
     library.rebuild_indexes(refs)
     _check_links(library, refs)
     return library
+
+
+def _parse_all(todo: list[tuple[str, Manual]], codes: tuple[str, ...], extractor: RefExtractor,
+               keep_body: bool, workers: int) -> dict[str, _FileResult]:
+    if workers > 1 and len(todo) >= PARALLEL_FROM:
+        try:
+            return _parse_parallel(todo, codes, extractor, keep_body, workers)
+        except (OSError, ImportError, concurrent.futures.process.BrokenProcessPool):
+            pass  # no worker processes here (sandbox, limits): parse in this one
+    return {path: _read_section_file(Path(path), manual, codes, extractor, keep_body=keep_body)
+            for path, manual in todo}
+
+
+def _parse_chunk(chunk: list[tuple[str, Manual]], codes: tuple[str, ...], extractor: RefExtractor,
+                 keep_body: bool) -> list[tuple[str, _FileResult]]:
+    return [(path, _read_section_file(Path(path), manual, codes, extractor, keep_body=keep_body))
+            for path, manual in chunk]
+
+
+def _parse_parallel(todo: list[tuple[str, Manual]], codes: tuple[str, ...], extractor: RefExtractor,
+                    keep_body: bool, workers: int) -> dict[str, _FileResult]:
+    import multiprocessing
+
+    size = max(200, len(todo) // (workers * 8))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    results: dict[str, _FileResult] = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        job = functools.partial(_parse_chunk, codes=codes, extractor=extractor, keep_body=keep_body)
+        for part in pool.map(job, chunks):
+            results.update(part)
+    return results
 
 
 def _read_section_file(path: Path, manual: Manual, codes: tuple[str, ...], extractor: RefExtractor,
@@ -132,12 +185,15 @@ def _read_section_file(path: Path, manual: Manual, codes: tuple[str, ...], extra
     found = tuple(
         (normalise_id(target), section.body_line + line - 1) for target, line in extractor(section.body, codes)
     )
+    embeds = tuple((pid, section.body_line + line - 1) for pid, line in _procedure_refs(section.body, codes))
     if not keep_body:
         section = replace(section, body="")
-    return _FileResult(section, found, tuple(problems))
+    return _FileResult(section, found, tuple(problems), embeds)
 
 
-def _read_cache(cache_file: Path | None, codes: tuple[str, ...]) -> dict[str, tuple[int, int, _FileResult]]:
+def _read_cache(
+    cache_file: Path | None, codes: tuple[str, ...]
+) -> dict[str, tuple[int, int, _FileResult | None]]:
     if cache_file is None or not cache_file.exists():
         return {}
     try:
@@ -151,7 +207,9 @@ def _read_cache(cache_file: Path | None, codes: tuple[str, ...]) -> dict[str, tu
     return files if isinstance(files, dict) else {}
 
 
-def _write_cache(cache_file: Path, codes: tuple[str, ...], files: dict[str, tuple[int, int, _FileResult]]) -> None:
+def _write_cache(
+    cache_file: Path, codes: tuple[str, ...], files: dict[str, tuple[int, int, _FileResult | None]]
+) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_name(cache_file.name + ".tmp")
@@ -170,6 +228,14 @@ def _default_extractor() -> RefExtractor:
     except ImportError:  # the renderer is optional for the loader's own tests
         return _regex_refs
     return extract_refs
+
+
+def _procedure_refs(body: str, codes: Sequence[str]) -> list[tuple[str, int]]:
+    try:
+        from manualviewer.core.render.links import extract_procedures
+    except ImportError:
+        return []
+    return extract_procedures(body, codes)
 
 
 def _regex_refs(body: str, codes: Sequence[str]) -> list[tuple[str, int]]:

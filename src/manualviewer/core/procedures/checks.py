@@ -7,17 +7,15 @@ from manualviewer.core.content.library import Library
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.procedures.validate import validate
-from manualviewer.core.render.links import extract_procedures
 
 
 def check_library(library: Library) -> list[ContentProblem]:
     procedures, problems = load_library_procedures(library)
     for procedure in procedures.values():
         problems.extend(validate(procedure, library.resolve))
-    codes = library.codes()
     for section in library.sections.values():
         offered = [(pid, 0) for pid in section.procedures]
-        offered += [(pid, section.body_line + line - 1) for pid, line in extract_procedures(section.body, codes)]
+        offered += list(library.embeds.get(section.id, ()))
         for pid, line in offered:
             if pid not in procedures:
                 problems.append(ContentProblem(

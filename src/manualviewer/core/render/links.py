@@ -6,11 +6,11 @@ manual codes (structure_parser) and nothing here renders HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from markdown_it.token import Token
 
-from manualviewer.core.model import normalise_id
 from manualviewer.core.render.parser import structure_parser
 from manualviewer.core.render.targets import PROCEDURE_SCHEME, code_key, link_pattern
 
@@ -79,13 +79,23 @@ def _is_plain_prose(body: str) -> bool:
     return "section:" not in body.lower()
 
 
+# One character-class scan finds every candidate; a set lookup keeps the known codes. Several
+# times faster than an alternation of all codes, and the same matches as link_pattern (tested).
+_CANDIDATE = re.compile(r"(?<![A-Za-z0-9])([A-Z]+)\d+[A-Z]?(?![A-Za-z0-9])")
+
+
 def _prose_refs(body: str, codes: tuple[str, ...]) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     line, last = 1, 0
-    for match in link_pattern(codes).finditer(body):
+    if all(code.isalpha() for code in codes):
+        known = frozenset(codes)
+        matches: Iterator[re.Match[str]] = (m for m in _CANDIDATE.finditer(body) if m.group(1) in known)
+    else:  # a code with digits in it: the general pattern
+        matches = link_pattern(codes).finditer(body)
+    for match in matches:
         line += body.count("\n", last, match.start())
         last = match.start()
-        found.append((normalise_id(match.group(0)), line))
+        found.append((match.group(0), line))
     return found
 
 

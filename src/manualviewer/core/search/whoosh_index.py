@@ -1,4 +1,5 @@
-"""The Whoosh search index. The only module that imports whoosh (with its query helper).
+"""The Whoosh search index. Whoosh is imported only inside core/search (here and in executor.py,
+which runs the queries on Whoosh's posting lists).
 
 Layout and lifetime
 - The index lives in the folder given to the constructor, next to a schema version file. A
@@ -11,6 +12,7 @@ Layout and lifetime
   it (rewriting 10,000 sections takes tens of seconds). Fuzzy matching does not use Whoosh's
   fuzzy terms, which scan every term when there is more than one segment (1-2 s).
 - The manifest of content hashes is a column in the index itself, so it cannot disagree with it.
+- No positions are indexed (schema 2): phrases are checked in the stored plain text.
 
 Threads: searches take `_lock` briefly; builds and updates take `_write_lock` for their whole
 run and `_lock` only to swap in the new searcher.

@@ -37,7 +37,7 @@ def check_library(library: Library) -> list[ContentProblem]:
 
     def body(section_id: str) -> str | None:
         section = library.get(section_id)
-        return section.body if section else None
+        return library.body_of(section) if section else None
 
     for scenario in scenarios.values():
         problems.extend(validate_scenario(scenario, procedures, library.resolve, body))

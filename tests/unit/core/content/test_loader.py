@@ -189,3 +189,20 @@ def test_cached_problems_are_reported_again(lib_dir: Path, tmp_path: Path) -> No
     again = load_library([lib_dir], cache_file=cache)
     assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
     assert {p.kind for p in again.problems} == {"unknown-key", "bad-yaml"}
+
+
+def test_parallel_parse_gives_the_same_library(lib_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manualviewer.core.content import loader
+
+    for n in range(40):
+        body = f"See TEST{(n + 1) % 40:03d}.\n\n{{procedure:p-{n}}}"
+        write(lib_dir, f"test/TEST{n:03d}.md", section(f"TEST{n:03d}", body=body))
+    write(lib_dir, "test/TEST900.md", "---\nsection_id: TEST900\ntitle: [x\n---\n")
+    serial = load_library([lib_dir])
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 10)
+    parallel = load_library([lib_dir], workers=2, keep_bodies=False)
+    assert parallel.sections.keys() == serial.sections.keys()
+    assert parallel.links == serial.links
+    assert parallel.embeds == serial.embeds and parallel.embeds["TEST005"] == (("p-5", 7),)
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
+    assert parallel.body_of(parallel.sections["TEST001"]).startswith("See TEST002.")

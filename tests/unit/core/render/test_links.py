@@ -30,3 +30,15 @@ def test_plain_prose_fast_path_agrees_with_the_token_stream() -> None:
             if t.type == "link_open" and "section_id" in t.meta
         ]
         assert links.extract_refs(body, (*codes, "DMBM")) == slow
+
+
+def test_candidate_scan_matches_the_link_pattern() -> None:
+    from manualviewer.core.render import links
+    from manualviewer.core.render.targets import link_pattern
+
+    codes = ("DMBM", "EIM", "VATGPB", "DM")
+    text = ("DMBM511015 XDMBM1 DMBM1x EIM32730A (DM12) VATGPBUPDATE001 eim123 DMBM12AB "
+            "VATGPB1000.\nDMBM9{withheld}EIM7 ÉDMBM3 DMBMDM4 DM5")
+    expected = [m.group(0) for m in link_pattern(codes).finditer(text)]
+    assert [ref for ref, _line in links._prose_refs(text, codes)] == expected
+    assert expected == ["DMBM511015", "EIM32730A", "DM12", "VATGPB1000", "DMBM9", "EIM7", "DMBM3", "DM5"]
