@@ -112,8 +112,10 @@ class WhooshIndex:
 
     # --- lifecycle ----------------------------------------------------------------------
     def ensure(self, sections: Iterable[Section], progress: Progress | None = None, *,
-               body_of: BodyOf | None = None) -> IndexStats:
-        """Open the index (rebuilding it when missing, stale or corrupt), then update it."""
+               body_of: BodyOf | None = None, prepare_typos: bool = True) -> IndexStats:
+        """Open the index (rebuilding it when missing, stale or corrupt), then update it.
+        `prepare_typos` also reads the vocabulary for typo correction now (~0.1 s at 10,000
+        sections) rather than at the first typo; a one-shot command can skip it."""
         items = list(sections)
         with self._write_lock:
             if self._suspect or not self._open_existing():
@@ -126,7 +128,8 @@ class WhooshIndex:
                 except Exception:
                     log.warning("search index unreadable; rebuilding", exc_info=True)
                     stats = self.build(items, progress, body_of=body_of)
-        self._warm()
+        if prepare_typos:
+            self._warm()
         return stats
 
     def open(self) -> bool:
