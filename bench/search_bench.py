@@ -237,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=240)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the indexes under DIR/<size>/ and leave them there")
     ns = parser.parse_args(argv)
     sizes = [int(s) for s in ns.sizes.split(",") if s.strip()]
     if ns.large and 50000 not in sizes:
@@ -251,8 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections = generate_sections(n, ns.seed)
         queries = make_queries(sections, ns.queries)
         with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-            pair = [run_engine(WhooshEngine(Path(tmp)), sections, queries, log),
-                    run_engine(Fts5Engine(Path(tmp)), sections, queries, log)]
+            folder = Path(tmp)
+            if ns.keep:
+                folder = ns.keep / str(n)
+                folder.mkdir(parents=True, exist_ok=True)
+            pair = [run_engine(WhooshEngine(folder), sections, queries, log),
+                    run_engine(Fts5Engine(folder), sections, queries, log)]
         runs += pair
         w, f = pair
         log("  whoosh / fts5: " + ", ".join(
