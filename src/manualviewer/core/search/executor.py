@@ -37,9 +37,10 @@ B = 0.75
 MAX_PREFIX_TERMS = 64
 MAX_STOPS_BETWEEN = 3  # stop words allowed between two words of a phrase
 MAX_PHRASE_CHECKS = 200  # candidates whose stored text is checked for a phrase, best first
-# Posting lists kept between queries (typing a query repeats its terms), bounded by postings,
-# not lists: at 50,000 sections one common term alone has ~25,000 (~2 MB as a dict).
-CACHED_POSTINGS = 300_000
+# Posting lists and per-term scores kept between queries (typing a query repeats its terms),
+# bounded by entries, not lists: an entry costs ~90 bytes and at 50,000 sections one common
+# term has ~25,000. Two caches of this size: ~18 MB at most.
+CACHED_POSTINGS = 100_000
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 Scores = dict[int, float]
