@@ -3,7 +3,6 @@ that imports core, storage and ui together."""
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -51,12 +50,6 @@ class SearchService:
         self.index.close()
 
 
-def library_cache_file(folders: Sequence[Path]) -> Path:
-    """One cache per set of content folders, in the user cache folder."""
-    key = hashlib.sha256("\n".join(str(Path(f).resolve()) for f in folders).encode()).hexdigest()[:16]
-    return paths.cache_dir() / f"library-{key}.pickle"
-
-
 def render_section(library: Library, section_id: str) -> str:
     from manualviewer.core.render.html import render_section_html
 
@@ -93,7 +86,7 @@ class Application:
         from manualviewer.ui.single_instance import InstanceServer
 
         self.folders = content_folders(list(content) if content else None)
-        self.library = load_library(self.folders, cache_file=library_cache_file(self.folders))
+        self.library = load_library(self.folders, cache_file=paths.library_cache_path(self.folders))
         for problem in self.library.errors:
             print(problem, file=sys.stderr)
         self.search = SearchService(paths.index_dir())
@@ -173,7 +166,7 @@ class Application:
             self.watcher.addPaths(sorted(wanted - current))
 
     def reload(self) -> None:
-        self.library = load_library(self.folders, cache_file=library_cache_file(self.folders))
+        self.library = load_library(self.folders, cache_file=paths.library_cache_path(self.folders))
         self.window.set_library(self.library)
         self.watch()
         self.index_library()

@@ -31,6 +31,15 @@ def load_library_from_args(args: argparse.Namespace, *, keep_bodies: bool = True
     return load_library(folders_from_args(args), keep_bodies=keep_bodies, workers=workers)
 
 
+def load_cached_library_from_args(args: argparse.Namespace) -> Library:
+    """The library through the user's content cache, bodies left on disk: what the app uses,
+    so `search`, `index` and `show` start fast on a large library."""
+    from manualviewer.storage.paths import library_cache_path
+
+    folders = folders_from_args(args)
+    return load_library(folders, cache_file=library_cache_path(folders))
+
+
 def print_json(value: Any) -> None:
     try:
         json.dump(value, sys.stdout, ensure_ascii=False, indent=2)

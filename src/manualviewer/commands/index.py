@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_library_from_args
+from manualviewer.commands.common import add_content_arguments, load_cached_library_from_args
 
 
 def register(sub: Any) -> None:
@@ -23,11 +23,11 @@ def run(args: argparse.Namespace) -> int:
     from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
     from manualviewer.storage.paths import index_dir
 
-    library = load_library_from_args(args)
+    library = load_cached_library_from_args(args)
     sections = list(library.sections.values())
     index = WhooshIndex(index_dir())
     try:
-        stats = index.build(sections) if args.rebuild else index.ensure(sections)
+        stats = index.build(sections) if args.rebuild else index.ensure(sections, prepare_typos=False)
     except IndexBusyError as exc:
         print(f"manualviewer: {exc}", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.commands.common import add_content_arguments, load_cached_library_from_args, print_json
 
 
 def register(sub: Any) -> None:
@@ -27,12 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
     from manualviewer.storage.paths import index_dir
 
-    library = load_library_from_args(args)
+    library = load_cached_library_from_args(args)
     query = " ".join(args.query)
     index = WhooshIndex(index_dir())
     try:
         try:
-            index.ensure(library.sections.values())
+            index.ensure(library.sections.values(), prepare_typos=False)
         except IndexBusyError as exc:  # the app is updating it: search what is there
             print(f"manualviewer: {exc}; results may be out of date", file=sys.stderr)
         manual = args.manual.upper() if args.manual else None

@@ -7,7 +7,7 @@ import difflib
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.commands.common import add_content_arguments, load_cached_library_from_args, print_json
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import normalise_id
 
@@ -32,7 +32,7 @@ def suggestions(library: Library, wanted: str, n: int = 3) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from manualviewer.core.render.html import render_section_html, section_plain_text
 
-    library = load_library_from_args(args)
+    library = load_cached_library_from_args(args)
     section = library.get(args.id)
     if section is None:
         near = suggestions(library, args.id)

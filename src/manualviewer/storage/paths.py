@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import platformdirs
@@ -43,6 +45,12 @@ def training_database_path() -> Path:
 
 def settings_path() -> Path:
     return config_dir() / "settings.toml"
+
+
+def library_cache_path(folders: Iterable[Path]) -> Path:
+    """One cache of parsed content per set of content folders (see core.content.loader)."""
+    key = hashlib.sha256("\n".join(str(Path(f).resolve()) for f in folders).encode()).hexdigest()[:16]
+    return cache_dir() / f"library-{key}.pickle"
 
 
 def index_dir() -> Path:
