@@ -1,0 +1,425 @@
+"""Models for training mode: the scenarios to choose from, the call so far, the trainee's steps
+with their marks, the debrief (each decision point, and the trainee's path beside the expected
+one) and the trainer's records.
+
+Right and wrong are always words and a symbol ("\u2714 Right", "\u2718 Not right"), never
+colour alone: the room may be looking at a washed-out projector, and some trainees cannot
+tell red from green."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
+
+from manualviewer.core.procedures import (
+    AnyStep,
+    CheckStep,
+    DocumentStep,
+    EscalateStep,
+    InfoStep,
+    InputStep,
+    Procedure,
+    QuestionStep,
+)
+from manualviewer.core.training import Attempt, Feedback, Grade, RawAnswer, Scenario, Turn, format_duration
+from manualviewer.ui.procedure_panel import STEP_ID_ROLE, VISIT_STATE_ROLE, PathModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+SCENARIO_ID_ROLE = Qt.ItemDataRole.UserRole + 11
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 12
+CORRECT_ROLE = Qt.ItemDataRole.UserRole + 13
+
+RIGHT = "\u2714 Right"
+WRONG = "\u2718 Not right"
+NOT_REACHED = "\u2718 Not reached"
+
+
+def verdict(correct: bool, reached: bool = True) -> str:
+    if correct:
+        return RIGHT
+    return WRONG if reached else NOT_REACHED
+
+
+def answer_words(step: AnyStep | None, value: RawAnswer) -> str:
+    """An answer as a trainee would say it: the choice's label, not its ID."""
+    if value is None:
+        return "Nothing"
+    if step is None:
+        return str(value)
+    if isinstance(step, CheckStep):
+        if value is False:
+            return step.not_confirmed.label if step.not_confirmed else "Not confirmed"
+        return step.confirm_label if value is True else str(value)
+    if isinstance(step, QuestionStep) and isinstance(value, str):
+        choice = step.choice(value)
+        return choice.label if choice else f"{value} (not one of the choices)"
+    if isinstance(step, InputStep) and isinstance(value, Mapping):
+        labels = {f.name: f.label for f in step.fields}
+        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items()) or "Nothing"
+    if isinstance(step, DocumentStep) and isinstance(value, Mapping):
+        parts = []
+        for name, choice_id in value.items():
+            option = step.template.option(name)
+            choice = option.choice(choice_id) if option else None
+            parts.append(f"{option.label if option else name}: {choice.label if choice else choice_id}")
+        return "; ".join(parts) or "Nothing"
+    if isinstance(step, InfoStep | EscalateStep):
+        return "Went to this step" if value is True else str(value)
+    return str(value)
+
+
+def _flags(index: AnyIndex) -> Qt.ItemFlag:
+    if not index.isValid():
+        return Qt.ItemFlag.NoItemFlags
+    return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+# --- choosing a scenario -------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScenarioInfo:
+    scenario: Scenario
+    procedure_title: str
+    manual_title: str
+    problem: str = ""  # why it cannot be run (its checklist is missing or has errors)
+
+
+class ScenarioTableModel(QAbstractTableModel):
+    """Every scenario in the library: title, the checklist it exercises, the manual."""
+
+    HEADERS = ("Scenario", "Checklist it uses", "Manual")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ScenarioInfo] = []
+
+    def set_scenarios(self, rows: Sequence[ScenarioInfo]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda r: (r.manual_title.lower(), r.scenario.title.lower()))
+        self.endResetModel()
+
+    def info(self, row: int) -> ScenarioInfo | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, scenario_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.scenario.id == scenario_id), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        info = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 0:
+                return info.scenario.title + (" (cannot be run)" if info.problem else "")
+            if column == 1:
+                return info.procedure_title
+            return info.manual_title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return info.problem or info.scenario.summary or info.scenario.title
+        if role == SCENARIO_ID_ROLE:
+            return info.scenario.id
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return _flags(index)
+
+
+# --- the call so far -----------------------------------------------------------------------
+class TurnsModel(QAbstractListModel):
+    """The turns of the situation revealed so far; the newest is marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._turns: tuple[Turn, ...] = ()
+
+    def set_turns(self, turns: Sequence[Turn]) -> None:
+        turns = tuple(turns)
+        if turns[: len(self._turns)] == self._turns and len(turns) >= len(self._turns):
+            # Only new turns: insert them, so a screen reader announces just the new lines.
+            if len(turns) > len(self._turns):
+                first = len(self._turns)
+                self.beginInsertRows(QModelIndex(), first, len(turns) - 1)
+                self._turns = turns
+                self.endInsertRows()
+                if first:
+                    self.dataChanged.emit(self.index(first - 1, 0), self.index(first - 1, 0))
+            return
+        self.beginResetModel()
+        self._turns = turns
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._turns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._turns):
+            return None
+        turn = self._turns[index.row()]
+        newest = index.row() == len(self._turns) - 1
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            marker = "\u25b6 " if newest else ""
+            return f"{marker}{turn.speaker}: {turn.text}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "The newest turn" if newest else f"Turn {index.row() + 1}"
+        if role == Qt.ItemDataRole.FontRole and newest:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return _flags(index)
+
+
+# --- the trainee's steps so far -----------------------------------------------------------------
+class TrainingPathModel(PathModel):
+    """The checklist's "steps so far", with the mark each decision point got."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._marks: dict[str, Feedback] = {}
+
+    def set_marks(self, marks: Mapping[str, Feedback]) -> None:
+        self._marks = dict(marks)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        value = super().data(index, role)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) or value is None:
+            return value
+        if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str):
+            value = value.replace("Note: check it and save it", "Training note: check it and save it")
+        step_id = super().data(index, STEP_ID_ROLE)
+        state = super().data(index, VISIT_STATE_ROLE)
+        mark = self._marks.get(str(step_id))
+        if mark is None or not mark.graded or state != "answered":
+            return value
+        return f"{value}\n    {verdict(bool(mark.correct))}"
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        # Read-only here: in training a changed answer goes through Previous step.
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+
+
+# --- the debrief ----------------------------------------------------------------------------
+class DebriefModel(QAbstractTableModel):
+    """One row per decision point: the step, what the trainee gave, what the guidance expects,
+    right or not, the guidance's reason, and the section it comes from."""
+
+    HEADERS = ("Step", "Trainee's answer", "Expected", "Result", "Why (the guidance)", "Section")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grade: Grade | None = None
+        self._procedure: Procedure | None = None
+        self._section_title: Callable[[str], str] = lambda _s: ""
+
+    def set_grade(self, grade: Grade | None, procedure: Procedure | None,
+                  section_title: Callable[[str], str] | None = None) -> None:
+        self.beginResetModel()
+        self._grade = grade
+        self._procedure = procedure
+        if section_title is not None:
+            self._section_title = section_title
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self._grade is None else len(self._grade.steps)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or not section >= 0:
+            return None
+        if orientation == Qt.Orientation.Horizontal and section < len(self.HEADERS):
+            return self.HEADERS[section]
+        if orientation == Qt.Orientation.Vertical and section < self.rowCount():
+            return str(section + 1)
+        return None
+
+    def cell(self, row: int, column: int) -> str:
+        assert self._grade is not None
+        graded = self._grade.steps[row]
+        step = self._procedure.step(graded.step) if self._procedure else None
+        if column == 0:
+            return graded.title
+        if column == 1:
+            return answer_words(step, graded.given) if graded.reached else "Not reached"
+        if column == 2:
+            return answer_words(step, graded.expected)
+        if column == 3:
+            return verdict(graded.correct, graded.reached)
+        if column == 4:
+            return graded.reason
+        return graded.section
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if self._grade is None or not index.isValid() or not 0 <= index.row() < len(self._grade.steps) \
+                or not 0 <= index.column() < len(self.HEADERS):
+            return None
+        graded = self._grade.steps[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self.HEADERS[index.column()]}: {self.cell(index.row(), index.column())}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return f"{graded.section} {self._section_title(graded.section)}: double-click or press Enter to open it"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return graded.reason
+        if role == Qt.ItemDataRole.FontRole and index.column() == 3 and not graded.correct:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == SECTION_ROLE:
+            return graded.section
+        if role == CORRECT_ROLE:
+            return graded.correct
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return _flags(index)
+
+
+class PathCompareModel(QAbstractTableModel):
+    """The trainee's path beside the expected one, step by step."""
+
+    HEADERS = ("Trainee's path", "Expected path", "Same?")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, str]] = []
+        self._titles: dict[str, str] = {}
+
+    def set_grade(self, grade: Grade | None, procedure: Procedure | None) -> None:
+        self.beginResetModel()
+        self._rows = []
+        if grade is not None:
+            mine, theirs = list(grade.path), list(grade.expected_path)
+            for n in range(max(len(mine), len(theirs))):
+                self._rows.append((mine[n] if n < len(mine) else "", theirs[n] if n < len(theirs) else ""))
+        self._titles = {s.id: s.title for s in procedure.steps} if procedure else {}
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or not section >= 0:
+            return None
+        if orientation == Qt.Orientation.Horizontal and section < len(self.HEADERS):
+            return self.HEADERS[section]
+        if orientation == Qt.Orientation.Vertical and section < len(self._rows):
+            return str(section + 1)
+        return None
+
+    def cell(self, row: int, column: int) -> str:
+        mine, theirs = self._rows[row]
+        if column == 0:
+            return self._titles.get(mine, mine) if mine else "\u2014 (stopped)"
+        if column == 1:
+            return self._titles.get(theirs, theirs) if theirs else "\u2014"
+        return "\u2714 Same" if mine == theirs else "\u2260 Different"
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < 3:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self.HEADERS[index.column()]}, step {index.row() + 1}: {self.cell(index.row(), index.column())}"
+        if role == Qt.ItemDataRole.FontRole and index.column() == 2 and self._rows[index.row()][0] != \
+                self._rows[index.row()][1]:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return _flags(index)
+
+
+class AttemptsModel(QAbstractTableModel):
+    """The trainer's records: every trainee's latest attempt at each scenario."""
+
+    HEADERS = ("Trainee", "Scenario", "Score", "Time taken", "Sections to re-read", "Date")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Attempt] = []
+        self._titles: dict[str, str] = {}
+
+    def set_attempts(self, attempts: Sequence[Attempt], titles: Mapping[str, str] | None = None) -> None:
+        from manualviewer.core.training.debrief import latest_attempts
+
+        self.beginResetModel()
+        self._rows = latest_attempts(attempts)
+        self._titles = dict(titles or {})
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def cell(self, row: int, column: int) -> str:
+        attempt = self._rows[row]
+        grade = attempt.grade
+        if column == 0:
+            return attempt.trainee
+        if column == 1:
+            return self._titles.get(grade.scenario, grade.scenario)
+        if column == 2:
+            return f"{grade.correct} of {grade.total}"
+        if column == 3:
+            return format_duration(grade.time_taken) if grade.time_taken is not None else "not timed"
+        if column == 4:
+            return ", ".join(grade.sections_to_reread) or "none"
+        return attempt.date.isoformat()
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self.HEADERS[index.column()]}: {self.cell(index.row(), index.column())}"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return _flags(index)
+
+
+def today() -> dt.date:
+    return dt.date.today()
