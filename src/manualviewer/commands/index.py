@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     sections = list(library.sections.values())
     index = WhooshIndex(index_dir())
     try:
-        stats = index.build(sections) if args.rebuild else index.ensure(sections, prepare_typos=False)
+        stats = (index.build(sections, body_of=library.body_of) if args.rebuild
+                 else index.ensure(sections, prepare_typos=False, body_of=library.body_of))
     except IndexBusyError as exc:
         print(f"manualviewer: {exc}", file=sys.stderr)
         return 1

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     index = WhooshIndex(index_dir())
     try:
         try:
-            index.ensure(library.sections.values(), prepare_typos=False)
+            index.ensure(library.sections.values(), prepare_typos=False, body_of=library.body_of)
         except IndexBusyError as exc:  # the app is updating it: search what is there
             print(f"manualviewer: {exc}; results may be out of date", file=sys.stderr)
         manual = args.manual.upper() if args.manual else None
