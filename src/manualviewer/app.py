@@ -99,6 +99,13 @@ class Application:
             from manualviewer.ui.checklists import install_checklists
 
             self.checklists = install_checklists(self.window, self.stores, load_user_settings)
+        # --- Training mode (ui/training_install.py): scenarios on the real checklists. It opens only
+        # the separate training database (paths.training_database_path()), never the live notes or
+        # outbox, and builds no delivery channel: nothing is ever sent from training.
+        from manualviewer.ui.training_install import install_training
+
+        self.training: Any = install_training(self.window, lambda: self.library)
+        # --- end of training mode
         self.server = InstanceServer(parent=self.window)
         self.server.message_received.connect(self.on_message)
         self.jobs: list[Any] = []
