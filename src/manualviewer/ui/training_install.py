@@ -250,6 +250,7 @@ def install_training(
             picker.select(controller.session.scenario.id)
         picker.start_requested.connect(lambda sid, name: controller.start(sid, name))
         picker.present_requested.connect(present)
+        picker.finished.connect(lambda _r: window.activateWindow() if ui.presenter is None else None)
         ui.picker = picker
         picker.open()
         return picker

@@ -148,21 +148,26 @@ class TurnsModel(QAbstractListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._turns: tuple[Turn, ...] = ()
+        self._newest = -1
 
     def set_turns(self, turns: Sequence[Turn]) -> None:
         turns = tuple(turns)
-        if turns[: len(self._turns)] == self._turns and len(turns) >= len(self._turns):
-            # Only new turns: insert them, so a screen reader announces just the new lines.
-            if len(turns) > len(self._turns):
-                first = len(self._turns)
-                self.beginInsertRows(QModelIndex(), first, len(turns) - 1)
+        count = len(self._turns)
+        if len(turns) >= count and turns[:count] == self._turns:
+            # Only new turns: insert them (a screen reader announces just the new lines), then
+            # move the "newest" mark, so rows never change while they are being inserted.
+            if len(turns) > count:
+                self.beginInsertRows(QModelIndex(), count, len(turns) - 1)
                 self._turns = turns
                 self.endInsertRows()
-                if first:
-                    self.dataChanged.emit(self.index(first - 1, 0), self.index(first - 1, 0))
+                old, self._newest = self._newest, len(turns) - 1
+                for row in (old, self._newest):
+                    if row >= 0:
+                        self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
             return
         self.beginResetModel()
         self._turns = turns
+        self._newest = len(turns) - 1
         self.endResetModel()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -172,7 +177,7 @@ class TurnsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._turns):
             return None
         turn = self._turns[index.row()]
-        newest = index.row() == len(self._turns) - 1
+        newest = index.row() == self._newest
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             marker = "\u25b6 " if newest else ""
             return f"{marker}{turn.speaker}: {turn.text}"
