@@ -6,6 +6,8 @@ import dataclasses
 import threading
 from pathlib import Path
 
+import pytest
+
 from manualviewer.core.model import Section
 from manualviewer.core.search import whoosh_index
 from manualviewer.core.search.protocol import SearchIndex, section_hash
@@ -192,3 +194,23 @@ def test_failure_inside_a_search_rebuilds_at_next_ensure(index: WhooshIndex, sec
     assert index.ensure(sections).rebuilt
     assert index.search("payment").hits
     assert not index.ensure(sections).rebuilt
+
+
+def test_another_writer_makes_update_busy_not_broken(tmp_path: Path, sections: list[Section],
+                                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ix"
+    ix = WhooshIndex(path)
+    ix.ensure(sections)
+    other = WhooshIndex(path)
+    assert other.open() and other._ix is not None
+    held = other._writer(other._ix)  # another process's writer, as far as `ix` can tell
+    monkeypatch.setattr(whoosh_index, "WRITE_TIMEOUT", 0.05)
+    try:
+        with pytest.raises(whoosh_index.IndexBusyError):
+            ix.ensure([edited(s, "changed") if s.id == "DMBM511015" else s for s in sections])
+        assert ix.search("employer returns").hits  # still searchable
+    finally:
+        held.cancel()
+    assert ix.ensure([edited(s, "changed") if s.id == "DMBM511015" else s for s in sections]).updated == 1
+    ix.close()
+    other.close()
