@@ -31,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import columns, fields, index
 from whoosh.analysis import StemmingAnalyzer
@@ -45,7 +45,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 from manualviewer.core.model import SECTION_ID_RE, IndexStats, SearchHit, SearchResult, Section, normalise_id
 from manualviewer.core.search import spelling
 from manualviewer.core.search.executor import Executor
-from manualviewer.core.search.protocol import BodyOf, Progress, section_body, section_hash
+from manualviewer.core.search.protocol import BodyOf, Progress, SearchIndex, section_body, section_hash
 from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query
 from manualviewer.core.search.text import Matcher, plain_text, snippet
 
@@ -571,3 +571,9 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+if TYPE_CHECKING:  # mypy checks that WhooshIndex keeps to the protocol
+
+    def _is_a_search_index(ix: WhooshIndex) -> SearchIndex:
+        return ix
