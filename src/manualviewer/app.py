@@ -11,7 +11,7 @@ from typing import Any
 
 from manualviewer.core.content.bundled import content_folders
 from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
+from manualviewer.core.content.loader import content_fingerprint, load_library, open_snapshot
 from manualviewer.core.model import SearchResult
 from manualviewer.storage import paths
 
@@ -19,32 +19,36 @@ APP_ID = "manualviewer"
 
 
 class SearchService:
-    """The search index behind a flag: the window searches only once the index is ready, and
-    the (worker-thread) update never races a query."""
+    """The search index for the window. It searches the index on disk as soon as that opens;
+    updates run on a worker thread, and Whoosh lets readers search while a writer works."""
 
     def __init__(self, index_dir: Path) -> None:
         from manualviewer.core.search.whoosh_index import WhooshIndex
 
         self.index = WhooshIndex(index_dir)
         self.ready = False
-        self.error: str | None = None
-        self._lock = threading.Lock()
+        self._update_lock = threading.Lock()  # one update at a time
+
+    def open_existing(self) -> bool:
+        """Use the index already on disk, before it is checked against the library."""
+        try:
+            self.ready = self.index.open()
+        except Exception:  # a damaged index is rebuilt by the next update
+            self.ready = False
+        return self.ready
 
     def ensure(self, library: Library, progress: Callable[[int, int], None] | None = None) -> object:
-        with self._lock:
+        with self._update_lock:
             stats = self.index.ensure(library.sections.values(), progress=progress, body_of=library.body_of)
             self.ready = True
             return stats
 
     def search(self, query: str, manual: str | None) -> SearchResult | None:
-        """None while the index is being built or updated: the window says so and asks again
-        when the update is done, instead of waiting (and freezing) here."""
-        if not self.ready or not self._lock.acquire(blocking=False):
+        """None until there is an index to search (the first build): the window says so and
+        asks again when the build is done."""
+        if not self.ready:
             return None
-        try:
-            return self.index.search(query, limit=50, manual=manual)
-        finally:
-            self._lock.release()
+        return self.index.search(query, limit=50, manual=manual)
 
     def close(self) -> None:
         self.index.close()
@@ -86,7 +90,10 @@ class Application:
         from manualviewer.ui.single_instance import InstanceServer
 
         self.folders = content_folders(list(content) if content else None)
-        self.library = load_library(self.folders, cache_file=paths.library_cache_path(self.folders))
+        self.cache_file = paths.library_cache_path(self.folders)
+        # The library as last assembled opens at once (100,000 sections in a fraction of a second);
+        # a background check of the files then reloads it if anything changed since.
+        self.library = open_snapshot(self.cache_file) or load_library(self.folders, cache_file=self.cache_file)
         for problem in self.library.errors:
             print(problem, file=sys.stderr)
         self.search = SearchService(paths.index_dir())
@@ -109,6 +116,7 @@ class Application:
         self.server = InstanceServer(parent=self.window)
         self.server.message_received.connect(self.on_message)
         self.jobs: list[Any] = []
+        self.closing = False
         self.index_runs = 0  # finished index updates, for the window and for tests
         self.watcher = QFileSystemWatcher(self.window)
         self.reload_timer = QTimer(self.window)
@@ -128,7 +136,8 @@ class Application:
         self.window.status_label.setText(_library_summary(self.library))
         self.window.show()
         self.watch()
-        self.index_library()
+        self.search.open_existing()
+        self.refresh(check_files=True)
 
     def on_message(self, text: str) -> None:
         verb, _, arg = text.partition(" ")
@@ -138,34 +147,52 @@ class Application:
         self.window.raise_()
         self.window.activateWindow()
 
-    # --- indexing off the GUI thread -----------------------------------------------
-    def index_library(self) -> None:
+    # --- content check and indexing, off the GUI thread ---------------------------------
+    def refresh(self, *, check_files: bool) -> None:
+        """On a worker thread: reload the library if its files changed (always, when
+        `check_files` is False: the watcher saw a change), then bring the index up to date."""
         from manualviewer.ui.workers import start_worker
 
-        library = self.library
-        self.window.status_label.setText("Updating the search index...")
-        thread, worker = start_worker(self.window, lambda progress: self.search.ensure(library, progress))
-        worker.progressed.connect(self.window.set_index_progress)
-        worker.finished.connect(self._index_done)
-        worker.failed.connect(self._index_failed)
-        self.jobs.append((thread, worker))
+        if self.closing:
+            return
+        current = self.library
+        folders, cache_file = self.folders, self.cache_file
 
-    def _index_done(self, _stats: object) -> None:
+        def job(progress: Callable[[int, int], None]) -> Library | None:
+            fresh = None
+            if not check_files or content_fingerprint(folders) != current.fingerprint:
+                fresh = load_library(folders, cache_file=cache_file)
+            self.search.ensure(fresh or current, progress)
+            return fresh
+
+        self.window.status_label.setText("Checking the library and the search index...")
+        thread, relay = start_worker(self.window, job, on_done=self._refreshed, on_failed=self._refresh_failed,
+                                     on_progress=self.window.set_index_progress)
+        self.jobs.append((thread, relay))
+
+    def _refreshed(self, fresh: Library | None) -> None:
+        if fresh is not None:
+            self.library = fresh
+            self.window.set_library(fresh)
+            self.watch()
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
         self.window.status_label.setText(_library_summary(self.window.library))
         self.window.search_panel.run_search()
 
-    def _index_failed(self, error: str) -> None:
+    def _refresh_failed(self, error: str) -> None:
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
         self.window.status_label.setText(f"Search is not available: {error}")
 
     # --- live content ------------------------------------------------------------
+    WATCH_FILES_UP_TO = 5000  # inotify watches are a limited resource: large libraries watch folders
+
     def watch(self) -> None:
         wanted = {str(f) for f in self.folders if f.is_dir()}
         wanted |= {str(m.path) for m in self.library.manuals.values()}
-        wanted |= {str(s.path) for s in self.library.sections.values()}
+        if len(self.library.sections) <= self.WATCH_FILES_UP_TO:
+            wanted |= {str(s.path) for s in self.library.sections.values()}
         current = set(self.watcher.directories()) | set(self.watcher.files())
         if current - wanted:
             self.watcher.removePaths(sorted(current - wanted))
@@ -173,12 +200,14 @@ class Application:
             self.watcher.addPaths(sorted(wanted - current))
 
     def reload(self) -> None:
-        self.library = load_library(self.folders, cache_file=paths.library_cache_path(self.folders))
-        self.window.set_library(self.library)
-        self.watch()
-        self.index_library()
+        self.refresh(check_files=False)
 
     def shutdown(self) -> None:
+        # Nothing may start once we are closing: a content change seen now would start a job
+        # whose thread outlives the window that owns it.
+        self.closing = True
+        self.reload_timer.stop()
+        self.watcher.blockSignals(True)
         self.window.close()
         self.server.close()
         for thread, _worker in self.jobs:

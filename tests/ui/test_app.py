@@ -31,6 +31,12 @@ def started(qtbot: QtBot, content: Path, section: str | None = None) -> Applicat
     return app
 
 
+def reload_and_wait(qtbot: QtBot, app: Application) -> None:
+    runs = app.index_runs
+    app.reload()
+    qtbot.waitUntil(lambda: app.index_runs > runs, timeout=30000)
+
+
 @pytest.fixture
 def running(qtbot: QtBot, content_copy: Path) -> Iterator[Application]:
     app = started(qtbot, content_copy)
@@ -83,7 +89,7 @@ def test_bookmark_to_a_renamed_section_still_opens_through_its_alias(
     old = content_copy / "council-data-handling" / "CSDH0300.md"
     old.write_text(old.read_text(encoding="utf-8").replace("title:", "aliases: [CSDH0099]\ntitle:", 1),
                    encoding="utf-8")
-    app.reload()
+    reload_and_wait(qtbot, app)
     app.window.bookmarks_model.refresh()
     label = app.window.bookmarks_model.index(0, 0).data()
     assert "now CSDH0300" in label
@@ -107,13 +113,13 @@ def test_open_from_a_second_process_reaches_the_running_window(qtbot: QtBot, run
 def test_changed_file_on_disk_refreshes_the_open_section(qtbot: QtBot, running: Application,
                                                         content_copy: Path) -> None:
     running.window.open_section("CSDH0300")
+    runs = running.index_runs
     path = content_copy / "council-data-handling" / "CSDH0300.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nA freshly added sentence about feedback.\n",
                     encoding="utf-8")
     qtbot.waitUntil(
         lambda: "freshly added sentence" in running.window.current_view().browser.toPlainText(), timeout=10000
     )
-    runs = running.index_runs
     qtbot.waitUntil(lambda: running.index_runs > runs, timeout=30000)
     window = running.window
     window.focus_search()
@@ -129,9 +135,7 @@ def test_a_broken_file_shows_its_problem_and_the_rest_loads(qtbot: QtBot, runnin
     running.window.open_section("CSDH0400")
     path = content_copy / "council-data-handling" / "CSDH0400.md"
     path.write_text("---\nsection_id: CSDH0400\ntitle: [broken\n---\nBody\n", encoding="utf-8")
-    runs = running.index_runs
-    running.reload()
-    qtbot.waitUntil(lambda: running.index_runs > runs, timeout=30000)
+    reload_and_wait(qtbot, running)
     assert running.library.get("CSDH0300") is not None
     assert running.library.get("CSDH0400") is None
     assert "1 content problem" in running.window.status_label.text()

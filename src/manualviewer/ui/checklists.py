@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
@@ -115,7 +115,7 @@ class ChecklistController(QObject):
         self.saved_note: StoredNote | None = None  # the note the current (finished) run produced
         self.escalation_drafts: list[EscalationDraft] = []
         self.delivering = False
-        self.delivery_jobs: list[tuple[QThread, Any]] = []
+        self.delivery_jobs: list[tuple[Any, Any]] = []
         # Set by the installer; None in a bare controller (tests of the logic alone).
         self.escalation_dialog: Any = None
         self.settings_dialog: Any = None
@@ -517,10 +517,9 @@ class ChecklistController(QObject):
 
         self.delivering = True
         self.escalations_changed.emit()
-        thread, worker = start_worker(self, job)
-        worker.finished.connect(self._delivered)
-        worker.failed.connect(lambda error: self._delivered([], error))
-        self.delivery_jobs.append((thread, worker))
+        thread, relay = start_worker(self, job, on_done=self._delivered,
+                                     on_failed=lambda error: self._delivered([], error))
+        self.delivery_jobs.append((thread, relay))
 
     def _delivered(self, results: list[Escalation], error: str = "") -> None:
         self.delivering = False

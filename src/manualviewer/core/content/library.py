@@ -2,28 +2,90 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from manualviewer.core.content.frontmatter import FrontMatterError, read_document
 from manualviewer.core.model import LinkCounts, Manual, Section, SectionRef, normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 
 
+class SectionTable(MutableMapping[str, Section]):
+    """Sections kept pickled, one small blob each, made into Section objects when asked for.
+
+    A library of 100,000 sections opens from its snapshot without building 100,000 objects;
+    the window asks only for what it shows."""
+
+    CACHE_SIZE = 4096
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self._blobs = blobs
+        self._made: OrderedDict[str, Section] = OrderedDict()
+
+    def __getitem__(self, key: str) -> Section:
+        made = self._made.get(key)
+        if made is not None:
+            self._made.move_to_end(key)
+            return made
+        section: Section = pickle.loads(self._blobs[key])
+        self._made[key] = section
+        if len(self._made) > self.CACHE_SIZE:
+            self._made.popitem(last=False)
+        return section
+
+    def __setitem__(self, key: str, value: Section) -> None:
+        self._blobs[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._made.pop(key, None)
+
+    def __delitem__(self, key: str) -> None:
+        del self._blobs[key]
+        self._made.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def blobs(self) -> dict[str, bytes]:
+        return self._blobs
+
+
 @dataclass
 class Library:
     manuals: dict[str, Manual] = field(default_factory=dict)  # by code
-    sections: dict[str, Section] = field(default_factory=dict)  # by upper-case ID
+    sections: MutableMapping[str, Section] = field(default_factory=dict)  # by upper-case ID
     problems: list[ContentProblem] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # old ID -> current ID
-    links: dict[str, tuple[SectionRef, ...]] = field(default_factory=dict)  # source -> refs
     embeds: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # procedures offered in bodies
     lazy_bodies: bool = False  # bodies are read from the files when asked for (large libraries)
-    _backlinks: dict[str, list[str]] = field(default_factory=dict)
+    fingerprint: str = ""  # of the files it was loaded from (content_fingerprint), when known
+    _links: dict[str, tuple[SectionRef, ...]] | None = None  # source -> refs
+    _links_blob: bytes | None = None  # links not unpickled yet (opened from a snapshot)
+    _backlinks: dict[str, list[str]] | None = None
     _children: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _bodies: OrderedDict[str, str] = field(default_factory=OrderedDict)
+
+    @property
+    def links(self) -> dict[str, tuple[SectionRef, ...]]:
+        """Cross-links by source section. From a snapshot they are read on first use."""
+        if self._links is None:
+            self._links = pickle.loads(self._links_blob) if self._links_blob else {}
+            self._links_blob = None
+        return self._links
+
+    @links.setter
+    def links(self, value: dict[str, tuple[SectionRef, ...]]) -> None:
+        self._links = value
+        self._links_blob = None
+        self._backlinks = None
 
     BODY_CACHE_SIZE = 256
 
@@ -102,7 +164,17 @@ class Library:
 
     def backlinks(self, section_id: str) -> tuple[str, ...]:
         key = self.resolve(section_id)
-        return tuple(self._backlinks.get(key, ())) if key else ()
+        if key is None:
+            return ()
+        if self._backlinks is None:
+            backlinks: dict[str, set[str]] = defaultdict(set)
+            for src, items in self.links.items():
+                for ref in items:
+                    target = self.resolve(ref.target)
+                    if target is not None and target != src:
+                        backlinks[target].add(src)
+            self._backlinks = {t: sorted(s, key=id_sort_key) for t, s in backlinks.items()}
+        return tuple(self._backlinks.get(key, ()))
 
     def link_counts(self) -> LinkCounts:
         """Distinct (section, target) pairs, resolved against sections and aliases."""
@@ -134,14 +206,29 @@ class Library:
         by_source: dict[str, list[SectionRef]] = defaultdict(list)
         for ref in refs:
             by_source[ref.source].append(ref)
-        self.links = {src: tuple(items) for src, items in by_source.items()}
-        backlinks: dict[str, set[str]] = defaultdict(set)
-        for src, items in self.links.items():
-            for ref in items:
-                target = self.resolve(ref.target)
-                if target is not None and target != src:
-                    backlinks[target].add(src)
-        self._backlinks = {t: sorted(s, key=id_sort_key) for t, s in backlinks.items()}
+        self.links = {src: tuple(items) for src, items in by_source.items()}  # backlinks follow on demand
+
+    # --- snapshot: the assembled library, to open a large one at once --------------------
+    def snapshot(self) -> dict[str, object]:
+        table = self.sections
+        blobs = table.blobs() if isinstance(table, SectionTable) else {
+            key: pickle.dumps(section, protocol=pickle.HIGHEST_PROTOCOL) for key, section in table.items()
+        }
+        return {
+            "manuals": self.manuals, "blobs": blobs, "problems": self.problems, "aliases": self.aliases,
+            "embeds": self.embeds, "children": self._children, "fingerprint": self.fingerprint,
+            "links": self._links_blob if self._links is None else pickle.dumps(self._links, pickle.HIGHEST_PROTOCOL),
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> Library:
+        library = cls(
+            manuals=data["manuals"], sections=SectionTable(data["blobs"]), problems=data["problems"],
+            aliases=data["aliases"], embeds=data["embeds"], lazy_bodies=True, fingerprint=data["fingerprint"],
+        )
+        library._children = data["children"]
+        library._links_blob = data["links"]
+        return library
 
 
 def link_pattern_for(codes: Iterable[str]) -> re.Pattern[str]:

@@ -74,7 +74,10 @@ def load_library(
     them when needed. `workers` > 1 parses a large library in that many processes.
     """
     keep = keep_bodies if keep_bodies is not None else cache_file is None
+    folders = [Path(f) for f in folders]
     library = Library(lazy_bodies=not keep)
+    if cache_file is not None:
+        library.fingerprint = content_fingerprint(folders)
     manual_dirs: list[tuple[Manual, Path]] = []
     for folder in folders:
         folder = Path(folder)
@@ -137,7 +140,60 @@ def load_library(
     _check_parents(library)
     library.rebuild_indexes(refs)
     _check_links(library, refs)
+    if cache_file is not None:
+        _write_snapshot(snapshot_path(cache_file), library)
     return library
+
+
+# --- snapshot: the assembled library, so a large one opens without reading its files ---------
+SNAPSHOT_VERSION = 1
+
+
+def snapshot_path(cache_file: Path) -> Path:
+    return cache_file.with_suffix(".snapshot")
+
+
+def content_fingerprint(folders: Iterable[Path]) -> str:
+    """Names, sizes and modification times of every content file: equal fingerprints mean the
+    files are as they were (a stat of each file, no reading)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        folder = Path(folder)
+        digest.update(f"folder {folder.resolve()}\n".encode())
+        if not folder.is_dir():
+            continue
+        for manual_file in sorted(folder.glob(f"*/{MANUAL_FILE}")) + sorted(folder.glob(MANUAL_FILE)):
+            for entry in sorted(os.scandir(manual_file.parent), key=lambda e: e.name):
+                if entry.name.endswith(".md") and entry.is_file():
+                    stat = entry.stat()
+                    digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def open_snapshot(cache_file: Path) -> Library | None:
+    """The library as last assembled, without reading the content (check it with
+    content_fingerprint, in the background). None when there is no usable snapshot."""
+    path = snapshot_path(cache_file)
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+        if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
+            return None
+        return Library.from_snapshot(data["library"])
+    except Exception:  # missing, damaged, or from another version: load the usual way
+        return None
+
+
+def _write_snapshot(path: Path, library: Library) -> None:
+    try:
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump({"version": SNAPSHOT_VERSION, "library": library.snapshot()}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no snapshot: the next start loads the usual way
 
 
 def _parse_all(todo: list[tuple[str, Manual]], codes: tuple[str, ...], extractor: RefExtractor,

@@ -206,3 +206,44 @@ def test_parallel_parse_gives_the_same_library(lib_dir: Path, monkeypatch: pytes
     assert parallel.embeds == serial.embeds and parallel.embeds["TEST005"] == (("p-5", 7),)
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
     assert parallel.body_of(parallel.sections["TEST001"]).startswith("See TEST002.")
+
+
+def test_snapshot_opens_the_same_library_without_reading_files(lib_dir: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from manualviewer.core.content import loader
+    from manualviewer.core.content.loader import content_fingerprint, open_snapshot
+
+    write(lib_dir, "test/TEST100.md", section("TEST100", body="See TEST110 and TEST999."))
+    write(lib_dir, "test/TEST110.md", section("TEST110", parent="TEST100", aliases="[TEST099]"))
+    cache = tmp_path / "cache.pickle"
+    loaded = load_library([lib_dir], cache_file=cache)
+    assert loaded.fingerprint == content_fingerprint([lib_dir])
+
+    monkeypatch.setattr(loader, "read_document", lambda p: pytest.fail(f"read {p}"))
+    snap = open_snapshot(cache)
+    assert snap is not None
+    assert snap.fingerprint == loaded.fingerprint
+    assert set(snap.sections) == {"TEST100", "TEST110"}
+    assert snap.get("test099") == loaded.get("TEST110")
+    assert snap.children("TEST", "TEST100") == ("TEST110",)
+    assert snap.breadcrumbs("TEST110") == ("TEST100",)
+    assert snap.backlinks("TEST110") == ("TEST100",)
+    assert snap.link_counts() == loaded.link_counts()
+    assert [str(p) for p in snap.problems] == [str(p) for p in loaded.problems]
+    monkeypatch.undo()
+    assert snap.body_of(snap.sections["TEST100"]).strip() == "See TEST110 and TEST999."
+
+    changed = lib_dir / "test" / "TEST110.md"
+    os.utime(changed, ns=(changed.stat().st_atime_ns, changed.stat().st_mtime_ns + 1_000_000))
+    assert content_fingerprint([lib_dir]) != snap.fingerprint
+
+
+def test_no_snapshot_or_a_damaged_one_is_none(tmp_path: Path) -> None:
+    from manualviewer.core.content.loader import open_snapshot, snapshot_path
+
+    cache = tmp_path / "cache.pickle"
+    assert open_snapshot(cache) is None
+    snapshot_path(cache).write_bytes(b"garbage")
+    assert open_snapshot(cache) is None
