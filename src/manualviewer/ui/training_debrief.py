@@ -33,12 +33,30 @@ SectionTitle = Callable[[str], str]
 DASH = "\u2014"
 
 
-def score_line(attempt: Attempt) -> str:
+def score_line(attempt: Attempt, procedure: Procedure | None = None) -> str:
     grade = attempt.grade
     timing = format_duration(grade.time_taken) if grade.time_taken is not None else "not timed"
-    ending = "reached the end of the checklist" if grade.finished else \
-        f"stopped before the end{f' (at {grade.stopped_at})' if grade.stopped_at else ''}"
+    if grade.finished:
+        ending = "reached the end of the checklist"
+    else:
+        step = procedure.step(grade.stopped_at) if procedure and grade.stopped_at else None
+        where = f"\u201c{step.title}\u201d" if step else grade.stopped_at
+        ending = f"stopped before the end (at {where})" if where else "stopped before the end"
     return f"Score: {grade.correct} of {grade.total} decisions right  \u00b7  Time taken: {timing}  \u00b7  {ending}"
+
+
+def parting_line(attempt: Attempt, procedure: Procedure | None) -> str:
+    """Where the trainee's path left the expected one, in words."""
+    grade = attempt.grade
+    at = grade.diverged_at
+    if at is None:
+        return "The trainee's path is the expected path, step for step."
+    titles = {s.id: s.title for s in procedure.steps} if procedure else {}
+    mine = grade.path[at] if at < len(grade.path) else ""
+    theirs = grade.expected_path[at] if at < len(grade.expected_path) else ""
+    went = f"the trainee went to \u201c{titles.get(mine, mine)}\u201d" if mine else "the trainee stopped"
+    expected = f"the guidance goes to \u201c{titles.get(theirs, theirs)}\u201d" if theirs else "the guidance ends"
+    return f"The paths part at step {at + 1}: {went}; {expected}."
 
 
 def debrief_html(attempt: Attempt, scenario: Scenario | None, procedure: Procedure | None,
@@ -75,7 +93,7 @@ def debrief_html(attempt: Attempt, scenario: Scenario | None, procedure: Procedu
         f"<h2>Debrief: {esc(attempt.trainee)}</h2>"
         f"<p><b>Scenario:</b> {esc(title)}<br><b>Checklist:</b> {esc(checklist)}"
         f"<br><b>Date:</b> {attempt.date.isoformat()}</p>"
-        f"<p><b>{esc(score_line(attempt))}</b></p>"
+        f"<p><b>{esc(score_line(attempt, procedure))}</b></p>"
         "<h3>Decisions</h3>"
         "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
         "<tr><th>#</th><th>Step</th><th>Trainee's answer</th><th>Expected</th><th>Result</th>"
@@ -84,6 +102,7 @@ def debrief_html(attempt: Attempt, scenario: Scenario | None, procedure: Procedu
         "<h3>Sections to re-read</h3>"
         + (f"<ul>{reread}</ul>" if reread else "<p>None: every decision was right.</p>")
         + "<h3>The trainee's path beside the expected one</h3>"
+        f"<p>{esc(parting_line(attempt, procedure))}</p>"
         "<table border='1' cellspacing='0' cellpadding='4'>"
         "<tr><th>#</th><th>Trainee's path</th><th>Expected path</th><th>Same?</th></tr>"
         f"{''.join(path_rows)}</table>"
@@ -122,7 +141,7 @@ class DebriefWindow(QDialog):
         font.setPointSizeF((font.pointSizeF() if font.pointSizeF() > 0 else 10.0) * 1.35)
         font.setBold(True)
         heading.setFont(font)
-        self.score = QLabel(score_line(attempt), self)
+        self.score = QLabel(score_line(attempt, procedure), self)
         self.score.setWordWrap(True)
         self.score.setAccessibleName("Score and time taken")
         bold = self.score.font()
@@ -170,7 +189,8 @@ class DebriefWindow(QDialog):
 
         decisions_label = QLabel("&Decisions (double-click a row, or press Enter, to open its section):", self)
         decisions_label.setBuddy(self.table)
-        path_label = QLabel("The trainee's &path beside the expected one:", self)
+        path_label = QLabel(f"The trainee's &path beside the expected one. {parting_line(attempt, procedure)}", self)
+        path_label.setWordWrap(True)
         path_label.setBuddy(self.path_table)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
@@ -186,8 +206,9 @@ class DebriefWindow(QDialog):
         bottom_layout.addWidget(self.path_table, 1)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
+        self.path_table.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
 
         self.actions_: dict[str, QAction] = {}
         buttons = QHBoxLayout()
@@ -238,6 +259,7 @@ class DebriefWindow(QDialog):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setStyleSheet("QTableView::item { padding: 3px; }")
         return table
 
     def resizeEvent(self, event: object) -> None:  # wrapped reasons need their rows re-measured

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from manualviewer.core.procedures import (
@@ -172,7 +172,7 @@ class PresenterWindow(QWidget):
         self.scenario = scenario
         self.procedure = procedure
         self.section_title = section_title
-        self.scale = PRESENTER_SCALE
+        self.zoom_factor = 1.0  # the trainer's Ctrl+= / Ctrl+-
         self.setWindowTitle(f"TRAINING - not a real call - Presenter: {scenario.title}")
         self.setAccessibleName("Training presenter")
         self.setAccessibleDescription(KEYS_LEGEND)
@@ -285,6 +285,12 @@ class PresenterWindow(QWidget):
         self.actions_[key] = action
         return action
 
+    @property
+    def scale(self) -> float:
+        """Twice the desktop font on a 768-line screen, and larger with the window: a full-screen
+        1080p projector gets type in proportion."""
+        return PRESENTER_SCALE * max(1.0, self.height() / 768) * self.zoom_factor
+
     def _font(self, factor: float, bold: bool = False) -> QFont:
         font = QFont(QGuiApplication.font())
         size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
@@ -300,10 +306,14 @@ class PresenterWindow(QWidget):
             label.setFont(self._font(1.0))
         for heading in self.findChildren(QLabel, "column_heading"):
             heading.setFont(self._font(0.6, bold=True))
-        self.legend.setFont(self._font(0.45))
+        self.legend.setFont(self._font(0.5))
 
     def zoom(self, factor: float) -> None:
-        self.scale = max(1.0, min(4.0, self.scale * factor))
+        self.zoom_factor = max(0.5, min(2.5, self.zoom_factor * factor))
+        self.apply_fonts()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self.apply_fonts()
 
     # --- moves --------------------------------------------------------------------------------
@@ -381,8 +391,15 @@ class PresenterWindow(QWidget):
         session = self.script.session
         step = session.current_step
         if isinstance(step, EndStep):
+            recap = []
+            for expectation in session.scenario.expected:
+                spec = session.procedure.step(expectation.step)
+                title = html.escape(spec.title if spec else expectation.step)
+                words = html.escape(answer_words(spec, expected_value(spec, expectation)))
+                recap.append(f"<li>{title}: <b>{words}</b> <small>({html.escape(expectation.section)})</small></li>")
             return (f"<p><b>The checklist is finished: {html.escape(step.title)}</b></p>"
-                    "<p>The scenario is complete. Press \u2190 to go back over any step.</p>")
+                    f"<p>The decisions, as the guidance calls for them:</p><ol>{''.join(recap)}</ol>"
+                    "<p><small>Press \u2190 to go back over any step.</small></p>")
         kind = KIND_WORDS.get(type(step), "Step")
         parts = [f"<p><small>Step {self.script.step_number()} \u00b7 {html.escape(kind)}</small><br>"
                  f"<b>{html.escape(step.title)}</b></p>"]
@@ -408,8 +425,10 @@ class PresenterWindow(QWidget):
                     rows.append(f"<li>{label}</li>")
             return f"<ol>{''.join(rows)}</ol>"
         if isinstance(step, CheckStep):
-            options = [step.confirm_label] + ([step.not_confirmed.label] if step.not_confirmed else [])
-            return "<p>" + " \u00a0/\u00a0 ".join(html.escape(o) for o in options) + "</p>"
+            options = [(True, step.confirm_label)] + ([(False, step.not_confirmed.label)] if step.not_confirmed else [])
+            shown = [f"<b>\u2714 {html.escape(text)} \u2190 the guidance's answer</b>" if want is value
+                     else html.escape(text) for value, text in options]
+            return "<p>" + " \u00a0/\u00a0 ".join(shown) + "</p>"
         if isinstance(step, InputStep):
             rows = "".join(f"<li>{html.escape(f.label)}</li>" for f in step.fields)
             return f"<p>To fill in:</p><ul>{rows}</ul>"

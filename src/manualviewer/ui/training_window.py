@@ -127,7 +127,7 @@ class ScenarioPicker(QDialog):
         self.name.setAccessibleName("Trainee's name (required to start)")
         self.name.setPlaceholderText("For example: Jo Bloggs")
         self.name.setText(trainee)
-        name_label = QLabel("&Trainee's name (goes on the debrief and the trainer's records):", self)
+        name_label = QLabel("&Trainee's name (required; it goes on the debrief and the trainer's records):", self)
         name_label.setBuddy(self.name)
         self.model = ScenarioTableModel(self)
         self.model.set_scenarios(controller.scenario_infos())
@@ -141,10 +141,14 @@ class ScenarioPicker(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(1, 300)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 280)
+        header.resizeSection(2, 240)
+        # Wrapped titles need their rows measured again whenever a column's width changes.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.activated.connect(lambda _i: self.start())
         table_label = QLabel("&Scenario:", self)
         table_label.setBuddy(self.table)
@@ -182,6 +186,14 @@ class ScenarioPicker(QDialog):
         self.update_summary()
         self.resize(980, 560)
         (self.table if trainee else self.name).setFocus()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.table.resizeRowsToContents()
 
     def select(self, scenario_id: str) -> None:
         row = self.model.row_of(scenario_id)
@@ -418,8 +430,11 @@ class TrainingPanel(QWidget):
         session = controller.session
         assert session is not None
         self._clear_card()
-        if controller.last_feedback is not None and controller.attempt is None and controller.saved_note is None:
-            self._build_feedback(controller.last_feedback)
+        feedback = controller.last_feedback
+        at_note = isinstance(session.run.current_step, EndStep)
+        if feedback is not None and controller.attempt is None and controller.saved_note is None \
+                and (feedback.graded or not at_note):
+            self._build_feedback(feedback)
         if controller.attempt is not None:
             self._build_done()
             return
