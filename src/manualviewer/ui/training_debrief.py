@@ -302,7 +302,7 @@ class DebriefWindow(QDialog):
         writer = QPdfWriter(path)
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setTitle(self.windowTitle())
-        self._document().print_(writer)  # type: ignore[arg-type]
+        self._document().print_(writer)
         del writer  # the file is complete once the writer is gone
         self.status.setText(f"Saved the debrief to {path}")
         return path
@@ -324,5 +324,5 @@ class DebriefWindow(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            self._document().print_(printer)  # type: ignore[arg-type]
+            self._document().print_(printer)
             self.status.setText("Sent the debrief to the printer.")

@@ -65,8 +65,8 @@ def answer_words(step: AnyStep | None, value: RawAnswer) -> str:
         parts = []
         for name, choice_id in value.items():
             option = step.template.option(name)
-            choice = option.choice(choice_id) if option else None
-            parts.append(f"{option.label if option else name}: {choice.label if choice else choice_id}")
+            picked = option.choice(choice_id) if option else None
+            parts.append(f"{option.label if option else name}: {picked.label if picked else choice_id}")
         return "; ".join(parts) or "Nothing"
     if isinstance(step, InfoStep | EscalateStep):
         return "Went to this step" if value is True else str(value)

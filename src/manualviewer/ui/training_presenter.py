@@ -425,16 +425,16 @@ class PresenterWindow(QWidget):
                     rows.append(f"<li>{label}</li>")
             return f"<ol>{''.join(rows)}</ol>"
         if isinstance(step, CheckStep):
-            options = [(True, step.confirm_label)] + ([(False, step.not_confirmed.label)] if step.not_confirmed else [])
+            answers = [(True, step.confirm_label)] + ([(False, step.not_confirmed.label)] if step.not_confirmed else [])
             shown = [f"<b>\u2714 {html.escape(text)} \u2190 the guidance's answer</b>" if want is value
-                     else html.escape(text) for value, text in options]
+                     else html.escape(text) for value, text in answers]
             return "<p>" + " \u00a0/\u00a0 ".join(shown) + "</p>"
         if isinstance(step, InputStep):
-            rows = "".join(f"<li>{html.escape(f.label)}</li>" for f in step.fields)
-            return f"<p>To fill in:</p><ul>{rows}</ul>"
+            fields = "".join(f"<li>{html.escape(f.label)}</li>" for f in step.fields)
+            return f"<p>To fill in:</p><ul>{fields}</ul>"
         if isinstance(step, DocumentStep):
-            rows = "".join(f"<li>{html.escape(o.label)}</li>" for o in step.template.options)
-            return f"<p>A letter; the choices in it:</p><ul>{rows}</ul>" if rows else "<p>A letter.</p>"
+            options = "".join(f"<li>{html.escape(o.label)}</li>" for o in step.template.options)
+            return f"<p>A letter; the choices in it:</p><ul>{options}</ul>" if options else "<p>A letter.</p>"
         if isinstance(step, EscalateStep):
             return f"<p>The concern goes to the {html.escape(step.to)}.</p>"
         return ""

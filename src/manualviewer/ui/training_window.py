@@ -341,17 +341,17 @@ class TrainingPanel(QWidget):
         self.tabs.setMaximumHeight(lines * 11)
         layout.addWidget(self.tabs)
 
-        self.scroll = QScrollArea(page)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        self.scroll.setAccessibleName("The step on screen")
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.card = QWidget(self.scroll)
+        self.card_scroll = QScrollArea(page)
+        self.card_scroll.setWidgetResizable(True)
+        self.card_scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        self.card_scroll.setAccessibleName("The step on screen")
+        self.card_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.card = QWidget(self.card_scroll)
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(6, 6, 6, 6)
-        self.scroll.setWidget(self.card)
-        layout.addWidget(self.scroll, 1)
+        self.card_scroll.setWidget(self.card)
+        layout.addWidget(self.card_scroll, 1)
 
         bottom = QHBoxLayout()
         self.back_button = button("Previous step", page, "Previous step",
@@ -410,6 +410,8 @@ class TrainingPanel(QWidget):
     def _clear_card(self) -> None:
         while self.card_layout.count():
             item = self.card_layout.takeAt(0)
+            if item is None:
+                break
             widget = item.widget()
             if widget is not None:
                 widget.hide()
