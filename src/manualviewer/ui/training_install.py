@@ -270,7 +270,8 @@ def install_training(
         controller.enter()
         if ui.presenter is not None:
             ui.presenter.close()
-        presenter = PresenterWindow(scenario, procedure, controller.clock, controller.section_title, window)
+        presenter = PresenterWindow(scenario, procedure, controller.clock, controller.section_title, window,
+                                    render=panel.render_markdown)
         presenter.section_requested.connect(controller.open_section)
         presenter.closed.connect(lambda: setattr(ui, "presenter", None))
         ui.presenter = presenter

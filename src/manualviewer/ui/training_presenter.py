@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -166,8 +166,11 @@ class PresenterWindow(QWidget):
     section_requested = Signal(str)
 
     def __init__(self, scenario: Scenario, procedure: Procedure, clock: Callable[[], dt.datetime],
-                 section_title: Callable[[str], str], parent: QWidget | None = None) -> None:
+                 section_title: Callable[[str], str], parent: QWidget | None = None,
+                 render: Callable[[str], str] | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        # The guidance's Markdown (lists, links) as HTML; plain escaped text without a library.
+        self.render = render or (lambda text: f"<p>{html.escape(text)}</p>")
         self.script = PresenterScript(scenario, procedure, clock)
         self.scenario = scenario
         self.procedure = procedure
@@ -212,6 +215,7 @@ class PresenterWindow(QWidget):
         step_layout.addWidget(self.expected_box)
         step_layout.addStretch(1)
         step_column = self._column("THE CHECKLIST", step_inner)
+        self.step_scroll: QScrollArea = step_column.property("scroll")
 
         columns = QHBoxLayout()
         columns.addWidget(call_column, 4)
@@ -374,6 +378,8 @@ class PresenterWindow(QWidget):
         expected = self.expected_html()
         self.expected_label.setText(expected)
         self.expected_box.setVisible(bool(expected))
+        if expected:  # the room must see the answer without the trainer scrolling
+            QTimer.singleShot(0, lambda: self.step_scroll.ensureWidgetVisible(self.expected_box, 0, 0))
 
     def call_html(self) -> str:
         turns = self.script.session.turns
@@ -404,7 +410,7 @@ class PresenterWindow(QWidget):
         parts = [f"<p><small>Step {self.script.step_number()} \u00b7 {html.escape(kind)}</small><br>"
                  f"<b>{html.escape(step.title)}</b></p>"]
         if step.text:
-            parts.append(f"<p>{html.escape(step.text)}</p>")
+            parts.append(self.render(step.text))
         parts.append(self._answers_html(step))
         detail = session.prefill(step.id)
         if detail is not None and session.scenario.expectation(step.id) is None:

@@ -619,8 +619,10 @@ class TrainingPanel(QWidget):
             self.card_layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
         self.card_layout.addStretch(1)
 
-    def _render(self, text: str) -> str:
+    def render_markdown(self, text: str) -> str:
         return render_fragment(text, library_config(self.controller.library))
+
+    _render = render_markdown
 
     def _section_link(self, section_id: str, with_title: bool = False) -> str:
         shown = html.escape(section_id)
