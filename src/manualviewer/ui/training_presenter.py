@@ -170,7 +170,7 @@ class PresenterWindow(QWidget):
                  render: Callable[[str], str] | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         # The guidance's Markdown (lists, links) as HTML; plain escaped text without a library.
-        self.render = render or (lambda text: f"<p>{html.escape(text)}</p>")
+        self.render_markdown = render or (lambda text: f"<p>{html.escape(text)}</p>")
         self.script = PresenterScript(scenario, procedure, clock)
         self.scenario = scenario
         self.procedure = procedure
@@ -410,7 +410,7 @@ class PresenterWindow(QWidget):
         parts = [f"<p><small>Step {self.script.step_number()} \u00b7 {html.escape(kind)}</small><br>"
                  f"<b>{html.escape(step.title)}</b></p>"]
         if step.text:
-            parts.append(self.render(step.text))
+            parts.append(self.render_markdown(step.text))
         parts.append(self._answers_html(step))
         detail = session.prefill(step.id)
         if detail is not None and session.scenario.expectation(step.id) is None:
