@@ -42,6 +42,9 @@ report = {}
 
 def shown():
     report["shown"] = time.time()
+    t0 = time.perf_counter()
+    first = app.search.search("recovery payment", None)  # the index on disk answers at once
+    report["search_at_window_ms"] = (time.perf_counter() - t0) * 1000 if first is not None else -1
     window, library = app.window, app.library
     ids = sorted(library.sections)[:: max(1, len(library.sections) // 40)]
     opens = []
@@ -71,7 +74,7 @@ def wait_for_search():
     if app.index_runs == 0:
         QTimer.singleShot(20, wait_for_search)
         return
-    report["search_ready"] = time.time()
+    report["search_ready"] = time.time()  # the background check of files and index is done
     t0 = time.perf_counter()
     result = app.search.search("recovery payment", None)
     report["app_search_ms"] = (time.perf_counter() - t0) * 1000
@@ -126,7 +129,8 @@ def measure(n: int, workdir: Path, log: callable) -> dict[str, object]:  # type:
         app_run(library, env)  # first start writes the library cache, as the first day at work does
         runs = [app_run(library, env) for _ in range(3)]
     app = {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
-    log(f"  app: window {app['window_s']:.2f} s, search ready {app['search_ready_s']:.2f} s, open a section "
+    log(f"  app: window {app['window_s']:.2f} s (a search then: {app['search_at_window_ms']:.0f} ms), background "
+        f"check done {app['search_ready_s']:.2f} s, open a section "
         f"{app['open_ms']:.1f} ms, peak RSS {app['peak_rss_mb']:.0f} MB, tree: expand {app['tree_rows']:.0f} rows "
         f"{app['tree_expand_ms']:.0f} ms, scroll 20 pages {app['tree_scroll_20_pages_ms']:.0f} ms")
     sections = generate_sections(n)

@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
             first = self.library.children(manual.code, None)
             link = f'<a href="section:{first[0]}">{html.escape(manual.title)}</a>' if first else html.escape(
                 manual.title)
-            count = sum(1 for _ in self.library.sections_of(manual.code))
+            count = self.library.section_count(manual.code)
             rows.append(
                 f"<tr><td>{link}<br><small>{html.escape(manual.organisation)} &middot; {manual.code} &middot; "
                 f"{count} section{'s' if count != 1 else ''}</small></td></tr>"

@@ -154,6 +154,11 @@ class Library:
         """Child section IDs in ID order; parent_id None gives the manual's top level."""
         return tuple(self._children.get((manual_code, parent_id or ""), ()))
 
+    def section_count(self, manual_code: str) -> int:
+        """How many sections a manual has, without touching them: every section is in exactly
+        one list of children."""
+        return sum(len(ids) for (code, _parent), ids in self._children.items() if code == manual_code)
+
     def sections_of(self, manual_code: str) -> Iterator[Section]:
         return (s for s in self.sections.values() if s.manual == manual_code)
 
