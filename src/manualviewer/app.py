@@ -214,6 +214,8 @@ class Application:
             thread.quit()
             thread.wait(10000)
         self.search.close()
+        if self.training is not None:
+            self.training.close()  # the training database
         if self.stores is not None:
             self.stores.close()
 
