@@ -34,10 +34,15 @@ def load_library_from_args(args: argparse.Namespace, *, keep_bodies: bool = True
 def load_cached_library_from_args(args: argparse.Namespace) -> Library:
     """The library through the user's content cache, bodies left on disk: what the app uses,
     so `search`, `index` and `show` start fast on a large library."""
+    from manualviewer.core.content.loader import content_fingerprint, open_snapshot
     from manualviewer.storage.paths import library_cache_path
 
     folders = folders_from_args(args)
-    return load_library(folders, cache_file=library_cache_path(folders))
+    cache = library_cache_path(folders)
+    snapshot = open_snapshot(cache)
+    if snapshot is not None and snapshot.fingerprint == content_fingerprint(folders):
+        return snapshot  # every file as it was when the snapshot was taken
+    return load_library(folders, cache_file=cache)
 
 
 def print_json(value: Any) -> None:

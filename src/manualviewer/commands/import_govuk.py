@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from manualviewer.commands.common import print_json
-from manualviewer.core.content.govuk import ImportReport, import_govuk
+
+if TYPE_CHECKING:
+    from manualviewer.core.content.govuk import ImportReport
 
 
 def register(sub: Any) -> None:
@@ -28,6 +30,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the HTML converter takes a tenth of a second to load, and every other
+    # command (search from a terminal) should not pay for it.
+    from manualviewer.core.content.govuk import import_govuk
+
     report = import_govuk(args.sources, args.out)
     if args.json:
         print_json(report.as_json())

@@ -93,3 +93,17 @@ def test_index_then_edit_then_index(capsys: pytest.CaptureFixture[str], content_
     assert code == 1 and out["hits"] == []
     assert main(["index", "--rebuild", "--content", str(content_copy)]) == 0
     assert "rebuilt: 10 added" in capsys.readouterr().out
+
+
+def test_search_sees_a_file_changed_since_the_last_run(capsys: pytest.CaptureFixture[str],
+                                                       content_copy: Path) -> None:
+    import os
+
+    code, out = search_json(capsys, "--content", str(content_copy), "zebracrossing")
+    assert code == 1 and out["hits"] == []
+    path = content_copy / "dmbm" / "DMBM511130.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMind the zebracrossing.\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    code, out = search_json(capsys, "--content", str(content_copy), "zebracrossing")
+    assert code == 0
+    assert [h["id"] for h in out["hits"]] == ["DMBM511130"]  # type: ignore[union-attr]
