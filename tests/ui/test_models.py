@@ -33,3 +33,28 @@ def test_results_model_passes_qtmodeltester(qtmodeltester: ModelTester) -> None:
     model.set_hits(tuple(SearchHit(f"X{i}", f"Title {i}", "X", 1.0, "snip") for i in range(3)))
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 3
+
+
+def test_bookmarks_and_recent_models_pass_qtmodeltester(qtmodeltester: ModelTester, bundled_content: Path) -> None:
+    from manualviewer.storage.stores import open_stores
+    from manualviewer.ui.bookmarks_panel import BookmarksModel, RecentModel
+
+    library = load_library([bundled_content])
+    stores = open_stores()
+    try:
+        stores.bookmarks.add("DMBM511015", "Recording the call")
+        stores.bookmarks.add("GONE123", "A section that left the library")
+        stores.history.record("DMBM511130")
+        stores.history.record("DWPREC0100")
+        bookmarks = BookmarksModel(stores.bookmarks, library)
+        qtmodeltester.check(bookmarks, force_py=True)
+        labels = [bookmarks.index(r, 0).data() for r in range(bookmarks.rowCount())]
+        assert any("no longer in the library" in label for label in labels)
+        assert bookmarks.setData(bookmarks.index(0, 0), "My label")
+        assert "My label" in bookmarks.index(0, 0).data()
+        recent = RecentModel(stores.history, library)
+        qtmodeltester.check(recent, force_py=True)
+        assert [recent.index(r, 0).data(SECTION_ID_ROLE) for r in range(recent.rowCount())] == [
+            "DWPREC0100", "DMBM511130"]
+    finally:
+        stores.close()
