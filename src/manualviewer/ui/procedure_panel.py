@@ -11,12 +11,11 @@ import datetime as dt
 import html
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFileDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -37,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.procedures import (
-    AnswerError,
     AnyStep,
     CheckStep,
     DocumentError,
@@ -57,8 +54,11 @@ from manualviewer.core.procedures.model import DocumentTemplate, InputField
 from manualviewer.core.procedures.records import NOT_GIVEN, answer_text
 from manualviewer.core.procedures.templates import placeholders, render
 from manualviewer.core.render.html import library_config, render_fragment
-from manualviewer.storage.notes import NoteError
 from manualviewer.ui.note_dialog import NoteEditor
+from manualviewer.ui.step_panel_common import StepPanelMixin, clear_layout, read_only_list
+from manualviewer.ui.step_panel_common import button as _button
+from manualviewer.ui.step_panel_common import label as _label
+from manualviewer.ui.step_panel_common import scaled_font as _scaled_font
 
 if TYPE_CHECKING:
     from manualviewer.ui.checklists import ChecklistController, ResumableRun
@@ -185,27 +185,6 @@ class ProcedureListModel(QAbstractListModel):
 
 
 # --- small widgets ---------------------------------------------------------------------------
-def _label(text: str = "", parent: QWidget | None = None, *, rich: bool = False, name: str = "") -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setText(text)
-    if rich:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        label.setOpenExternalLinks(False)
-    if name:
-        label.setAccessibleName(name)
-    return label
-
-
-def _scaled_font(widget: QWidget, factor: float, bold: bool = True) -> QFont:
-    font = QFont(widget.font())
-    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    font.setPointSizeF(size * factor)
-    font.setBold(bold)
-    return font
-
-
 def _box(parent: QWidget | None = None, name: str = "") -> QFrame:
     frame = QFrame(parent)
     frame.setFrameShape(QFrame.Shape.StyledPanel)
@@ -726,7 +705,9 @@ class ResumeBar(QFrame):
 
 
 # --- the panel -----------------------------------------------------------------------------
-class ProcedurePanel(QWidget):
+class ProcedurePanel(StepPanelMixin, QWidget):
+    jump_message = "Went to a step out of order. Previous step (Ctrl+Shift+Backspace) returns to where you were."
+
     def __init__(self, controller: ChecklistController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -773,12 +754,7 @@ class ProcedurePanel(QWidget):
             "the note of the call for you. Start one from a section's \u201cStart checklist\u201d link, "
             "or choose one here.", page))
         self.procedure_model = ProcedureListModel(self)
-        self.procedure_view = QListView(page)
-        self.procedure_view.setModel(self.procedure_model)
-        self.procedure_view.setWordWrap(True)
-        self.procedure_view.setAlternatingRowColors(True)
-        self.procedure_view.setAccessibleName("Checklists in this library")
-        self.procedure_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.procedure_view = read_only_list(page, self.procedure_model, "Checklists in this library")
         self.procedure_view.activated.connect(self.on_procedure_activated)
         self.procedure_view.doubleClicked.connect(self.on_procedure_activated)
         list_label = QLabel("&Checklists in this library:", page)
@@ -817,12 +793,7 @@ class ProcedurePanel(QWidget):
         layout.addWidget(self.scroll, 1)
 
         self.path_model = PathModel(self)
-        self.path_view = QListView(page)
-        self.path_view.setModel(self.path_model)
-        self.path_view.setWordWrap(True)
-        self.path_view.setAlternatingRowColors(True)
-        self.path_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.path_view.setAccessibleName("Steps so far")
+        self.path_view = read_only_list(page, self.path_model, "Steps so far")
         self.path_view.setAccessibleDescription("Choose an earlier step to change its answer")
         self.path_view.clicked.connect(self.on_path_clicked)
         self.path_view.activated.connect(self.on_path_clicked)
@@ -847,18 +818,15 @@ class ProcedurePanel(QWidget):
         layout.addWidget(self.confirm_discard)
 
         bottom = QHBoxLayout()
-        self.back_button = QPushButton("Previous step", page)
-        self.back_button.setToolTip("Go back one step; its answer is cleared (Ctrl+Shift+Backspace)")
-        self.back_button.setAccessibleName("Previous step")
+        self.back_button = _button("Previous step", page, "Previous step",
+                                   "Go back one step; its answer is cleared (Ctrl+Shift+Backspace)")
         self.back_button.clicked.connect(self.go_back)
-        self.jump_button = QPushButton("Something happened out of order...", page)
-        self.jump_button.setToolTip("For example, the customer says at the end of the call that they "
-                                    "recorded it (Ctrl+Shift+D)")
-        self.jump_button.setAccessibleName("Something happened out of order")
+        self.jump_button = _button("Something happened out of order...", page, "Something happened out of order",
+                                   "For example, the customer says at the end of the call that they recorded it "
+                                   "(Ctrl+Shift+D)")
         self.jump_button.clicked.connect(self.show_jump_menu)
-        self.discard_button = QPushButton("Discard...", page)
-        self.discard_button.setToolTip("Stop this checklist without saving a note (Ctrl+Shift+Delete)")
-        self.discard_button.setAccessibleName("Discard this checklist")
+        self.discard_button = _button("Discard...", page, "Discard this checklist",
+                                      "Stop this checklist without saving a note (Ctrl+Shift+Delete)")
         self.discard_button.clicked.connect(self.ask_discard)
         bottom.addWidget(self.back_button)
         bottom.addWidget(self.jump_button)
@@ -921,20 +889,9 @@ class ProcedurePanel(QWidget):
             if refresh is not None:
                 refresh()
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
     # --- the card -----------------------------------------------------------------------------
     def _clear_card(self) -> None:
-        while self.card_layout.count():
-            item = self.card_layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
-            elif item.layout() is not None:
-                _delete_layout(item.layout())
+        clear_layout(self.card_layout)
         self.step_view = None
         self.note_editor = None
 
@@ -980,45 +937,19 @@ class ProcedurePanel(QWidget):
         view = view_type(step, run, self.card)
         if self.editing:
             view.set_value(run.answer_of(step_id))
-        self.step_view = view
-        self.card_layout.addWidget(view)
-        self.error_label = _label("", self.card, name="Problem with your answer")
-        self.error_label.hide()
-        self.card_layout.addWidget(self.error_label)
+        self._show_step_view(view, view.primary_text if not self.editing else "&Save the changed answer")
 
-        row = QHBoxLayout()
-        self.primary_button = QPushButton(view.primary_text if not self.editing else "&Save the changed answer",
-                                          self.card)
-        self.primary_button.setDefault(True)
-        self.primary_button.setAccessibleName(self.primary_button.text().replace("&", ""))
-        self.primary_button.setToolTip("Ctrl+Enter")
-        self.primary_button.clicked.connect(self.primary)
-        self.secondary_button: QPushButton | None = None
-        if self.editing and isinstance(step, CheckStep):
+    def _add_step_buttons(self, row: QHBoxLayout, view: StepView) -> None:
+        if not self.editing:
+            return
+        assert self.primary_button is not None
+        if isinstance(view.step, CheckStep):
             self.primary_button.setText(view.primary_text)
-        row.addWidget(self.primary_button)
-        if view.secondary_text:
-            self.secondary_button = QPushButton(view.secondary_text, self.card)
-            self.secondary_button.setAccessibleName(view.secondary_text.replace("&&", "&"))
-            self.secondary_button.setToolTip("Ctrl+Shift+Enter")
-            self.secondary_button.clicked.connect(self.secondary)
-            row.addWidget(self.secondary_button)
-        if self.editing:
-            cancel = QPushButton("Cancel the change", self.card)
-            cancel.setAccessibleName("Cancel the change")
-            cancel.setToolTip("Escape")
-            cancel.clicked.connect(self.cancel_edit)
-            escape = QShortcut(QKeySequence("Escape"), view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            escape.activated.connect(self.cancel_edit)
-            row.addWidget(cancel)
-        row.addStretch(1)
-        self.card_layout.addLayout(row)
-        keys = "Ctrl+Enter: " + view.primary_text.replace("&", "")
-        if view.secondary_text:
-            keys += " \u00b7 Ctrl+Shift+Enter: " + view.secondary_text.replace("&&", "&")
-        self.card_layout.addWidget(_label(keys, self.card, name="Keyboard shortcuts"))
-        self.card_layout.addStretch(1)
-        view.focus_first()
+        cancel = _button("Cancel the change", self.card, "Cancel the change", "Escape")
+        cancel.clicked.connect(self.cancel_edit)
+        escape = QShortcut(QKeySequence("Escape"), view, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.cancel_edit)
+        row.addWidget(cancel)
 
     def _build_note(self, run: Run, step: EndStep) -> None:
         controller = self.controller
@@ -1094,16 +1025,8 @@ class ProcedurePanel(QWidget):
             self.card_layout.addWidget(send, 0, Qt.AlignmentFlag.AlignLeft)
         self.finish_button = done
 
-    def save_note(self, text: str) -> bool:
-        assert self.note_editor is not None
-        self.note_editor.show_error("")
-        try:
-            self.controller.save_note(text)
-        except NoteError as exc:
-            if self.note_editor is not None:
-                self.note_editor.show_error(self.controller.note_error_html(str(exc)))
-            return False
-        return True
+    def _note_error_html(self, text: str) -> str:
+        return self.controller.note_error_html(text)
 
     def copy_saved_note(self) -> None:
         note = self.controller.saved_note
@@ -1122,12 +1045,6 @@ class ProcedurePanel(QWidget):
     def _render(self, text: str) -> str:
         library = self.controller.window.library
         return render_fragment(text, library_config(library))
-
-    def _section_link(self, section_id: str, with_title: bool = False) -> str:
-        title = self.controller.section_title(section_id)
-        shown = html.escape(section_id)
-        link = f"<a href='section:{shown}'>{shown}</a>"
-        return f"{link} {html.escape(title)}" if with_title else link
 
     # --- actions -------------------------------------------------------------------------------
     def on_link(self, link: str) -> None:
@@ -1210,27 +1127,14 @@ class ProcedurePanel(QWidget):
         if self.step_view is not None:
             self.submit(self.step_view.value())
 
-    def secondary(self) -> None:
-        if self.step_view is not None and self.step_view.secondary_text:
-            self.submit(self.step_view.secondary_value())
-
     def submit(self, value: object) -> bool:
         run = self.controller.run
         if run is None or self.step_view is None:
             return False
         step = self.step_view.step
         editing = self.editing
-        if isinstance(step, QuestionStep) and value is None:
-            self._show_error(None, "Choose one of the answers first.")
-            return False
-        self.step_view.clear_errors()
-        try:
-            dropped = self.controller.answer(step.id, value)
-        except AnswerError as exc:
-            self._show_error(exc.field, str(exc))
-            return False
-        except RunError as exc:
-            self._show_error(None, str(exc))
+        answered, dropped = self._answer(value)
+        if not answered:
             return False
         if editing:
             text = f"Changed your answer to \u201c{step.title}\u201d."
@@ -1242,43 +1146,11 @@ class ProcedurePanel(QWidget):
             self.show_message("")
         return True
 
-    def _show_error(self, field: str | None, message: str) -> None:
-        assert self.step_view is not None
-        shown_by_field = self.step_view.show_field_error(field, message)
-        self.error_label.setText(("Please check: " if shown_by_field else "") + message)
-        self.error_label.show()
-        if not shown_by_field:
-            self.error_label.setFocus()
-
     def go_back(self) -> None:
         if self.editing:
             self.cancel_edit()
             return
-        if self.controller.back():
-            self.show_message("")
-
-    def show_jump_menu(self) -> None:
-        jumps = self.controller.jumps()
-        if not jumps:
-            return
-        menu = QMenu(self)
-        menu.setAccessibleName("Something happened out of order")
-        heading = menu.addAction("Go to a step that can happen at any time:")
-        heading.setEnabled(False)
-        for step_id, title in jumps:
-            act = menu.addAction(title)
-            act.triggered.connect(lambda _c=False, sid=step_id: self.jump(sid))
-        self.jump_menu = menu
-        menu.popup(self.jump_button.mapToGlobal(self.jump_button.rect().topLeft()))
-
-    def jump(self, step_id: str) -> None:
-        try:
-            self.controller.jump(step_id)
-        except RunError as exc:
-            self.show_message(str(exc))
-            return
-        self.show_message("Went to a step out of order. Previous step (Ctrl+Shift+Backspace) returns to where "
-                          "you were.")
+        super().go_back()
 
     def ask_discard(self) -> None:
         if self.controller.run is not None and self.controller.saved_note is None:
@@ -1288,19 +1160,3 @@ class ProcedurePanel(QWidget):
     def discard(self) -> None:
         self.confirm_discard.hide()
         self.controller.discard_run()
-
-    # --- helpers for tests and keyboard users ---------------------------------------------------
-    def current_step(self) -> AnyStep | None:
-        return self.step_view.step if self.step_view is not None else None
-
-
-def _delete_layout(layout: Any) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-        elif item.layout() is not None:
-            _delete_layout(item.layout())
-    layout.deleteLater()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.procedures import (
-    AnswerError,
     AnyStep,
     CheckStep,
     DocumentStep,
@@ -43,13 +41,14 @@ from manualviewer.core.procedures import (
     EscalateStep,
     InputStep,
     QuestionStep,
-    RunError,
 )
 from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.core.training import Feedback
 from manualviewer.storage.notes import NoteError
 from manualviewer.ui.note_dialog import NoteEditor
 from manualviewer.ui.procedure_panel import KIND_WORDS, VIEW_TYPES, StepView
+from manualviewer.ui.step_panel_common import StepPanelMixin, button, clear_layout, label, read_only_list
+from manualviewer.ui.step_panel_common import scaled_font as scaled
 from manualviewer.ui.training_controller import TrainingController
 from manualviewer.ui.training_models import (
     RIGHT,
@@ -65,35 +64,6 @@ TRAINING_ESCALATE_TEXT = (
     "Training: nothing is ever sent from training mode. After you save the training note you will "
     "see the message that would be sent to your line manager; it is kept in the training records only."
 )
-
-
-def label(text: str = "", parent: QWidget | None = None, *, rich: bool = False, name: str = "") -> QLabel:
-    widget = QLabel(parent)
-    widget.setWordWrap(True)
-    widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    widget.setText(text)
-    if rich:
-        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        widget.setOpenExternalLinks(False)
-    if name:
-        widget.setAccessibleName(name)
-    return widget
-
-
-def scaled(widget: QWidget, factor: float, bold: bool = True) -> QFont:
-    font = QFont(widget.font())
-    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    font.setPointSizeF(size * factor)
-    font.setBold(bold)
-    return font
-
-
-def button(text: str, parent: QWidget, name: str, tip: str = "") -> QPushButton:
-    widget = QPushButton(text, parent)
-    widget.setAccessibleName(name)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
 
 
 def boxed(parent: QWidget, name: str) -> tuple[QFrame, QVBoxLayout]:
@@ -242,8 +212,13 @@ class ScenarioPicker(QDialog):
 
 
 # --- the panel ------------------------------------------------------------------------------
-class TrainingPanel(QWidget):
+class TrainingPanel(StepPanelMixin, QWidget):
     """The trainee's view of the running scenario, in the place the Checklist panel takes."""
+
+    back_message = "Went back one step: answer it again."
+    error_mark = "\u2718 "
+    focus_error = False
+    note_errors = (NoteError, RuntimeError)
 
     debrief_requested = Signal()
     choose_requested = Signal()
@@ -310,23 +285,13 @@ class TrainingPanel(QWidget):
         # The call and the trainee's steps share one area above the step: the step on screen
         # needs the room, and a tab keeps either a key press away (Ctrl+Tab in the tab bar).
         self.turns_model = TurnsModel(self)
-        self.turns_view = QListView(page)
-        self.turns_view.setModel(self.turns_model)
-        self.turns_view.setWordWrap(True)
-        self.turns_view.setAlternatingRowColors(True)
-        self.turns_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.turns_view.setAccessibleName("The call so far")
+        self.turns_view = read_only_list(page, self.turns_model, "The call so far")
         self.turns_view.setAccessibleDescription("The newest turn is marked with a triangle")
         self.turns_view.setResizeMode(QListView.ResizeMode.Adjust)
         self.turns_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
         self.path_model = TrainingPathModel(self)
-        self.path_view = QListView(page)
-        self.path_view.setModel(self.path_model)
-        self.path_view.setWordWrap(True)
-        self.path_view.setAlternatingRowColors(True)
-        self.path_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.path_view.setAccessibleName("Your steps so far, with their marks")
+        self.path_view = read_only_list(page, self.path_model, "Your steps so far, with their marks")
 
         self.tabs = QTabWidget(page)
         self.tabs.setAccessibleName("The call and your steps")
@@ -403,21 +368,8 @@ class TrainingPanel(QWidget):
         self.finish_button.setText("Open the &debrief" if done else "&Finish and debrief")
         self._build_card()
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
     def _clear_card(self) -> None:
-        while self.card_layout.count():
-            item = self.card_layout.takeAt(0)
-            if item is None:
-                break
-            widget = item.widget()
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
-            elif item.layout() is not None:
-                _delete_layout(item.layout())
+        clear_layout(self.card_layout)
         self.step_view = None
         self.note_editor = None
         self.primary_button = None
@@ -472,30 +424,7 @@ class TrainingPanel(QWidget):
             for child in view.findChildren(QLabel):
                 if child.text().startswith("Nothing is sent yet"):
                     child.setText(TRAINING_ESCALATE_TEXT)
-        self.step_view = view
-        self.card_layout.addWidget(view)
-        self.error_label = label("", self.card, name="Problem with your answer")
-        self.error_label.hide()
-        self.card_layout.addWidget(self.error_label)
-        row = QHBoxLayout()
-        self.primary_button = button(view.primary_text, self.card, view.primary_text.replace("&", ""),
-                                     "Ctrl+Enter")
-        self.primary_button.setDefault(True)
-        self.primary_button.clicked.connect(self.primary)
-        row.addWidget(self.primary_button)
-        if view.secondary_text:
-            self.secondary_button = button(view.secondary_text, self.card, view.secondary_text.replace("&&", "&"),
-                                           "Ctrl+Shift+Enter")
-            self.secondary_button.clicked.connect(self.secondary)
-            row.addWidget(self.secondary_button)
-        row.addStretch(1)
-        self.card_layout.addLayout(row)
-        keys = "Ctrl+Enter: " + view.primary_text.replace("&", "")
-        if view.secondary_text:
-            keys += " \u00b7 Ctrl+Shift+Enter: " + view.secondary_text.replace("&&", "&")
-        self.card_layout.addWidget(label(keys, self.card, name="Keyboard shortcuts"))
-        self.card_layout.addStretch(1)
-        view.focus_first()
+        self._show_step_view(view, view.primary_text)
 
     def _prefill(self, view: StepView, step: AnyStep) -> None:
         """What the situation supplies and the scenario does not mark (the customer reference the
@@ -624,11 +553,6 @@ class TrainingPanel(QWidget):
 
     _render = render_markdown
 
-    def _section_link(self, section_id: str, with_title: bool = False) -> str:
-        shown = html.escape(section_id)
-        link = f"<a href='section:{shown}'>{shown}</a>"
-        return f"{link} {html.escape(self.controller.section_title(section_id))}" if with_title else link
-
     # --- actions ---------------------------------------------------------------------------------
     def on_link(self, link: str) -> None:
         scheme, _, target = link.partition(":")
@@ -654,85 +578,18 @@ class TrainingPanel(QWidget):
         elif self.debrief_button is not None:
             self.debrief_button.click()
 
-    def secondary(self) -> None:
-        if self.step_view is not None and self.step_view.secondary_text:
-            self.submit(self.step_view.secondary_value())
-
     def submit(self, value: object) -> bool:
         if self.step_view is None or self.controller.session is None:
             return False
-        step = self.step_view.step
-        if isinstance(step, QuestionStep) and value is None:
-            self._show_error(None, "Choose one of the answers first.")
-            return False
-        self.step_view.clear_errors()
-        try:
-            self.controller.answer(step.id, value)
-        except AnswerError as exc:
-            self._show_error(exc.field, str(exc))
-            return False
-        except RunError as exc:
-            self._show_error(None, str(exc))
+        answered, _ = self._answer(value)
+        if not answered:
             return False
         self.show_message("")
         return True
 
-    def _show_error(self, field: str | None, message: str) -> None:
-        assert self.step_view is not None and self.error_label is not None
-        by_field = self.step_view.show_field_error(field, message)
-        self.error_label.setText(("Please check: " if by_field else "\u2718 ") + message)
-        self.error_label.show()
-
-    def save_note(self, text: str) -> bool:
-        assert self.note_editor is not None
-        self.note_editor.show_error("")
-        try:
-            self.controller.save_note(text)
-        except (NoteError, RuntimeError) as exc:
-            if self.note_editor is not None:
-                self.note_editor.show_error(f"<b>The training note was not kept:</b> {html.escape(str(exc))}")
-            return False
-        return True
-
-    def go_back(self) -> None:
-        if self.controller.back():
-            self.show_message("Went back one step: answer it again.")
-
-    def show_jump_menu(self) -> None:
-        jumps = self.controller.jumps()
-        if not jumps:
-            return
-        menu = QMenu(self)
-        menu.setAccessibleName("Something happened out of order")
-        heading = menu.addAction("Go to a step that can happen at any time:")
-        heading.setEnabled(False)
-        for step_id, title in jumps:
-            act = menu.addAction(title)
-            act.triggered.connect(lambda _c=False, sid=step_id: self.jump(sid))
-        self.jump_menu = menu
-        menu.popup(self.jump_button.mapToGlobal(self.jump_button.rect().topLeft()))
-
-    def jump(self, step_id: str) -> None:
-        try:
-            self.controller.jump(step_id)
-        except RunError as exc:
-            self.show_message(str(exc))
-
-    def current_step(self) -> AnyStep | None:
-        return self.step_view.step if self.step_view is not None else None
+    def _note_error_html(self, text: str) -> str:
+        return f"<b>The training note was not kept:</b> {html.escape(text)}"
 
     def is_check(self) -> bool:
         return self.step_view is not None and isinstance(self.step_view.step, CheckStep)
-
-
-def _delete_layout(layout: object) -> None:
-    while layout.count():  # type: ignore[attr-defined]
-        item = layout.takeAt(0)  # type: ignore[attr-defined]
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-        elif item.layout() is not None:
-            _delete_layout(item.layout())
-    layout.deleteLater()  # type: ignore[attr-defined]
 

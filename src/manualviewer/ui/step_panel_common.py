@@ -1,0 +1,242 @@
+"""What the Checklist panel and the Training panel share: the small widgets they build the step
+card from, and the plumbing around the step on screen (the answer buttons, giving the answer,
+going back a step, and steps that happen out of order).
+
+Each panel keeps its own words: the messages that differ are class attributes or hooks the
+panel sets."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QListView,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manualviewer.core.procedures import AnswerError, AnyStep, QuestionStep, RunError
+from manualviewer.storage.notes import NoteError
+
+if TYPE_CHECKING:
+    from manualviewer.ui.note_dialog import NoteEditor
+    from manualviewer.ui.procedure_panel import StepView
+
+
+# --- small widgets ---------------------------------------------------------------------------
+def label(text: str = "", parent: QWidget | None = None, *, rich: bool = False, name: str = "") -> QLabel:
+    """A wrapping label; a rich one shows links but never opens them itself."""
+    widget = QLabel(parent)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    widget.setText(text)
+    if rich:
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        widget.setOpenExternalLinks(False)
+    if name:
+        widget.setAccessibleName(name)
+    return widget
+
+
+def scaled_font(widget: QWidget, factor: float, bold: bool = True) -> QFont:
+    font = QFont(widget.font())
+    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+    font.setPointSizeF(size * factor)
+    font.setBold(bold)
+    return font
+
+
+def button(text: str, parent: QWidget, name: str, tip: str = "") -> QPushButton:
+    widget = QPushButton(text, parent)
+    widget.setAccessibleName(name)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def read_only_list(parent: QWidget, model: QAbstractItemModel, name: str) -> QListView:
+    """A wrapping list of rows that are read, not edited."""
+    view = QListView(parent)
+    view.setModel(model)
+    view.setWordWrap(True)
+    view.setAlternatingRowColors(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAccessibleName(name)
+    return view
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Empty a layout, deleting what it holds; the layout itself stays."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif item.layout() is not None:
+            delete_layout(item.layout())
+
+
+def delete_layout(layout: QLayout) -> None:
+    clear_layout(layout)
+    layout.deleteLater()
+
+
+# --- the panels' shared plumbing ---------------------------------------------------------------
+class StepPanelMixin:
+    """For a QWidget panel that shows one step at a time in `card` and asks `controller` to change
+    the run (answer, back, jumps, jump, save_note, section_title)."""
+
+    controller: Any
+    card: QWidget
+    card_layout: QVBoxLayout
+    message: QLabel
+    jump_button: QPushButton
+    jump_menu: QMenu | None
+    step_view: StepView | None
+    note_editor: NoteEditor | None
+    error_label: QLabel | None
+    primary_button: QPushButton | None
+    secondary_button: QPushButton | None
+
+    back_message = ""  # said after going back a step
+    jump_message = ""  # said after going to a step out of order; nothing when empty
+    error_mark = ""  # before a problem not shown beside its field
+    focus_error = True  # a problem not shown beside its field takes the focus
+    note_errors: tuple[type[Exception], ...] = (NoteError,)  # what stops the note being saved
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def primary(self) -> None:
+        raise NotImplementedError
+
+    def submit(self, value: object) -> bool:
+        raise NotImplementedError
+
+    # --- the card ------------------------------------------------------------------------------
+    def _show_step_view(self, view: StepView, primary_text: str) -> None:
+        """Put the step's view on the card, with its problem line, its buttons and their keys."""
+        self.step_view = view
+        self.card_layout.addWidget(view)
+        self.error_label = label("", self.card, name="Problem with your answer")
+        self.error_label.hide()
+        self.card_layout.addWidget(self.error_label)
+        row = QHBoxLayout()
+        self.primary_button = button(primary_text, self.card, primary_text.replace("&", ""), "Ctrl+Enter")
+        self.primary_button.setDefault(True)
+        self.primary_button.clicked.connect(self.primary)
+        self.secondary_button = None
+        row.addWidget(self.primary_button)
+        if view.secondary_text:
+            self.secondary_button = button(view.secondary_text, self.card, view.secondary_text.replace("&&", "&"),
+                                           "Ctrl+Shift+Enter")
+            self.secondary_button.clicked.connect(self.secondary)
+            row.addWidget(self.secondary_button)
+        self._add_step_buttons(row, view)
+        row.addStretch(1)
+        self.card_layout.addLayout(row)
+        keys = "Ctrl+Enter: " + view.primary_text.replace("&", "")
+        if view.secondary_text:
+            keys += " \u00b7 Ctrl+Shift+Enter: " + view.secondary_text.replace("&&", "&")
+        self.card_layout.addWidget(label(keys, self.card, name="Keyboard shortcuts"))
+        self.card_layout.addStretch(1)
+        view.focus_first()
+
+    def _add_step_buttons(self, row: QHBoxLayout, view: StepView) -> None:
+        """More buttons after the answer buttons, for a panel that needs them."""
+
+    def _section_link(self, section_id: str, with_title: bool = False) -> str:
+        shown = html.escape(section_id)
+        link = f"<a href='section:{shown}'>{shown}</a>"
+        return f"{link} {html.escape(self.controller.section_title(section_id))}" if with_title else link
+
+    # --- actions -------------------------------------------------------------------------------
+    def secondary(self) -> None:
+        if self.step_view is not None and self.step_view.secondary_text:
+            self.submit(self.step_view.secondary_value())
+
+    def _answer(self, value: object) -> tuple[bool, Any]:
+        """Give the step on screen `value`: (True, what the controller returned), or (False, None)
+        with the problem shown."""
+        assert self.step_view is not None
+        step = self.step_view.step
+        if isinstance(step, QuestionStep) and value is None:
+            self._show_error(None, "Choose one of the answers first.")
+            return False, None
+        self.step_view.clear_errors()
+        try:
+            result = self.controller.answer(step.id, value)
+        except AnswerError as exc:
+            self._show_error(exc.field, str(exc))
+            return False, None
+        except RunError as exc:
+            self._show_error(None, str(exc))
+            return False, None
+        return True, result
+
+    def _show_error(self, field: str | None, message: str) -> None:
+        assert self.step_view is not None and self.error_label is not None
+        by_field = self.step_view.show_field_error(field, message)
+        self.error_label.setText(("Please check: " if by_field else self.error_mark) + message)
+        self.error_label.show()
+        if not by_field and self.focus_error:
+            self.error_label.setFocus()
+
+    def save_note(self, text: str) -> bool:
+        assert self.note_editor is not None
+        self.note_editor.show_error("")
+        try:
+            self.controller.save_note(text)
+        except self.note_errors as exc:
+            if self.note_editor is not None:
+                self.note_editor.show_error(self._note_error_html(str(exc)))
+            return False
+        return True
+
+    def _note_error_html(self, text: str) -> str:
+        """The note editor's words (HTML) for why the note was not saved."""
+        raise NotImplementedError
+
+    def go_back(self) -> None:
+        if self.controller.back():
+            self.show_message(self.back_message)
+
+    def show_jump_menu(self) -> None:
+        jumps = self.controller.jumps()
+        if not jumps:
+            return
+        menu = QMenu(self)  # type: ignore[call-overload]
+        menu.setAccessibleName("Something happened out of order")
+        heading = menu.addAction("Go to a step that can happen at any time:")
+        heading.setEnabled(False)
+        for step_id, title in jumps:
+            act = menu.addAction(title)
+            act.triggered.connect(lambda _c=False, sid=step_id: self.jump(sid))
+        self.jump_menu = menu
+        menu.popup(self.jump_button.mapToGlobal(self.jump_button.rect().topLeft()))
+
+    def jump(self, step_id: str) -> None:
+        try:
+            self.controller.jump(step_id)
+        except RunError as exc:
+            self.show_message(str(exc))
+            return
+        if self.jump_message:
+            self.show_message(self.jump_message)
+
+    # --- helpers for tests and keyboard users ---------------------------------------------------
+    def current_step(self) -> AnyStep | None:
+        return self.step_view.step if self.step_view is not None else None
