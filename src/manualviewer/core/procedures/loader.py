@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import normalise_id
@@ -40,6 +39,7 @@ from manualviewer.core.procedures.model import (
     StepKind,
 )
 from manualviewer.core.procedures.templates import TextBlock
+from manualviewer.core.yaml_nodes import Entries, NodeReader, node_line
 
 _PROCEDURE_KEYS = {"id", "title", "version", "summary", "sections", "allow_out_of_order", "start", "steps"}
 _STEP_KEYS = {"id", "kind", "title", "text", "section", "next", "note"}
@@ -53,14 +53,6 @@ _KIND_KEYS: dict[StepKind, set[str]] = {
     StepKind.END: {"id", "kind", "title", "text", "section", "note"},  # `note` is the template here
 }
 _FIELD_KEYS = {"name", "label", "type", "required", "options", "pattern", "max_length", "hint", "multiline"}
-
-
-class Entries(dict[str, tuple[ScalarNode, Node]]):
-    """A YAML mapping's entries by key, and the mapping's own line for "missing" problems."""
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.line = line
 
 
 class _Common(TypedDict, total=False):
@@ -126,59 +118,24 @@ def parse_procedure(text: str, path: Path) -> tuple[Procedure | None, list[Conte
     return (None if failed else procedure), reader.problems
 
 
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-class _Reader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.problems: list[ContentProblem] = []
-
-    # --- problems -----------------------------------------------------------------------
-    def error(self, kind: str, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(kind, self.path, line, message))
-
-    def warn(self, kind: str, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(kind, self.path, line, message, Severity.WARNING))
-
+class _Reader(NodeReader):
     # --- nodes --------------------------------------------------------------------------
-    def mapping(self, node: Node, what: str, allowed: set[str]) -> Entries | None:
-        if not isinstance(node, MappingNode):
-            self.error("bad-value", _line(node), f"{what} should be a mapping of keys to values")
-            return None
-        entries = Entries(_line(node))
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode):
-                self.error("bad-value", _line(key), f"{what}: keys must be plain words")
-                continue
-            if key.value in entries:
-                self.error("duplicate-key", _line(key), f"{what}: {key.value!r} is given twice")
-                continue
-            if key.value not in allowed:
-                self.warn("unknown-key", _line(key), f"{what}: unknown key {key.value!r}")
-            entries[key.value] = (key, value)
-        return entries
-
     def text(self, entries: Entries, key: str, what: str, *, required: bool = False) -> str:
         block = self.block(entries, key, what, required=required)
         return block.text if block else ""
 
     def block(self, entries: Entries, key: str, what: str, *, required: bool = False) -> TextBlock | None:
-        if key not in entries or _is_null(entries[key][1]):
-            if required:
-                line = _line(entries[key][0]) if key in entries else entries.line
-                self.error("missing-field", line, f"{what}: {key!r} is required")
+        if self.missing(entries, key, what, required=required):
             return None
         node = entries[key][1]
         if not isinstance(node, ScalarNode):
-            self.error("bad-value", _line(node), f"{what}: {key!r} should be text")
+            self.error("bad-value", node_line(node), f"{what}: {key!r} should be text")
             return None
         text = str(node.value)
         if node.style == "|":
             # The mark is on the `|` line; the text starts on the next one.
-            return TextBlock(text, _line(node) + 1, literal=True)
-        return TextBlock(text.strip() if node.style == ">" else text, _line(node))
+            return TextBlock(text, node_line(node) + 1, literal=True)
+        return TextBlock(text.strip() if node.style == ">" else text, node_line(node))
 
     def ident(self, entries: Entries, key: str, what: str, pattern: re.Pattern[str]) -> str:
         value = self.text(entries, key, what, required=True)
@@ -192,7 +149,7 @@ class _Reader:
         node = entries[key][1]
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
             return str(node.value).lower() in {"true", "yes", "on"}
-        self.error("bad-value", _line(node), f"{what}: {key!r} should be true or false")
+        self.error("bad-value", node_line(node), f"{what}: {key!r} should be true or false")
         return default
 
     def number(self, entries: Entries, key: str, what: str, *, required: bool = False) -> int:
@@ -205,21 +162,8 @@ class _Reader:
             value = int(node.value)
             if value >= 1:
                 return value
-        self.error("bad-value", _line(node), f"{what}: {key!r} should be a whole number from 1")
+        self.error("bad-value", node_line(node), f"{what}: {key!r} should be a whole number from 1")
         return 0
-
-    def sequence(self, entries: Entries, key: str, what: str, *, required: bool = False) -> list[Node]:
-        if key not in entries or _is_null(entries[key][1]):
-            if required:
-                self.error("missing-field", entries.line, f"{what}: {key!r} is required")
-            return []
-        node = entries[key][1]
-        if not isinstance(node, SequenceNode):
-            self.error("bad-value", _line(node), f"{what}: {key!r} should be a list")
-            return []
-        if required and not node.value:
-            self.error("missing-field", _line(node), f"{what}: {key!r} must not be empty")
-        return list(node.value)
 
     def words(self, entries: Entries, key: str, what: str) -> tuple[str, ...]:
         return tuple(word for word, _ in self.located_words(entries, key, what))
@@ -228,26 +172,15 @@ class _Reader:
         items: list[tuple[str, int]] = []
         for node in self.sequence(entries, key, what):
             if isinstance(node, ScalarNode) and str(node.value).strip():
-                items.append((str(node.value).strip(), _line(node)))
+                items.append((str(node.value).strip(), node_line(node)))
             else:
-                self.error("bad-value", _line(node), f"{what}: every item of {key!r} should be text")
+                self.error("bad-value", node_line(node), f"{what}: every item of {key!r} should be text")
         return items
-
-    @staticmethod
-    def line_of(entries: Entries, key: str) -> int:
-        return _line(entries[key][1]) if key in entries else 0
 
     # --- the document ---------------------------------------------------------------------
     def procedure(self, text: str) -> Procedure | None:
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = int(mark.line) + 1 if mark is not None else 0
-            self.error("bad-yaml", line, f"not valid YAML: {exc}".replace("\n", " "))
-            return None
+        root = self.compose(text)
         if root is None:
-            self.error("bad-yaml", 0, "the file is empty")
             return None
         entries = self.mapping(root, "procedure", _PROCEDURE_KEYS)
         if entries is None:
@@ -281,7 +214,7 @@ class _Reader:
             sections=tuple(normalise_id(s) for s, _ in sections),
             steps=tuple(steps),
             path=self.path,
-            line=_line(root),
+            line=node_line(root),
             start=start,
             start_line=self.line_of(entries, "start"),
             allow_out_of_order=tuple(s for s, _ in out_of_order),
@@ -306,14 +239,14 @@ class _Reader:
 
     def step(self, node: Node) -> AnyStep | None:
         if not isinstance(node, MappingNode):
-            self.error("bad-value", _line(node), "each step should be a mapping (id, kind, title, ...)")
+            self.error("bad-value", node_line(node), "each step should be a mapping (id, kind, title, ...)")
             return None
         raw_kind = next((str(v.value) for k, v in node.value if k.value == "kind" and isinstance(v, ScalarNode)), "")
         try:
             kind = StepKind(raw_kind)
         except ValueError:
             kinds = ", ".join(k.value for k in StepKind)
-            self.error("bad-value", _line(node), f"step kind {raw_kind!r} is not one of {kinds}")
+            self.error("bad-value", node_line(node), f"step kind {raw_kind!r} is not one of {kinds}")
             return None
         entries = self.mapping(node, "step", _KIND_KEYS[kind])
         if entries is None:
@@ -324,7 +257,7 @@ class _Reader:
         common: _Common = {
             "id": step_id,
             "title": self.text(entries, "title", what, required=True),
-            "line": _line(node),
+            "line": node_line(node),
             "text": self.text(entries, "text", what),
             "section": normalise_id(section) if section else None,
             "section_line": self.line_of(entries, "section"),
@@ -376,7 +309,7 @@ class _Reader:
         return NotConfirmed(
             label=self.text(sub, "label", where, required=True),
             next=self.text(sub, "next", where, required=True),
-            line=self.line_of(sub, "next") or _line(node),
+            line=self.line_of(sub, "next") or node_line(node),
             note=self.text(sub, "note", where),
         )
 
@@ -392,7 +325,7 @@ class _Reader:
                 id=choice_id,
                 label=self.text(sub, "label", where, required=True),
                 next=self.text(sub, "next", where, required=True),
-                line=_line(node),
+                line=node_line(node),
                 note=self.text(sub, "note", where),
             )
             if any(c.id == choice.id for c in choices):
@@ -421,7 +354,7 @@ class _Reader:
                 field_type = FieldType.TEXT
             options = self.words(sub, "options", where)
             if field_type is FieldType.CHOICE and not options:
-                self.error("missing-field", _line(node), f"{where}: a choice field needs `options`")
+                self.error("missing-field", node_line(node), f"{where}: a choice field needs `options`")
             pattern = self.text(sub, "pattern", where)
             if pattern:
                 try:
@@ -434,7 +367,7 @@ class _Reader:
                     name=name,
                     label=self.text(sub, "label", where, required=True),
                     type=field_type,
-                    line=_line(node),
+                    line=node_line(node),
                     required=self.flag(sub, "required", where, True),
                     options=options,
                     pattern=pattern,
@@ -460,7 +393,7 @@ class _Reader:
                     continue
                 choice_id = self.ident(csub, "id", f"{where} choice", STEP_ID_RE)
                 if any(c.id == choice_id for c in choices):
-                    self.error("duplicate-id", _line(choice_node), f"{where}: choice {choice_id!r} is given twice")
+                    self.error("duplicate-id", node_line(choice_node), f"{where}: choice {choice_id!r} is given twice")
                 block = self.block(csub, "text", f"{where} choice {choice_id}")
                 choices.append(
                     OptionChoice(
@@ -468,25 +401,21 @@ class _Reader:
                         label=self.text(csub, "label", f"{where} choice {choice_id}", required=True),
                         # A block's final line break is YAML's, not the wording's.
                         text=block.text.rstrip("\n") if block else "",
-                        line=_line(choice_node),
+                        line=node_line(choice_node),
                     )
                 )
             default = self.text(sub, "default", where) or None
             if default is not None and not any(c.id == default for c in choices):
                 self.error("bad-value", self.line_of(sub, "default"), f"{where}: default {default!r} is not a choice")
             if any(o.name == name for o in options):
-                self.error("duplicate-id", _line(node), f"{what}: option {name!r} is given twice")
+                self.error("duplicate-id", node_line(node), f"{what}: option {name!r} is given twice")
             options.append(
                 DocumentOption(
                     name=name,
                     label=self.text(sub, "label", where, required=True),
                     choices=tuple(choices),
-                    line=_line(node),
+                    line=node_line(node),
                     default=default,
                 )
             )
         return tuple(options)
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"

@@ -10,19 +10,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
-import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode
 
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.training.model import SCENARIO_ID_RE, Detail, Expectation, RawAnswer, Scenario, Turn
+from manualviewer.core.yaml_nodes import Entries, NodeReader, is_null, node_line
 
 _SCENARIO_KEYS = {"id", "title", "procedure", "summary", "situation", "details", "expected"}
 _TURN_KEYS = {"who", "says", "step"}
 _EXPECTED_KEYS = {"step", "answer", "reason", "section"}
-
-Entries = dict[str, tuple[ScalarNode, Node]]
 
 
 def load_scenarios(folders: Iterable[Path]) -> tuple[dict[str, Scenario], list[ContentProblem]]:
@@ -71,77 +69,26 @@ def parse_scenario(text: str, path: Path) -> tuple[Scenario | None, list[Content
     return (None if failed else scenario), reader.problems
 
 
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
-
-
-class _Reader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.problems: list[ContentProblem] = []
-
-    def error(self, kind: str, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(kind, self.path, line, message))
-
-    def warn(self, kind: str, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(kind, self.path, line, message, Severity.WARNING))
-
+class _Reader(NodeReader):
     # --- nodes ----------------------------------------------------------------------------
-    def mapping(self, node: Node, what: str, allowed: set[str] | None) -> Entries | None:
-        if not isinstance(node, MappingNode):
-            self.error("bad-value", _line(node), f"{what} should be a mapping of keys to values")
-            return None
-        entries: Entries = {}
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode):
-                self.error("bad-value", _line(key), f"{what}: keys must be plain words")
-                continue
-            if key.value in entries:
-                self.error("duplicate-key", _line(key), f"{what}: {key.value!r} is given twice")
-                continue
-            if allowed is not None and key.value not in allowed:
-                self.warn("unknown-key", _line(key), f"{what}: unknown key {key.value!r}")
-            entries[str(key.value)] = (key, value)
-        return entries
-
-    def text(self, entries: Entries, key: str, what: str, owner: int, *, required: bool = False) -> str:
-        if key not in entries or _is_null(entries[key][1]):
-            if required:
-                line = _line(entries[key][0]) if key in entries else owner
-                self.error("missing-field", line, f"{what}: {key!r} is required")
+    def text(self, entries: Entries, key: str, what: str, *, required: bool = False) -> str:
+        if self.missing(entries, key, what, required=required):
             return ""
         node = entries[key][1]
         if not isinstance(node, ScalarNode):
-            self.error("bad-value", _line(node), f"{what}: {key!r} should be text")
+            self.error("bad-value", node_line(node), f"{what}: {key!r} should be text")
             return ""
         value = str(node.value)
         # Plain and folded scalars are prose: one line. Literal blocks and quoted strings keep
         # the line breaks they spell out.
         return " ".join(value.split()) if node.style in (None, ">") else value.strip()
 
-    def sequence(self, entries: Entries, key: str, what: str, owner: int, *, required: bool = False) -> list[Node]:
-        if key not in entries or _is_null(entries[key][1]):
-            if required:
-                self.error("missing-field", owner, f"{what}: {key!r} is required")
-            return []
-        node = entries[key][1]
-        if not isinstance(node, SequenceNode):
-            self.error("bad-value", _line(node), f"{what}: {key!r} should be a list")
-            return []
-        if required and not node.value:
-            self.error("missing-field", _line(node), f"{what}: {key!r} must not be empty")
-        return list(node.value)
-
     def answer(self, node: Node, what: str) -> RawAnswer:
         """An answer as plain data: true/false, a word, or a mapping of names to text."""
         try:
             value = SafeConstructor().construct_object(node, deep=True)
         except ConstructorError as exc:
-            self.error("bad-value", _line(node), f"{what}: cannot read the answer: {exc.problem}")
+            self.error("bad-value", node_line(node), f"{what}: cannot read the answer: {exc.problem}")
             return None
         if value is None or isinstance(value, bool | str):
             return cast(RawAnswer, value)
@@ -153,32 +100,21 @@ class _Reader:
             return {str(k): str(v) for k, v in value.items()}
         self.error(
             "bad-value",
-            _line(node),
+            node_line(node),
             f"{what}: an answer is true/false, a choice ID, or a mapping of names to text",
         )
         return None
 
-    @staticmethod
-    def line_of(entries: Entries, key: str) -> int:
-        return _line(entries[key][1]) if key in entries else 0
-
     # --- the document -----------------------------------------------------------------------
     def scenario(self, text: str) -> Scenario | None:
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = int(mark.line) + 1 if mark is not None else 0
-            self.error("bad-yaml", line, f"not valid YAML: {exc}".replace("\n", " "))
-            return None
+        root = self.compose(text)
         if root is None:
-            self.error("bad-yaml", 0, "the file is empty")
             return None
         entries = self.mapping(root, "scenario", _SCENARIO_KEYS)
         if entries is None:
             return None
-        owner = _line(root)
-        scenario_id = self.text(entries, "id", "scenario", owner, required=True)
+        owner = node_line(root)
+        scenario_id = self.text(entries, "id", "scenario", required=True)
         if scenario_id and not SCENARIO_ID_RE.match(scenario_id):
             self.error(
                 "bad-id",
@@ -188,30 +124,30 @@ class _Reader:
         what = f"scenario {scenario_id}" if scenario_id else "scenario"
         return Scenario(
             id=scenario_id,
-            title=self.text(entries, "title", what, owner, required=True),
-            procedure=self.text(entries, "procedure", what, owner, required=True),
+            title=self.text(entries, "title", what, required=True),
+            procedure=self.text(entries, "procedure", what, required=True),
             procedure_line=self.line_of(entries, "procedure"),
-            summary=self.text(entries, "summary", what, owner),
-            situation=self.turns(entries, what, owner),
+            summary=self.text(entries, "summary", what),
+            situation=self.turns(entries, what),
             details=self.details(entries, what),
-            expected=self.expected(entries, what, owner),
+            expected=self.expected(entries, what),
             path=self.path,
             line=owner,
         )
 
-    def turns(self, entries: Entries, what: str, owner: int) -> tuple[Turn, ...]:
+    def turns(self, entries: Entries, what: str) -> tuple[Turn, ...]:
         turns: list[Turn] = []
-        for node in self.sequence(entries, "situation", what, owner, required=True):
+        for node in self.sequence(entries, "situation", what, required=True):
             sub = self.mapping(node, f"{what} situation turn", _TURN_KEYS)
             if sub is None:
                 continue
-            line = _line(node)
+            line = node_line(node)
             where = f"{what} situation turn (line {line})"
-            step = self.text(sub, "step", where, line) or None
+            step = self.text(sub, "step", where) or None
             turns.append(
                 Turn(
-                    speaker=self.text(sub, "who", where, line, required=True),
-                    text=self.text(sub, "says", where, line, required=True),
+                    speaker=self.text(sub, "who", where, required=True),
+                    text=self.text(sub, "says", where, required=True),
                     line=line,
                     step=step,
                     step_line=self.line_of(sub, "step"),
@@ -220,33 +156,33 @@ class _Reader:
         return tuple(turns)
 
     def details(self, entries: Entries, what: str) -> tuple[Detail, ...]:
-        if "details" not in entries or _is_null(entries["details"][1]):
+        if "details" not in entries or is_null(entries["details"][1]):
             return ()
         sub = self.mapping(entries["details"][1], f"{what} details", None)
         if sub is None:
             return ()
         return tuple(
-            Detail(step=step_id, answer=self.answer(value, f"{what} details {step_id}"), line=_line(key))
+            Detail(step=step_id, answer=self.answer(value, f"{what} details {step_id}"), line=node_line(key))
             for step_id, (key, value) in sub.items()
         )
 
-    def expected(self, entries: Entries, what: str, owner: int) -> tuple[Expectation, ...]:
+    def expected(self, entries: Entries, what: str) -> tuple[Expectation, ...]:
         expected: list[Expectation] = []
         seen: dict[str, int] = {}
-        for node in self.sequence(entries, "expected", what, owner, required=True):
+        for node in self.sequence(entries, "expected", what, required=True):
             sub = self.mapping(node, f"{what} expected answer", _EXPECTED_KEYS)
             if sub is None:
                 continue
-            line = _line(node)
-            step = self.text(sub, "step", f"{what} expected answer", line, required=True)
+            line = node_line(node)
+            step = self.text(sub, "step", f"{what} expected answer", required=True)
             where = f"{what} expected answer for {step or '?'}"
-            section = self.text(sub, "section", where, line, required=True)
+            section = self.text(sub, "section", where, required=True)
             # Info and escalate steps are "answered" by going there: the answer may be left out.
             answer: RawAnswer = self.answer(sub["answer"][1], where) if "answer" in sub else True
             expectation = Expectation(
                 step=step,
                 answer=answer,
-                reason=self.text(sub, "reason", where, line, required=True),
+                reason=self.text(sub, "reason", where, required=True),
                 section=normalise_id(section) if section else "",
                 line=line,
                 step_line=self.line_of(sub, "step") or line,
