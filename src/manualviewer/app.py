@@ -96,7 +96,7 @@ class Application:
         self.library = open_snapshot(self.cache_file) or load_library(self.folders, cache_file=self.cache_file)
         for problem in self.library.errors:
             print(problem, file=sys.stderr)
-        self.search = SearchService(paths.index_dir())
+        self.search = SearchService(paths.index_dir(self.folders))
         self.window = MainWindow(self.library, render_section, self.search.search)
         self.stores = _open_stores(self.window)
         # Guided checklists, notes and escalations (ui/checklists.py): only with the user's database.

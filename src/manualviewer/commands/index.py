@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_cached_library_from_args
+from manualviewer.commands.common import add_content_arguments, folders_from_args, load_cached_library_from_args
 
 
 def register(sub: Any) -> None:
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
     library = load_cached_library_from_args(args)
     sections = list(library.sections.values())
-    index = WhooshIndex(index_dir())
+    index = WhooshIndex(index_dir(folders_from_args(args)))
     try:
         stats = (index.build(sections, body_of=library.body_of) if args.rebuild
                  else index.ensure(sections, prepare_typos=False, body_of=library.body_of))

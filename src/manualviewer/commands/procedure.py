@@ -241,7 +241,7 @@ def _save(
     from manualviewer.storage import paths
     from manualviewer.storage.database import DatabaseError, open_database
     from manualviewer.storage.notes import NewNote, NoteError, NoteStore
-    from manualviewer.storage.outbox import EscalationError, Outbox
+    from manualviewer.storage.outbox import EscalationError, Outbox, check_recipient
 
     if not officer:
         raise _Stop(2, "no officer name for the note: pass --officer or set officer_name in the settings")
@@ -253,6 +253,11 @@ def _save(
             raise _Stop(2, "there are escalations but no line_manager_email in the settings to send them to")
         recipient = email.utils.formataddr((settings.line_manager_name, settings.line_manager_email))
     sender = email.utils.formataddr((settings.officer_name, settings.officer_email)) if settings.officer_email else ""
+    if escalations:
+        try:
+            check_recipient(recipient, sender)  # before the note: nothing is saved half
+        except EscalationError as exc:
+            raise _Stop(2, str(exc)) from exc
 
     try:
         conn = open_database(database or paths.database_path())

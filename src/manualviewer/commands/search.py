@@ -6,7 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_cached_library_from_args, print_json
+from manualviewer.commands.common import (
+    add_content_arguments,
+    folders_from_args,
+    load_cached_library_from_args,
+    print_json,
+)
 
 
 def register(sub: Any) -> None:
@@ -29,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     library = load_cached_library_from_args(args)
     query = " ".join(args.query)
-    index = WhooshIndex(index_dir())
+    index = WhooshIndex(index_dir(folders_from_args(args)))
     try:
         try:
             index.ensure(library.sections.values(), prepare_typos=False, body_of=library.body_of)

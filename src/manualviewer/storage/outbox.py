@@ -305,6 +305,21 @@ _COLUMNS = (
 )
 
 
+def check_recipient(to: str, sender: str = "") -> str:
+    """The address of `to` if it is one mailbox ("Smith, Jane" <jane@example.org> is one);
+    EscalationError otherwise. Callers check before saving anything that goes with it."""
+    to = to.strip()
+    if not to:
+        raise EscalationError("an escalation needs a recipient (line_manager_email in the settings)")
+    parsed = email.utils.getaddresses([to])
+    address = parsed[0][1] if len(parsed) == 1 else ""
+    if not address or "@" not in address or any(c in to for c in "\r\n"):
+        raise EscalationError(f"not a single email address: {to!r}")
+    if any(c in sender for c in "\r\n"):
+        raise EscalationError(f"not a valid sender: {sender!r}")
+    return address
+
+
 class Outbox:
     def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now) -> None:
         self._conn = conn
@@ -313,13 +328,7 @@ class Outbox:
     def enqueue(self, to: str, subject: str, body: str, sender: str = "") -> Escalation:
         """Store an escalation (committed on return). Delivery is `deliver_pending`'s job."""
         to = to.strip()
-        _, address = email.utils.parseaddr(to)
-        if not to:
-            raise EscalationError("an escalation needs a recipient (line_manager_email in the settings)")
-        if not address or "@" not in address or any(c in to for c in "\r\n,;"):
-            raise EscalationError(f"not a single email address: {to!r}")
-        if any(c in sender for c in "\r\n"):
-            raise EscalationError(f"not a valid sender: {sender!r}")
+        address = check_recipient(to, sender)
         # Header values cannot hold line breaks; a subject from a template might.
         subject = " ".join(subject.split())
         now = self._clock()

@@ -47,11 +47,16 @@ def settings_path() -> Path:
     return config_dir() / "settings.toml"
 
 
+def _folders_key(folders: Iterable[Path]) -> str:
+    return hashlib.sha256("\n".join(str(Path(f).resolve()) for f in folders).encode()).hexdigest()[:16]
+
+
 def library_cache_path(folders: Iterable[Path]) -> Path:
     """One cache of parsed content per set of content folders (see core.content.loader)."""
-    key = hashlib.sha256("\n".join(str(Path(f).resolve()) for f in folders).encode()).hexdigest()[:16]
-    return cache_dir() / f"library-{key}.pickle"
+    return cache_dir() / f"library-{_folders_key(folders)}.pickle"
 
 
-def index_dir() -> Path:
-    return cache_dir() / "index"
+def index_dir(folders: Iterable[Path]) -> Path:
+    """One search index per set of content folders: a search of another library from the
+    command line never rewrites the index the app uses."""
+    return cache_dir() / f"index-{_folders_key(folders)}"

@@ -452,3 +452,20 @@ def test_missing_smtp_password_leaves_rows_queued(outbox: Outbox, monkeypatch: p
     escalate(outbox)
     [after] = outbox.deliver_pending(channel_from_settings(settings, environ={}))
     assert after.state is QUEUED and after.attempts == 0 and "MV_PW" in after.last_error
+
+
+def test_a_display_name_with_a_comma_is_one_recipient_and_two_addresses_are_refused(tmp_path: Path) -> None:
+    from manualviewer.storage.outbox import EscalationError, check_recipient
+    from manualviewer.storage.stores import open_stores
+
+    assert check_recipient('"Smith, Jane" <jane.smith@example.org>') == "jane.smith@example.org"
+    with pytest.raises(EscalationError):
+        check_recipient("jane@example.org, bob@example.org")
+    with pytest.raises(EscalationError):
+        check_recipient("jane@example.org\nBcc: evil@example.org")
+    stores = open_stores(tmp_path / "db.sqlite3")
+    try:
+        queued = stores.outbox.enqueue('"Smith, Jane" <jane.smith@example.org>', "Concern", "Body")
+        assert stores.outbox.get(queued.id) is not None
+    finally:
+        stores.close()

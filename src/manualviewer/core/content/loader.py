@@ -508,6 +508,8 @@ def _check_parents(library: Library) -> None:
         seen = {section.id}
         current: str | None = parent_id
         while current is not None:
+            if current in seen and current != section.id:
+                break  # a loop further up, which its own members report; this section is fine
             if current in seen:
                 library.problems.append(ContentProblem(
                     "parent-cycle", section.path, _line_of(section, "parent"),

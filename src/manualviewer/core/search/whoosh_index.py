@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -156,9 +157,8 @@ class WhooshIndex:
         items = _unique(sections)
         with self._write_lock:
             self.path.mkdir(parents=True, exist_ok=True)
-            staging = self.path / STAGING
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir()
+            # Each build its own folder: the app and the command line may build at the same time.
+            staging = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGING + "."))
             ix = index.create_in(str(staging), make_schema(), indexname=INDEX_NAME)
             writer = self._writer(ix)
             total = len(items)
@@ -259,8 +259,8 @@ class WhooshIndex:
 
     def _remove_index_files(self) -> None:
         for f in self.path.iterdir():
-            if f.name == STAGING:
-                continue
+            if f.name.startswith(STAGING):
+                continue  # another build's work in progress
             if f.name.startswith((INDEX_NAME, "_" + INDEX_NAME)) or f.name == VERSION_FILE:
                 if f.is_dir():
                     shutil.rmtree(f, ignore_errors=True)

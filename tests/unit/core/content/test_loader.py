@@ -247,3 +247,14 @@ def test_no_snapshot_or_a_damaged_one_is_none(tmp_path: Path) -> None:
     assert open_snapshot(cache) is None
     snapshot_path(cache).write_bytes(b"garbage")
     assert open_snapshot(cache) is None
+
+
+def test_a_section_below_a_loop_is_not_itself_in_the_loop(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", parent="TEST101"))
+    write(lib_dir, "test/TEST101.md", section("TEST101", parent="TEST102"))
+    write(lib_dir, "test/TEST102.md", section("TEST102", parent="TEST101"))
+    library = load_library([lib_dir])
+    cycle = [p for p in library.errors if p.kind == "parent-cycle"]
+    assert [p.path.name for p in cycle] == ["TEST101.md"]
+    s = library.get("TEST100")
+    assert s is not None and s.parent == "TEST101"
