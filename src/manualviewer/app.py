@@ -117,6 +117,8 @@ class Application:
         self.server.message_received.connect(self.on_message)
         self.jobs: list[Any] = []
         self.closing = False
+        self.refreshing = False
+        self.refresh_pending = False
         self.index_runs = 0  # finished index updates, for the window and for tests
         self.watcher = QFileSystemWatcher(self.window)
         self.reload_timer = QTimer(self.window)
@@ -155,6 +157,12 @@ class Application:
 
         if self.closing:
             return
+        if self.refreshing:
+            # One at a time, so an older library can never be installed after a newer one.
+            self.refresh_pending = True
+            return
+        self.refreshing = True
+        self.jobs = [(t, r) for t, r in self.jobs if t.is_running()]
         current = self.library
         folders, cache_file = self.folders, self.cache_file
 
@@ -170,6 +178,12 @@ class Application:
                                      on_progress=self.window.set_index_progress)
         self.jobs.append((thread, relay))
 
+    def _refresh_ended(self) -> None:
+        self.refreshing = False
+        if self.refresh_pending:
+            self.refresh_pending = False
+            self.refresh(check_files=False)
+
     def _refreshed(self, fresh: Library | None) -> None:
         if fresh is not None:
             self.library = fresh
@@ -179,11 +193,13 @@ class Application:
         self.window.set_index_progress(1, 1)
         self.window.status_label.setText(_library_summary(self.window.library))
         self.window.search_panel.run_search()
+        self._refresh_ended()
 
     def _refresh_failed(self, error: str) -> None:
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
         self.window.status_label.setText(f"Search is not available: {error}")
+        self._refresh_ended()
 
     # --- live content ------------------------------------------------------------
     WATCH_FILES_UP_TO = 5000  # inotify watches are a limited resource: large libraries watch folders

@@ -145,3 +145,13 @@ def test_a_broken_file_shows_its_problem_and_the_rest_loads(qtbot: QtBot, runnin
 
 def test_send_to_running_without_an_app_says_no() -> None:
     assert send_to_running("open DMBM511015", name="manualviewer-test-nobody-listens") is False
+
+
+def test_a_reload_redraws_without_changing_recent(qtbot: QtBot, running: Application) -> None:
+    window = running.window
+    window.new_tab("CSDH0200")  # second tab
+    window.tabs.setCurrentIndex(0)
+    window.open_section("DMBM511015")  # opened last, in the first tab
+    reload_and_wait(qtbot, running)  # redraws the first tab, then the second
+    recent = [window.recent_model.index(r, 0).data() for r in range(window.recent_model.rowCount())]
+    assert recent[0].startswith("DMBM511015")

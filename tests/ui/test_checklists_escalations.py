@@ -120,6 +120,11 @@ def test_escalation_is_queued_then_delivered_to_the_drop_folder(
     assert not panel.retry_button.isEnabled()
     assert "delivered" in rig.window.status_label.text().lower() or "sent" in rig.window.status_label.text()
 
+    # Sent once: the concern is no longer a draft, so it cannot be queued a second time.
+    assert rig.controller.escalation_drafts == []
+    assert rig.controller.open_next_escalation() is None
+    assert len(stores.outbox.list()) == 1
+
 
 def test_a_failing_channel_leaves_it_failed_and_visible_and_retry_delivers(
     qtbot: QtBot, bundled_content: Path, stores: Stores, tmp_path: Path

@@ -88,6 +88,9 @@ def test_live_checklist_is_put_aside_in_training_and_comes_back(qtbot: QtBot, ri
 
     start_scenario(qtbot, rig, THIRD_PARTY)
     assert not live_dock.isVisible()
+    live_docks = list(live_installed.docks.values())
+    # Not even the toolbar's right-click menu can bring a live panel back in training.
+    assert not any(d.toggleViewAction().isEnabled() for d in live_docks)
     assert live_continue.shortcut().isEmpty()  # Ctrl+Enter answers the training step only
     assert not live_installed.menu.menuAction().isVisible()
     rig.window.procedure_requested.emit("dmbm-customer-recording-call")  # a section's "Start checklist" link
@@ -102,6 +105,7 @@ def test_live_checklist_is_put_aside_in_training_and_comes_back(qtbot: QtBot, ri
 
     rig.ui.actions["leave"].trigger()
     assert live_dock.isVisible()
+    assert all(d.toggleViewAction().isEnabled() for d in live_docks)
     assert live_continue.shortcut().toString() == "Ctrl+Return"
     assert live_installed.menu.menuAction().isVisible()
 

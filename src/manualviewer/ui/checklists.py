@@ -114,7 +114,9 @@ class ChecklistController(QObject):
         self.run_id: str | None = None
         self.saved_note: StoredNote | None = None  # the note the current (finished) run produced
         self.escalation_drafts: list[EscalationDraft] = []
+        self.open_draft: EscalationDraft | None = None
         self.delivering = False
+        self.deliver_again = False
         self.delivery_jobs: list[tuple[Any, Any]] = []
         # Set by the installer; None in a bare controller (tests of the logic alone).
         self.escalation_dialog: Any = None
@@ -256,7 +258,12 @@ class ChecklistController(QObject):
         """Put the current run away: unfinished, it stays saved for later."""
         if self.run is None:
             return
-        if self.saved_note is not None:
+        if self.saved_note is not None and self.escalation_drafts:
+            n = len(self.escalation_drafts)
+            what = f"{n} concerns for your line manager were" if n != 1 else "a concern for your line manager was"
+            self.message.emit(f"Checklist finished. Note {self.saved_note.id} is saved, but {what} not sent: "
+                              "raise it with your line manager directly.")
+        elif self.saved_note is not None:
             self.message.emit(f"Checklist finished. Note {self.saved_note.id} is in the Notes panel (Ctrl+Shift+N).")
         else:
             self.message.emit("The checklist is saved: resume it from the bar at the top of the Checklist panel.")
@@ -461,6 +468,7 @@ class ChecklistController(QObject):
 
         dialog = EscalationDialog(self, draft, self.window)
         self.escalation_dialog = dialog
+        self.open_draft = draft
         remaining = self.escalation_drafts[self.escalation_drafts.index(draft) + 1 :] \
             if draft in self.escalation_drafts else []
         if remaining:  # one form per concern, one after another
@@ -468,9 +476,21 @@ class ChecklistController(QObject):
         dialog.open()
         return dialog
 
+    def open_next_escalation(self) -> Any:
+        """The first concern of this run not sent yet, or a message that all were."""
+        if not self.escalation_drafts:
+            self.message.emit("Every concern from this checklist is in the outbox (Escalations panel).")
+            return None
+        return self.open_escalation(self.escalation_drafts[0])
+
     def queue_escalation(self, to: str, subject: str, body: str) -> Escalation:
         """Store it in the outbox (raises EscalationError), then try to deliver."""
         queued = self.stores.outbox.enqueue(to, subject, body, sender=self.sender())
+        # Queued: this concern is no longer a draft, so it cannot be sent a second time.
+        draft = self.open_draft
+        if draft is not None and draft in self.escalation_drafts:
+            self.escalation_drafts.remove(draft)
+        self.open_draft = None
         self.escalations_changed.emit()
         self.raise_panel("escalations")
         self.deliver()
@@ -489,6 +509,7 @@ class ChecklistController(QObject):
         """Try every waiting escalation through the configured channel. SMTP can take seconds,
         so it runs off the GUI thread on its own connection; the others are instant."""
         if self.delivering:
+            self.deliver_again = True  # queued during a send: send it when that one is done
             return
         try:
             channel = self.channel_factory(self.settings)
@@ -542,6 +563,10 @@ class ChecklistController(QObject):
             )
         self.escalations_changed.emit()
         self.delivery_finished.emit()
+        if self.deliver_again:
+            self.deliver_again = False
+            if self.stores.outbox.pending():
+                self.deliver()
 
     def wait_for_delivery(self) -> None:
         """For shutdown: let a background delivery finish (SMTP times out after 10 s)."""

@@ -58,7 +58,9 @@ class FindBar(QWidget):
         self.next_button.clicked.connect(self.find_next)
         self.previous_button.clicked.connect(self.find_previous)
         self.close_button.clicked.connect(self.close_bar)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_bar)
+        # Escape closes the bar only while focus is in it: elsewhere Escape belongs to others.
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_bar,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Shift+Return"), self.edit, self.find_previous)
         QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self, self.find_next)
         QShortcut(QKeySequence(QKeySequence.StandardKey.FindPrevious), self, self.find_previous)

@@ -63,15 +63,17 @@ class MainWindow(QMainWindow):
         # Sidebar.
         self.sidebar = QTabWidget(self)
         self.sidebar.setAccessibleName("Sidebar")
+        # Tabs without Alt letters: those belong to the buttons in the panels (Alt+S saves a
+        # note); the tabs have their own shortcuts (Ctrl+K, Ctrl+Shift+O, Ctrl+Shift+B, Ctrl+H).
         self.search_panel = SearchPanel(self._search, self.library.resolve, self.sidebar)
-        self.sidebar.addTab(self.search_panel, "&Search")
+        self.sidebar.addTab(self.search_panel, "Search")
         self.contents_model = ContentsModel(library, self)
         self.contents = QTreeView(self.sidebar)
         self.contents.setModel(self.contents_model)
         self.contents.setHeaderHidden(True)
         self.contents.setUniformRowHeights(True)
         self.contents.setAccessibleName("Contents")
-        self.sidebar.addTab(self.contents, "C&ontents")
+        self.sidebar.addTab(self.contents, "Contents")
         self.search_panel.set_manuals({c: m.title for c, m in library.manuals.items()})
 
         # Tabs.
@@ -462,11 +464,11 @@ class MainWindow(QMainWindow):
         self.bookmarks_model = BookmarksModel(stores.bookmarks, self.library, self)
         self.bookmarks_panel = BookmarksPanel(self.bookmarks_model, stores.bookmarks, self.sidebar)
         self.bookmarks_panel.section_chosen.connect(self.open_bookmark)
-        self.sidebar.addTab(self.bookmarks_panel, "&Bookmarks")
+        self.sidebar.addTab(self.bookmarks_panel, "Bookmarks")
         self.recent_model = RecentModel(stores.history, self.library, self)
         self.recent_panel = RecentPanel(self.recent_model, self.sidebar)
         self.recent_panel.section_chosen.connect(self.open_bookmark)
-        self.sidebar.addTab(self.recent_panel, "&Recent")
+        self.sidebar.addTab(self.recent_panel, "Recent")
         self.act_bookmark = self._action("&Bookmark this section", "Ctrl+D", self.toggle_bookmark,
                                          "Add or remove a bookmark for this section")
         self.act_bookmark.setCheckable(True)

@@ -1021,7 +1021,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
         if drafts:
             send = QPushButton(f"Review and send the concern to your line manager ({len(drafts)})...", self.card)
             send.setAccessibleName("Review and send the concern to your line manager")
-            send.clicked.connect(lambda: self.controller.open_escalation(drafts[0]))
+            send.clicked.connect(lambda: self.controller.open_next_escalation())
             self.card_layout.addWidget(send, 0, Qt.AlignmentFlag.AlignLeft)
         self.finish_button = done
 

@@ -151,7 +151,7 @@ class SectionView(QWidget):
     def set_history(self, entries: list[str], position: int) -> None:
         self._history = list(entries)
         self._position = max(-1, min(position, len(entries) - 1))
-        self._show_current()
+        self._show_current(notify=False)  # restoring a tab is not opening a section
 
     def can_go_back(self) -> bool:
         return self._position > 0
@@ -167,7 +167,7 @@ class SectionView(QWidget):
         """Content changed on disk: keep the place, redraw from the new library."""
         self._library = library
         scroll = self.browser.verticalScrollBar().value()
-        self._show_current()
+        self._show_current(notify=False)  # a redraw, not a visit: Recent stays as it was
         self.browser.verticalScrollBar().setValue(scroll)
 
     # --- navigation ----------------------------------------------------------------
@@ -178,7 +178,7 @@ class SectionView(QWidget):
             self.missing_bar.show_missing(normalise_id(section_id))
             return False
         if self._position >= 0 and self._history[self._position] == key:
-            self._show_current()
+            self._show_current(notify=False)
             return True
         self._remember_scroll()
         del self._history[self._position + 1 :]
@@ -212,7 +212,7 @@ class SectionView(QWidget):
         if self._position >= 0:
             self._scroll[self._position] = self.browser.verticalScrollBar().value()
 
-    def _show_current(self) -> None:
+    def _show_current(self, *, notify: bool = True) -> None:
         self.missing_bar.hide()
         current = self.current_id
         if current and self._library.resolve(current) is None:
@@ -228,7 +228,8 @@ class SectionView(QWidget):
         self.browser.verticalScrollBar().setValue(self._scroll.get(self._position, 0))
         if self.find_bar.isVisible():
             self.find_bar.on_search_changed()
-        self.section_opened.emit(current)
+        if notify:
+            self.section_opened.emit(current)
         self.history_changed.emit()
 
     def _missing_html(self, section_id: str) -> str:

@@ -86,6 +86,7 @@ class TrainingMode:
         self.status.setStyleSheet("QLabel { background: #ffdd00; color: #0b0c0c; font-weight: bold; padding: 0 6px; }")
         self.status.hide()
         self.on = False
+        self._disabled_docks: list[QDockWidget] = []
         self._hidden_docks: list[QDockWidget] = []
         self._suspended: list[tuple[QAction, list[QKeySequence]]] = []
         self._hidden_menus: list[QAction] = []
@@ -105,7 +106,13 @@ class TrainingMode:
         self.status.show()
         self._retitle(window.windowTitle())
         for dock in window.findChildren(QDockWidget):
-            if dock is not self.dock and dock.isVisible():
+            if dock is self.dock:
+                continue
+            # Not only hidden: the toolbar's right-click menu must not bring a live panel back
+            # (a real checklist, note or escalation) while training is on.
+            dock.toggleViewAction().setEnabled(False)
+            self._disabled_docks.append(dock)
+            if dock.isVisible():
                 dock.hide()
                 self._hidden_docks.append(dock)
         self._suspend_live_checklists()
@@ -125,6 +132,9 @@ class TrainingMode:
         if title.startswith(TITLE_PREFIX):
             window.setWindowTitle(title[len(TITLE_PREFIX):])
         self.dock.hide()
+        for dock in self._disabled_docks:
+            dock.toggleViewAction().setEnabled(True)
+        self._disabled_docks = []
         for dock in self._hidden_docks:
             dock.show()
         self._hidden_docks = []

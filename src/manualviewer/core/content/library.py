@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import pickle
 import re
+import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping, ValuesView
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from manualviewer.core.content.frontmatter import FrontMatterError, read_document
 from manualviewer.core.model import LinkCounts, Manual, Section, SectionRef, normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
+
+# Body caches are read by the window and the indexer's thread at once.
+_BODIES_LOCK = threading.Lock()
 
 
 class SectionTable(MutableMapping[str, Section]):
@@ -25,25 +29,34 @@ class SectionTable(MutableMapping[str, Section]):
     def __init__(self, blobs: dict[str, bytes]) -> None:
         self._blobs = blobs
         self._made: OrderedDict[str, Section] = OrderedDict()
+        self._lock = threading.Lock()  # the indexer reads on its thread while the window reads
 
     def __getitem__(self, key: str) -> Section:
-        made = self._made.get(key)
-        if made is not None:
-            self._made.move_to_end(key)
-            return made
+        with self._lock:
+            made = self._made.get(key)
+            if made is not None:
+                self._made.move_to_end(key)
+                return made
         section: Section = pickle.loads(self._blobs[key])
-        self._made[key] = section
-        if len(self._made) > self.CACHE_SIZE:
-            self._made.popitem(last=False)
+        with self._lock:
+            self._made[key] = section
+            if len(self._made) > self.CACHE_SIZE:
+                self._made.popitem(last=False)
         return section
+
+    def values(self) -> ValuesView[Section]:
+        # Every section once, without filling the cache the window relies on.
+        return _UncachedValues(self)
 
     def __setitem__(self, key: str, value: Section) -> None:
         self._blobs[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._made.pop(key, None)
+        with self._lock:
+            self._made.pop(key, None)
 
     def __delitem__(self, key: str) -> None:
         del self._blobs[key]
-        self._made.pop(key, None)
+        with self._lock:
+            self._made.pop(key, None)
 
     def __contains__(self, key: object) -> bool:
         return key in self._blobs
@@ -56,6 +69,16 @@ class SectionTable(MutableMapping[str, Section]):
 
     def blobs(self) -> dict[str, bytes]:
         return self._blobs
+
+
+class _UncachedValues(ValuesView[Section]):
+    def __init__(self, table: SectionTable) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def __iter__(self) -> Iterator[Section]:
+        for blob in list(self._table.blobs().values()):
+            yield pickle.loads(blob)
 
 
 @dataclass
@@ -94,17 +117,19 @@ class Library:
         library keeps bodies on disk, not in memory."""
         if not self.lazy_bodies or section.body:
             return section.body
-        cached = self._bodies.get(section.id)
-        if cached is not None:
-            self._bodies.move_to_end(section.id)
-            return cached
+        with _BODIES_LOCK:
+            cached = self._bodies.get(section.id)
+            if cached is not None:
+                self._bodies.move_to_end(section.id)
+                return cached
         try:
             body = read_document(section.path).body  # the same split as when it was loaded
         except (OSError, FrontMatterError):
             return ""
-        self._bodies[section.id] = body
-        if len(self._bodies) > self.BODY_CACHE_SIZE:
-            self._bodies.popitem(last=False)
+        with _BODIES_LOCK:
+            self._bodies[section.id] = body
+            if len(self._bodies) > self.BODY_CACHE_SIZE:
+                self._bodies.popitem(last=False)
         return body
 
     def with_body(self, section: Section) -> Section:
