@@ -33,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from manualviewer.storage.paths import index_dir
 
     library = load_cached_library_from_args(args)
+    for problem in library.errors:  # say why something may be missing from the results
+        print(problem, file=sys.stderr)
+    if not library.manuals:
+        print("manualviewer: no manual was loaded from the content folders; nothing to search", file=sys.stderr)
+        return 2
     query = " ".join(args.query)
     index = WhooshIndex(index_dir(folders_from_args(args)))
     try:

@@ -29,6 +29,13 @@ def suggestions(library: Library, wanted: str, n: int = 3) -> list[str]:
     return close
 
 
+def _procedure_titles(library: Library) -> dict[str, str]:
+    from manualviewer.core.procedures.loader import load_library_procedures
+
+    procedures, _problems = load_library_procedures(library)
+    return {pid: p.title for pid, p in procedures.items()}
+
+
 def run(args: argparse.Namespace) -> int:
     from manualviewer.core.render.html import render_section_html, section_plain_text
 
@@ -54,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
             "breadcrumbs": list(library.breadcrumbs(section.id)),
             "links": links,
             "backlinks": list(library.backlinks(section.id)),
-            "html": render_section_html(section, library),
+            "html": render_section_html(section, library, procedure_titles=_procedure_titles(library)),
         })
     else:
-        print(section_plain_text(section, library))
+        print(section_plain_text(section, library, procedure_titles=_procedure_titles(library)))
     return 0

@@ -91,3 +91,10 @@ def test_content_folders_from_the_environment(
     monkeypatch.setenv("MANUALVIEWER_CONTENT", str(content_copy))
     _code, report = run_json(capsys, "check", "--json")
     assert report["manuals"] == 2
+
+
+def test_show_names_the_checklist_a_section_offers(capsys: pytest.CaptureFixture[str]) -> None:
+    code, shown = run_json(capsys, "show", "--json", "DMBM511130")
+    assert code == 0
+    assert "Start checklist: " in str(shown["html"])
+    assert "Start checklist: dmbm-mobile-phone-on-call" not in str(shown["html"])  # the title, not the ID

@@ -107,3 +107,9 @@ def test_search_sees_a_file_changed_since_the_last_run(capsys: pytest.CaptureFix
     code, out = search_json(capsys, "--content", str(content_copy), "zebracrossing")
     assert code == 0
     assert [h["id"] for h in out["hits"]] == ["DMBM511130"]  # type: ignore[union-attr]
+
+
+def test_search_of_a_missing_folder_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["search", "--content", str(tmp_path / "nowhere"), "phone"]) == 2
+    err = capsys.readouterr().err
+    assert "content folder not found" in err and "no manual was loaded" in err
