@@ -16,6 +16,7 @@ from manualviewer.core.model import SearchResult
 from manualviewer.storage import paths
 
 APP_ID = "manualviewer"
+FINGERPRINT_FILE = "library.fingerprint"  # the content files the index was last brought up to date with
 
 
 class SearchService:
@@ -39,9 +40,28 @@ class SearchService:
 
     def ensure(self, library: Library, progress: Callable[[int, int], None] | None = None) -> object:
         with self._update_lock:
+            if self.ready and library.fingerprint and self._indexed_fingerprint() == library.fingerprint:
+                return None  # indexed from these very files: nothing to compare (100,000 sections)
             stats = self.index.ensure(library.sections.values(), progress=progress, body_of=library.body_of)
             self.ready = True
+            self._record_fingerprint(library.fingerprint)
             return stats
+
+    def _indexed_fingerprint(self) -> str:
+        try:
+            return (self.index.path / FINGERPRINT_FILE).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def _record_fingerprint(self, fingerprint: str) -> None:
+        if not fingerprint:
+            return
+        try:
+            tmp = self.index.path / (FINGERPRINT_FILE + ".tmp")
+            tmp.write_text(fingerprint + "\n", encoding="ascii")
+            tmp.replace(self.index.path / FINGERPRINT_FILE)
+        except OSError:
+            pass  # only a slower check next time
 
     def search(self, query: str, manual: str | None) -> SearchResult | None:
         """None until there is an index to search (the first build): the window says so and

@@ -155,3 +155,20 @@ def test_a_reload_redraws_without_changing_recent(qtbot: QtBot, running: Applica
     reload_and_wait(qtbot, running)  # redraws the first tab, then the second
     recent = [window.recent_model.index(r, 0).data() for r in range(window.recent_model.rowCount())]
     assert recent[0].startswith("DMBM511015")
+
+
+def test_the_index_is_not_compared_again_when_no_file_changed(tmp_path: Path, content_copy: Path) -> None:
+    from manualviewer.app import SearchService
+    from manualviewer.core.content.loader import load_library
+
+    library = load_library([content_copy], cache_file=tmp_path / "lib.pickle")
+    service = SearchService(tmp_path / "index")
+    assert service.ensure(library) is not None  # built
+    assert service.ensure(library) is None  # same files: nothing to compare
+    (content_copy / "dmbm" / "DMBM511130.md").write_text(
+        (content_copy / "dmbm" / "DMBM511130.md").read_text(encoding="utf-8") + "\nNew words.\n", encoding="utf-8")
+    changed = load_library([content_copy], cache_file=tmp_path / "lib.pickle")
+    assert changed.fingerprint != library.fingerprint
+    stats = service.ensure(changed)
+    assert stats is not None and stats.updated == 1  # type: ignore[attr-defined]
+    service.close()
