@@ -191,6 +191,7 @@ class Application:
             if not check_files or content_fingerprint(folders) != current.fingerprint:
                 fresh = load_library(folders, cache_file=cache_file)
             self.search.ensure(fresh or current, progress)
+            (fresh or current).prepare_backlinks()
             return fresh
 
         self.window.status_label.setText("Checking the library and the search index...")

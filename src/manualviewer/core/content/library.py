@@ -196,6 +196,11 @@ class Library:
         key = self.resolve(section_id)
         if key is None:
             return ()
+        return tuple(self.prepare_backlinks().get(key, ()))
+
+    def prepare_backlinks(self) -> dict[str, list[str]]:
+        """Who links to whom, built on first use (the app builds it on its worker thread, so
+        the first "What links here" in a large library does not wait for it)."""
         if self._backlinks is None:
             backlinks: dict[str, set[str]] = defaultdict(set)
             for src, items in self.links.items():
@@ -204,7 +209,7 @@ class Library:
                     if target is not None and target != src:
                         backlinks[target].add(src)
             self._backlinks = {t: sorted(s, key=id_sort_key) for t, s in backlinks.items()}
-        return tuple(self._backlinks.get(key, ()))
+        return self._backlinks
 
     def link_counts(self) -> LinkCounts:
         """Distinct (section, target) pairs, resolved against sections and aliases."""
