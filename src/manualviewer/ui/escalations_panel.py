@@ -156,7 +156,9 @@ class EscalationsPanel(QWidget):
         current = self.view.currentIndex().data(ESCALATION_ID_ROLE)
         self.model.refresh()
         rows = [self.model.escalation(r) for r in range(self.model.rowCount())]
-        waiting = [e for e in rows if e is not None and e.state in (EscalationState.QUEUED, EscalationState.FAILED)]
+        # Everything not delivered is waiting, including one left "sending" by a crash or a quit
+        # mid-send: the outbox tries those again.
+        waiting = [e for e in rows if e is not None and e.state is not EscalationState.DELIVERED]
         failed = [e for e in waiting if e.state is EscalationState.FAILED]
         if self.controller.delivering:
             text = "Sending now..."
