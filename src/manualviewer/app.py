@@ -106,10 +106,11 @@ class Application:
     def __init__(self, content: Sequence[Path] | None = None) -> None:
         from PySide6.QtCore import QFileSystemWatcher, QTimer
 
+        from manualviewer.storage.settings_file import configured_content_folders
         from manualviewer.ui.main_window import MainWindow
         from manualviewer.ui.single_instance import InstanceServer
 
-        self.folders = content_folders(list(content) if content else None)
+        self.folders = content_folders(list(content) if content else None, configured=configured_content_folders())
         self.cache_file = paths.library_cache_path(self.folders)
         # The library as last assembled opens at once (100,000 sections in a fraction of a second);
         # a background check of the files then reloads it if anything changed since.

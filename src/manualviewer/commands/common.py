@@ -24,7 +24,10 @@ def add_content_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def folders_from_args(args: argparse.Namespace) -> list[Path]:
-    return content_folders(getattr(args, "content", None))
+    from manualviewer.storage.settings_file import configured_content_folders
+
+    explicit = getattr(args, "content", None)
+    return content_folders(explicit, configured=() if explicit else configured_content_folders())
 
 
 def load_library_from_args(args: argparse.Namespace, *, keep_bodies: bool = True, workers: int = 1) -> Library:

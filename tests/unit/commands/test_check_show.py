@@ -98,3 +98,14 @@ def test_show_names_the_checklist_a_section_offers(capsys: pytest.CaptureFixture
     assert code == 0
     assert "Start checklist: " in str(shown["html"])
     assert "Start checklist: dmbm-mobile-phone-on-call" not in str(shown["html"])  # the title, not the ID
+
+
+def test_content_folders_from_the_settings(capsys: pytest.CaptureFixture[str], content_copy: Path) -> None:
+    from manualviewer.storage import paths
+
+    shutil.rmtree(content_copy / "dwp-recordings")
+    paths.settings_path().write_text(f'content_folders = ["{content_copy}"]\n', encoding="utf-8")
+    _code, report = run_json(capsys, "check", "--json")
+    assert report["manuals"] == 2
+    _code, report = run_json(capsys, "check", "--json", "--content", str(content_copy.parent / "nowhere"))
+    assert report["manuals"] == 0  # --content wins over the settings

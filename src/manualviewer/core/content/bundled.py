@@ -15,10 +15,15 @@ def bundled_content_dir() -> Path:
     return Path(str(root))
 
 
-def content_folders(explicit: list[Path] | None = None, environ: dict[str, str] | None = None) -> list[Path]:
-    """--content folders win, then MANUALVIEWER_CONTENT (os.pathsep-separated), then the bundled library."""
+def content_folders(
+    explicit: list[Path] | None = None,
+    environ: dict[str, str] | None = None,
+    configured: tuple[Path, ...] = (),
+) -> list[Path]:
+    """--content folders win, then MANUALVIEWER_CONTENT (os.pathsep-separated), then the
+    content_folders of the user's settings, then the bundled library."""
     if explicit:
         return [Path(p).expanduser() for p in explicit]
     env = (environ if environ is not None else os.environ).get(CONTENT_ENV, "")
     from_env = [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
-    return from_env or [bundled_content_dir()]
+    return from_env or [Path(p).expanduser() for p in configured] or [bundled_content_dir()]
