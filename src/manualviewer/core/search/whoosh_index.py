@@ -53,7 +53,7 @@ from manualviewer.core.search.text import Matcher, plain_text, snippet
 log = logging.getLogger(__name__)
 
 # Bump when the schema, the analyser or what is stored changes: old indexes are then rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 VERSION_FILE = "manualviewer-index-version"
 INDEX_NAME = "MAIN"
 STAGING = "MAIN.building"
@@ -77,6 +77,7 @@ def make_schema() -> fields.Schema:
         # No positions: phrases are checked in the stored text (see executor), and posting lists
         # without positions load several times faster.
         title=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        headings=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
         body=fields.TEXT(analyzer=analyzer, phrase=False),
         manual=fields.ID(stored=True),
         status=fields.ID(stored=True),
@@ -513,6 +514,9 @@ def _unique(sections: Iterable[Section]) -> dict[str, Section]:
     return out
 
 
+_HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
 def _document(section: Section, body_of: BodyOf | None) -> dict[str, Any]:
     body = body_of(section) if body_of else section_body(section)
     return {
@@ -520,6 +524,7 @@ def _document(section: Section, body_of: BodyOf | None) -> dict[str, Any]:
         "id_norm": normalise_id(section.id),
         "alias": " ".join(normalise_id(a) for a in section.aliases),
         "title": section.title,
+        "headings": "\n".join(_HEADING_RE.findall(body)),
         "body": body,
         "manual": section.manual,
         "status": section.status.value,

@@ -90,3 +90,20 @@ def test_results_stay_right_when_the_postings_cache_is_tiny(index: WhooshIndex, 
         assert ids(index.search("complaint employer")) == ["PAYE100000"]
         assert ids(index.search('"direct debit"')) == ["DMBM511020"]
     assert index._exec is not None and index._exec._cached <= 4
+
+
+def test_a_heading_inside_a_section_outranks_the_same_words_in_running_text(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from manualviewer.core.model import Section
+
+    def section(sid: str, title: str, body: str) -> Section:
+        return Section(id=sid, manual="HX", title=title, body=body, path=Path(f"{sid}.md"), body_line=1)
+
+    index = WhooshIndex(Path(str(tmp_path)) / "ix")
+    index.ensure([
+        section("HX100", "Contact rules", "## Customer recording the call\n\nWhat to do when it happens."),
+        section("HX200", "Office hours", "A customer may call about recording a payment on the call line."),
+    ])
+    assert ids(index.search("customer recording the call"))[0] == "HX100"
+    index.close()
