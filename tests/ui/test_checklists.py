@@ -467,3 +467,33 @@ def test_cited_section_link_opens_in_the_viewer(qtbot: QtBot, bundled_content: P
     rig.controller.start_procedure(PROCEDURE)
     rig.panel.guidance_label.linkActivated.emit("section:DMBM511015")
     assert rig.window.current_view().current_id == "DMBM511015"
+
+
+def test_an_edited_note_survives_a_redraw_and_a_step_back(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    click(qtbot, panel.jump_button)
+    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    editor = panel.note_editor
+    assert editor is not None
+    drafted = editor.text()
+    editor.set_text(drafted + "\nMy own addition.")
+    panel.refresh()  # a redraw: settings changed, a message shown...
+    assert panel.note_editor is not None and panel.note_editor is not editor
+    assert panel.note_editor.text().endswith("My own addition.")
+    rig.controller.back()  # back a step and the same answer again: the same note, edits kept
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    assert panel.note_editor is not None and panel.note_editor.text().endswith("My own addition.")
+    # Had the answers changed, the checklist's new draft replaces the edited text.
+    from manualviewer.ui.step_panel_common import keep_note_text, kept_note_text
+
+    keep_note_text(panel)
+    assert kept_note_text(panel, drafted + "\nA different answer.") == drafted + "\nA different answer."

@@ -55,7 +55,13 @@ from manualviewer.core.procedures.records import NOT_GIVEN, answer_text
 from manualviewer.core.procedures.templates import placeholders, render
 from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.ui.note_dialog import NoteEditor
-from manualviewer.ui.step_panel_common import StepPanelMixin, clear_layout, read_only_list
+from manualviewer.ui.step_panel_common import (
+    StepPanelMixin,
+    clear_layout,
+    keep_note_text,
+    kept_note_text,
+    read_only_list,
+)
 from manualviewer.ui.step_panel_common import button as _button
 from manualviewer.ui.step_panel_common import label as _label
 from manualviewer.ui.step_panel_common import scaled_font as _scaled_font
@@ -891,6 +897,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
 
     # --- the card -----------------------------------------------------------------------------
     def _clear_card(self) -> None:
+        keep_note_text(self)
         clear_layout(self.card_layout)
         self.step_view = None
         self.note_editor = None
@@ -971,7 +978,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
                 "the message to your line manager and send it.", self.card, name="Concerns raised"))
         draft = controller.note_draft()
         editor = NoteEditor(controller.check, self.card)
-        editor.set_text(draft.text)
+        editor.set_text(kept_note_text(self, draft.text))
         editor.save_requested.connect(self.save_note)
         editor.error_label.linkActivated.connect(self.on_link)
         self.note_editor = editor

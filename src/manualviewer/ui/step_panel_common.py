@@ -240,3 +240,22 @@ class StepPanelMixin:
     # --- helpers for tests and keyboard users ---------------------------------------------------
     def current_step(self) -> AnyStep | None:
         return self.step_view.step if self.step_view is not None else None
+
+
+def keep_note_text(panel: Any) -> None:
+    """Before the card is rebuilt: remember the note as the officer edited it, with the draft
+    it was edited from."""
+    editor = getattr(panel, "note_editor", None)
+    if editor is not None:
+        panel.kept_note = (getattr(panel, "note_draft_text", ""), editor.text())
+
+
+def kept_note_text(panel: Any, draft: str) -> str:
+    """The text for a new note editor: the officer's edits when the draft is still the one they
+    edited (a redraw, a revealed turn), else the fresh draft (an answer changed)."""
+    kept = getattr(panel, "kept_note", None)
+    panel.note_draft_text = draft
+    panel.kept_note = None
+    if kept is not None and kept[0] == draft:
+        return str(kept[1])
+    return draft

@@ -47,7 +47,15 @@ from manualviewer.core.training import Feedback
 from manualviewer.storage.notes import NoteError
 from manualviewer.ui.note_dialog import NoteEditor
 from manualviewer.ui.procedure_panel import KIND_WORDS, VIEW_TYPES, StepView
-from manualviewer.ui.step_panel_common import StepPanelMixin, button, clear_layout, label, read_only_list
+from manualviewer.ui.step_panel_common import (
+    StepPanelMixin,
+    button,
+    clear_layout,
+    keep_note_text,
+    kept_note_text,
+    label,
+    read_only_list,
+)
 from manualviewer.ui.step_panel_common import scaled_font as scaled
 from manualviewer.ui.training_controller import TrainingController
 from manualviewer.ui.training_models import (
@@ -369,6 +377,7 @@ class TrainingPanel(StepPanelMixin, QWidget):
         self._build_card()
 
     def _clear_card(self) -> None:
+        keep_note_text(self)
         clear_layout(self.card_layout)
         self.step_view = None
         self.note_editor = None
@@ -488,7 +497,7 @@ class TrainingPanel(StepPanelMixin, QWidget):
                 "You raised a concern. After you save the note you will see the message that would be sent to "
                 "your line manager. In training it is never sent.", self.card, name="Concern raised"))
         editor = NoteEditor(controller.check, self.card, save_label="&Save the training note")
-        editor.set_text(controller.note_draft().text)
+        editor.set_text(kept_note_text(self, controller.note_draft().text))
         editor.save_requested.connect(self.save_note)
         self.note_editor = editor
         self.card_layout.addWidget(editor, 1)
