@@ -1,7 +1,7 @@
 """Golden files: golden/<name>.md is rendered and compared with golden/<name>.html.
 
 Regenerate after an intended change with:
-    UPDATE_GOLDEN=1 /work/venv/bin/pytest tests/unit/core/render/test_render_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/unit/core/render/test_render_golden.py
 then read the diff before committing it.
 """
 
