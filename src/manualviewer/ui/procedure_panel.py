@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,9 +50,10 @@ from manualviewer.core.procedures import (
     RunError,
     document_text,
 )
-from manualviewer.core.procedures.model import DocumentTemplate, InputField
+from manualviewer.core.procedures.document import reached_options
+from manualviewer.core.procedures.model import InputField
 from manualviewer.core.procedures.records import NOT_GIVEN, answer_text
-from manualviewer.core.procedures.templates import placeholders, render
+from manualviewer.core.procedures.templates import render
 from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.ui.note_dialog import NoteEditor
 from manualviewer.ui.step_panel_common import (
@@ -618,23 +619,6 @@ class DocumentView(StepView):
         del writer  # the file is complete once the writer is gone
         self.status.setText(f"Saved {path}")
         return path
-
-
-def reached_options(template: DocumentTemplate, chosen: Mapping[str, str]) -> list[str]:
-    """Options the finished text reaches through the chosen texts, in reading order (an option
-    inside a deleted paragraph needs no choice)."""
-    used: list[str] = []
-    pending = [template.text.text]
-    while pending:
-        for placeholder in placeholders(pending.pop(0)):
-            option = template.option(placeholder.name)
-            if option is None or placeholder.name in used:
-                continue
-            used.append(placeholder.name)
-            choice = option.choice(chosen.get(option.name, ""))
-            if choice is not None:
-                pending.append(choice.text)
-    return used
 
 
 VIEW_TYPES: dict[type, Callable[..., StepView]] = {

@@ -34,15 +34,16 @@ def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str]) -> d
             offered = ", ".join(c.id for c in option.choices)
             raise DocumentError(f"{choice_id!r} is not a choice for {option.name!r}; choose one of {offered}")
         resolved[option.name] = str(choice_id)
-    used = _used_options(template, resolved)
+    used = reached_options(template, resolved)
     for unchosen in (o for o in template.options if o.name in used and o.name not in resolved):
         offered = ", ".join(c.id for c in unchosen.choices)
         raise DocumentError(f"choose one of {offered} for {unchosen.name!r} ({unchosen.label})")
     return resolved
 
 
-def _used_options(template: DocumentTemplate, chosen: Mapping[str, str]) -> list[str]:
-    """Options the finished text reaches, in reading order, through the chosen texts."""
+def reached_options(template: DocumentTemplate, chosen: Mapping[str, str]) -> list[str]:
+    """Options the finished text reaches, in reading order, through the chosen texts (an option
+    inside a deleted paragraph needs no choice). The letter form shows only these."""
     used: list[str] = []
     pending = [template.text.text]
     while pending:
