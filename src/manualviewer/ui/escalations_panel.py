@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
+from manualviewer.ui.record_table import RecordTableModel
 
 if TYPE_CHECKING:
     from manualviewer.ui.checklists import ChecklistController
@@ -41,7 +42,7 @@ def state_text(escalation: Escalation) -> str:
     return STATE_WORDS[escalation.state]
 
 
-class EscalationsModel(QAbstractTableModel):
+class EscalationsModel(RecordTableModel):
     COLUMNS = ("Created", "State", "Attempts", "To", "Subject", "Last error")
 
     def __init__(self, outbox: Outbox, parent: QWidget | None = None) -> None:
@@ -56,22 +57,8 @@ class EscalationsModel(QAbstractTableModel):
         self.endResetModel()
 
     def escalation(self, row: int) -> Escalation | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, escalation_id: int) -> int:
-        return next((i for i, e in enumerate(self._rows) if e.id == escalation_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
+        record: Escalation | None = self.record(row)
+        return record
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

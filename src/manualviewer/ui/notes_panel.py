@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text
+from manualviewer.ui.record_table import RecordTableModel
 
 if TYPE_CHECKING:
     from manualviewer.ui.checklists import ChecklistController
@@ -68,7 +69,7 @@ def parse_day(text: str) -> dt.date:
         raise ValueError(f"{text!r} is not a date: use DD/MM/YYYY, for example 01/05/2024") from None
 
 
-class NotesModel(QAbstractTableModel):
+class NotesModel(RecordTableModel):
     COLUMNS = ("Saved", "Customer reference", "Checklist", "Officer", "Amends", "Note")
 
     def __init__(self, store: NoteStore, titles: dict[str, str] | None = None, parent: QWidget | None = None) -> None:
@@ -95,22 +96,8 @@ class NotesModel(QAbstractTableModel):
         return list(self._rows)
 
     def note(self, row: int) -> StoredNote | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, note_id: int) -> int:
-        return next((i for i, n in enumerate(self._rows) if n.id == note_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
+        record: StoredNote | None = self.record(row)
+        return record
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
