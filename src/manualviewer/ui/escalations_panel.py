@@ -7,20 +7,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
-from manualviewer.ui.record_table import RecordTableModel
+from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
     from manualviewer.ui.checklists import ChecklistController
@@ -92,19 +89,7 @@ class EscalationsPanel(QWidget):
         self.controller = controller
         self.setAccessibleName("Escalations")
         self.model = EscalationsModel(controller.stores.outbox, self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        # Fixed, resizable columns: sized to their contents they would widen the dock and squeeze
-        # the guidance beside it.
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setMinimumWidth(200)
-        self.view.setAccessibleName("Escalations, newest first")
+        self.view = record_table_view(self.model, "Escalations, newest first", self)
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_details())
 
         self.summary = QLabel(self)

@@ -12,24 +12,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text
-from manualviewer.ui.record_table import RecordTableModel
+from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
     from manualviewer.ui.checklists import ChecklistController
@@ -170,19 +167,7 @@ class NotesPanel(QWidget):
         self.date_filter.returnPressed.connect(self.apply_filter)
         self.procedure_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
 
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        # Fixed, resizable columns: sized to their contents they would widen the dock and squeeze
-        # the guidance beside it.
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setMinimumWidth(200)
-        self.view.setAccessibleName("Notes, newest first")
+        self.view = record_table_view(self.model, "Notes, newest first", self)
         self.view.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_details())
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
