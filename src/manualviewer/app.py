@@ -75,29 +75,13 @@ class SearchService:
 
 
 def render_section(library: Library, section_id: str) -> str:
+    from manualviewer.core.procedures.loader import procedure_titles
     from manualviewer.core.render.html import render_section_html
 
     section = library.get(section_id)
     if section is None:
         return ""
     return render_section_html(section, library, procedure_titles=procedure_titles(library))
-
-
-def procedure_titles(library: Library) -> dict[str, str]:
-    try:
-        from manualviewer.core.procedures.loader import load_procedures
-    except ImportError:
-        return {}
-    cached = _PROCEDURE_TITLES.get(id(library))
-    if cached is None:
-        procedures, _problems = load_procedures([m.path / "procedures" for m in library.manuals.values()])
-        cached = {pid: p.title for pid, p in procedures.items()}
-        _PROCEDURE_TITLES.clear()
-        _PROCEDURE_TITLES[id(library)] = cached
-    return cached
-
-
-_PROCEDURE_TITLES: dict[int, dict[str, str]] = {}
 
 
 class Application:

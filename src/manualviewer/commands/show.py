@@ -29,14 +29,8 @@ def suggestions(library: Library, wanted: str, n: int = 3) -> list[str]:
     return close
 
 
-def _procedure_titles(library: Library) -> dict[str, str]:
-    from manualviewer.core.procedures.loader import load_library_procedures
-
-    procedures, _problems = load_library_procedures(library)
-    return {pid: p.title for pid, p in procedures.items()}
-
-
 def run(args: argparse.Namespace) -> int:
+    from manualviewer.core.procedures.loader import procedure_titles
     from manualviewer.core.render.html import render_section_html, section_plain_text
 
     library = load_cached_library_from_args(args)
@@ -61,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
             "breadcrumbs": list(library.breadcrumbs(section.id)),
             "links": links,
             "backlinks": list(library.backlinks(section.id)),
-            "html": render_section_html(section, library, procedure_titles=_procedure_titles(library)),
+            "html": render_section_html(section, library, procedure_titles=procedure_titles(library)),
         })
     else:
-        print(section_plain_text(section, library, procedure_titles=_procedure_titles(library)))
+        print(section_plain_text(section, library, procedure_titles=procedure_titles(library)))
     return 0

@@ -6,7 +6,7 @@ import pickle
 import re
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, MutableMapping, ValuesView
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, ValuesView
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -95,6 +95,14 @@ class Library:
     _backlinks: dict[str, list[str]] | None = None
     _children: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _bodies: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _derived: dict[str, Any] = field(default_factory=dict)
+
+    def derived(self, key: str, make: Callable[[], Any]) -> Any:
+        """Something worked out from this library once (its procedures, its scenarios), for every
+        part of the app that asks: a new library after a reload starts afresh."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     @property
     def links(self) -> dict[str, tuple[SectionRef, ...]]:

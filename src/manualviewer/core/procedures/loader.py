@@ -97,8 +97,18 @@ def load_procedures(folder_paths: Iterable[Path]) -> tuple[dict[str, Procedure],
 
 
 def load_library_procedures(library: Library) -> tuple[dict[str, Procedure], list[ContentProblem]]:
-    """The procedures of a library: the `procedures/` folder of every manual folder."""
-    return load_procedures([manual.path / "procedures" for manual in library.manuals.values()])
+    """The procedures of a library: the `procedures/` folder of every manual folder. Read once
+    per library; each caller gets its own copies of the dict and the list."""
+    procedures, problems = library.derived(
+        "procedures", lambda: load_procedures([manual.path / "procedures" for manual in library.manuals.values()])
+    )
+    return dict(procedures), list(problems)
+
+
+def procedure_titles(library: Library) -> dict[str, str]:
+    """Procedure ID -> title, for "Start checklist" links."""
+    procedures, _problems = load_library_procedures(library)
+    return {pid: procedure.title for pid, procedure in procedures.items()}
 
 
 def load_procedure_file(path: Path) -> tuple[Procedure | None, list[ContentProblem]]:

@@ -45,8 +45,12 @@ def check_library(library: Library) -> list[ContentProblem]:
 
 
 def load_library_scenarios(library: Library) -> tuple[dict[str, Scenario], list[ContentProblem]]:
-    """The scenarios of a library: the `scenarios/` folder of every manual folder."""
-    return load_scenarios(scenario_folders(m.path for m in library.manuals.values()))
+    """The scenarios of a library: the `scenarios/` folder of every manual folder. Read once per
+    library; each caller gets its own copies."""
+    scenarios, problems = library.derived(
+        "scenarios", lambda: load_scenarios(scenario_folders(m.path for m in library.manuals.values()))
+    )
+    return dict(scenarios), list(problems)
 
 
 def validate_scenario(
