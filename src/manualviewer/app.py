@@ -16,7 +16,6 @@ from manualviewer.core.model import SearchResult
 from manualviewer.storage import paths
 
 APP_ID = "manualviewer"
-FINGERPRINT_FILE = "library.fingerprint"  # the content files the index was last brought up to date with
 
 
 class SearchService:
@@ -39,29 +38,12 @@ class SearchService:
         return self.ready
 
     def ensure(self, library: Library, progress: Callable[[int, int], None] | None = None) -> object:
+        from manualviewer.core.search.library_index import ensure_library
+
         with self._update_lock:
-            if self.ready and library.fingerprint and self._indexed_fingerprint() == library.fingerprint:
-                return None  # indexed from these very files: nothing to compare (100,000 sections)
-            stats = self.index.ensure(library.sections.values(), progress=progress, body_of=library.body_of)
+            stats = ensure_library(self.index, library, progress)
             self.ready = True
-            self._record_fingerprint(library.fingerprint)
             return stats
-
-    def _indexed_fingerprint(self) -> str:
-        try:
-            return (self.index.path / FINGERPRINT_FILE).read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
-            return ""
-
-    def _record_fingerprint(self, fingerprint: str) -> None:
-        if not fingerprint:
-            return
-        try:
-            tmp = self.index.path / (FINGERPRINT_FILE + ".tmp")
-            tmp.write_text(fingerprint + "\n", encoding="ascii")
-            tmp.replace(self.index.path / FINGERPRINT_FILE)
-        except OSError:
-            pass  # only a slower check next time
 
     def search(self, query: str, manual: str | None) -> SearchResult | None:
         """None until there is an index to search (the first build): the window says so and
@@ -173,8 +155,9 @@ class Application:
 
         def job(progress: Callable[[int, int], None]) -> Library | None:
             fresh = None
-            if not check_files or content_fingerprint(folders) != current.fingerprint:
-                fresh = load_library(folders, cache_file=cache_file)
+            fingerprint = content_fingerprint(folders)
+            if not check_files or fingerprint != current.fingerprint:
+                fresh = load_library(folders, cache_file=cache_file, fingerprint=fingerprint)
             self.search.ensure(fresh or current, progress)
             (fresh or current).prepare_backlinks()
             return fresh

@@ -43,9 +43,10 @@ def load_cached_library_from_args(args: argparse.Namespace) -> Library:
     folders = folders_from_args(args)
     cache = library_cache_path(folders)
     snapshot = open_snapshot(cache)
-    if snapshot is not None and snapshot.fingerprint == content_fingerprint(folders):
+    fingerprint = content_fingerprint(folders)
+    if snapshot is not None and snapshot.fingerprint == fingerprint:
         return snapshot  # every file as it was when the snapshot was taken
-    return load_library(folders, cache_file=cache)
+    return load_library(folders, cache_file=cache, fingerprint=fingerprint)
 
 
 def print_json(value: Any) -> None:

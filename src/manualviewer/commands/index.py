@@ -20,21 +20,23 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from manualviewer.core.model import IndexStats
+    from manualviewer.core.search.library_index import ensure_library
     from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
     from manualviewer.storage.paths import index_dir
 
     library = load_cached_library_from_args(args)
-    sections = list(library.sections.values())
     index = WhooshIndex(index_dir(folders_from_args(args)))
     try:
-        stats = (index.build(sections, body_of=library.body_of) if args.rebuild
-                 else index.ensure(sections, prepare_typos=False, body_of=library.body_of))
+        stats = ensure_library(index, library, rebuild=args.rebuild, prepare_typos=False)
     except IndexBusyError as exc:
         print(f"manualviewer: {exc}", file=sys.stderr)
         return 1
     finally:
         index.close()
+    if stats is None:
+        stats = IndexStats(added=0, updated=0, removed=0, seconds=0.0)  # indexed from these very files
     how = "rebuilt" if stats.rebuilt else "updated"
     print(f"Search index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed "
-          f"({len(sections)} sections) in {stats.seconds:.2f} s")
+          f"({len(library.sections)} sections) in {stats.seconds:.2f} s")
     return 0

@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from manualviewer.core.search.library_index import ensure_library
     from manualviewer.core.search.text import strip_tags
     from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
     from manualviewer.storage.paths import index_dir
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     index = WhooshIndex(index_dir(folders_from_args(args)))
     try:
         try:
-            index.ensure(library.sections.values(), prepare_typos=False, body_of=library.body_of)
+            ensure_library(index, library, prepare_typos=False)
         except IndexBusyError as exc:  # the app is updating it: search what is there
             print(f"manualviewer: {exc}; results may be out of date", file=sys.stderr)
         manual = args.manual.upper() if args.manual else None

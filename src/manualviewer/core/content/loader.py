@@ -65,6 +65,7 @@ def load_library(
     cache_file: Path | None = None,
     keep_bodies: bool | None = None,
     workers: int = 1,
+    fingerprint: str | None = None,
 ) -> Library:
     """Every manual folder (a folder holding manual.md) below each content folder.
 
@@ -76,8 +77,8 @@ def load_library(
     keep = keep_bodies if keep_bodies is not None else cache_file is None
     folders = [Path(f) for f in folders]
     library = Library(lazy_bodies=not keep)
-    if cache_file is not None:
-        library.fingerprint = content_fingerprint(folders)
+    if cache_file is not None:  # a caller that has just taken it passes it: one stat walk, not two
+        library.fingerprint = fingerprint or content_fingerprint(folders)
     manual_dirs: list[tuple[Manual, Path]] = []
     for folder in folders:
         folder = Path(folder)
