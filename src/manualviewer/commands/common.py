@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from manualviewer.core.content.bundled import content_folders
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.loader import load_library
+from manualviewer.core.problems import ContentProblem, Severity
 
 
 def add_content_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +49,35 @@ def load_cached_library_from_args(args: argparse.Namespace) -> Library:
     if snapshot is not None and snapshot.fingerprint == fingerprint:
         return snapshot  # every file as it was when the snapshot was taken
     return load_library(folders, cache_file=cache, fingerprint=fingerprint)
+
+
+class CommandStop(Exception):
+    """End a command with a one-line message on stderr and an exit status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def run_action(args: argparse.Namespace, action: str | None, parser: argparse.ArgumentParser, prog: str,
+               actions: dict[str, Callable[[argparse.Namespace], int]]) -> int:
+    """Run a sub-command's action (`procedure list`, `scenario run`, ...), turning CommandStop
+    into its message and exit status."""
+    if action is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return actions[action](args)
+    except CommandStop as stop:
+        print(f"{prog}: {stop}", file=sys.stderr)
+        return stop.status
+
+
+def print_errors(problems: Iterable[ContentProblem], prog: str) -> None:
+    """Content errors on stderr (`check` reports warnings too)."""
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            print(f"{prog}: {problem}", file=sys.stderr)
 
 
 def print_json(value: Any) -> None:

@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.commands.common import (
+    CommandStop,
+    add_content_arguments,
+    load_library_from_args,
+    print_errors,
+    print_json,
+    run_action,
+)
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import Severity
 from manualviewer.core.procedures import (
@@ -41,14 +48,6 @@ from manualviewer.core.settings import Settings, SettingsError
 PROG = "manualviewer procedure"
 
 
-class _Stop(Exception):
-    """End the command with a message on stderr and an exit status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("procedure", help="list or run guided checklists")
     actions = parser.add_subparsers(dest="procedure_action", metavar="ACTION")
@@ -71,24 +70,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.procedure_action is None:
-        args.procedure_parser.print_help(sys.stderr)
-        return 2
-    try:
-        if args.procedure_action == "list":
-            return _list(args)
-        return _run(args)
-    except _Stop as stop:
-        print(f"{PROG}: {stop}", file=sys.stderr)
-        return stop.status
+    return run_action(args, args.procedure_action, args.procedure_parser, PROG, {"list": _list, "run": _run})
 
 
 def load_bundle(library: Library) -> dict[str, Procedure]:
     """The library's procedures; their loading errors go to stderr (`check` reports them all)."""
     procedures, problems = load_library_procedures(library)
-    for problem in problems:
-        if problem.severity is Severity.ERROR:
-            print(f"{PROG}: {problem}", file=sys.stderr)
+    print_errors(problems, PROG)
     return procedures
 
 
@@ -115,11 +103,11 @@ def _run(args: argparse.Namespace) -> int:
     if procedure is None:
         near = difflib.get_close_matches(args.id, list(procedures), n=3)
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise _Stop(2, f"no procedure {args.id!r} in this library.{hint}")
+        raise CommandStop(2, f"no procedure {args.id!r} in this library.{hint}")
     errors = [p for p in validate(procedure, library.resolve) if p.severity is Severity.ERROR]
     if errors:
         details = "\n".join(f"  {p}" for p in errors)
-        raise _Stop(1, f"procedure {procedure.id} has content errors; it cannot be run:\n{details}")
+        raise CommandStop(1, f"procedure {procedure.id} has content errors; it cannot be run:\n{details}")
 
     answers = _read_answers(args.answers)
     settings = _settings()
@@ -165,7 +153,7 @@ def run_headless(procedure: Procedure, answers: dict[str, Any], now: dt.datetime
     """Follow the path with the given answers. An info step needs none, an escalate step
     defaults to no added text, a document step to its defaults. When the path reaches a step
     that needs an answer and has none, and an out-of-order step has one, the officer goes there
-    (the late disclosure came before that step could be answered). Raises _Stop(2) on a
+    (the late disclosure came before that step could be answered). Raises CommandStop(2) on a
     missing or invalid answer."""
     run = start(procedure, now)
     limit = 10 * len(procedure.steps) + 10  # a loop in the procedure with fixed answers
@@ -183,16 +171,16 @@ def run_headless(procedure: Procedure, answers: dict[str, Any], now: dt.datetime
                 None,
             )
             if jump is None:
-                raise _Stop(2, f"no answer for step {step.id!r} ({step.title}); expected {_expected(step)}")
+                raise CommandStop(2, f"no answer for step {step.id!r} ({step.title}); expected {_expected(step)}")
             run = out_of_order(run, jump, now)
             continue
         try:
             run = answer(run, step.id, value, now)
         except AnswerError as exc:
-            raise _Stop(2, f"invalid answer for step {step.id!r}: {exc}") from exc
+            raise CommandStop(2, f"invalid answer for step {step.id!r}: {exc}") from exc
         except RunError as exc:
-            raise _Stop(1, str(exc)) from exc
-    raise _Stop(2, f"the answers go round a loop in {procedure.id} (at step {run.current_step.id!r})")
+            raise CommandStop(1, str(exc)) from exc
+    raise CommandStop(2, f"the answers go round a loop in {procedure.id} (at step {run.current_step.id!r})")
 
 
 def _expected(step: Any) -> str:
@@ -211,11 +199,11 @@ def _read_answers(name: str) -> dict[str, Any]:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         data = json.loads(text)
     except OSError as exc:
-        raise _Stop(2, f"cannot read the answers file: {exc}") from exc
+        raise CommandStop(2, f"cannot read the answers file: {exc}") from exc
     except ValueError as exc:
-        raise _Stop(2, f"the answers file is not valid JSON: {exc}") from exc
+        raise CommandStop(2, f"the answers file is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise _Stop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
+        raise CommandStop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
     return data
 
 
@@ -225,7 +213,7 @@ def _settings() -> Settings:
     try:
         return load_user_settings()
     except SettingsError as exc:
-        raise _Stop(1, str(exc)) from exc
+        raise CommandStop(1, str(exc)) from exc
 
 
 def _save(
@@ -244,25 +232,25 @@ def _save(
     from manualviewer.storage.outbox import EscalationError, Outbox, check_recipient
 
     if not officer:
-        raise _Stop(2, "no officer name for the note: pass --officer or set officer_name in the settings")
+        raise CommandStop(2, "no officer name for the note: pass --officer or set officer_name in the settings")
     # Every escalate step goes to the one address the settings know; the body names the role
     # the guidance asks for (line manager, local management, an advisory service).
     recipient = ""
     if escalations:
         if not settings.line_manager_email:
-            raise _Stop(2, "there are escalations but no line_manager_email in the settings to send them to")
+            raise CommandStop(2, "there are escalations but no line_manager_email in the settings to send them to")
         recipient = email.utils.formataddr((settings.line_manager_name, settings.line_manager_email))
     sender = email.utils.formataddr((settings.officer_name, settings.officer_email)) if settings.officer_email else ""
     if escalations:
         try:
             check_recipient(recipient, sender)  # before the note: nothing is saved half
         except EscalationError as exc:
-            raise _Stop(2, str(exc)) from exc
+            raise CommandStop(2, str(exc)) from exc
 
     try:
         conn = open_database(database or paths.database_path())
     except DatabaseError as exc:
-        raise _Stop(1, str(exc)) from exc
+        raise CommandStop(1, str(exc)) from exc
     try:
         stored = NoteStore(conn).add(
             NewNote(
@@ -278,7 +266,7 @@ def _save(
         outbox = Outbox(conn)
         queued = [outbox.enqueue(recipient, e.subject, e.body, sender=sender).id for e in escalations]
     except (NoteError, EscalationError) as exc:
-        raise _Stop(2, str(exc)) from exc
+        raise CommandStop(2, str(exc)) from exc
     finally:
         conn.close()
     return {"note_id": stored.id, "escalation_ids": queued}

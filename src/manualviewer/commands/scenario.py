@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.commands.common import (
+    CommandStop,
+    add_content_arguments,
+    load_library_from_args,
+    print_errors,
+    print_json,
+    run_action,
+)
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import Severity
 from manualviewer.core.procedures.loader import load_library_procedures
@@ -21,12 +28,6 @@ from manualviewer.core.training import Grade, Scenario, grade, load_library_scen
 from manualviewer.core.training.debrief import format_answer, format_duration
 
 PROG = "manualviewer scenario"
-
-
-class _Stop(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def register(sub: Any) -> None:
@@ -48,23 +49,12 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.scenario_action is None:
-        args.scenario_parser.print_help(sys.stderr)
-        return 2
-    try:
-        if args.scenario_action == "list":
-            return _list(args)
-        return _run(args)
-    except _Stop as stop:
-        print(f"{PROG}: {stop}", file=sys.stderr)
-        return stop.status
+    return run_action(args, args.scenario_action, args.scenario_parser, PROG, {"list": _list, "run": _run})
 
 
 def load_bundle(library: Library) -> dict[str, Scenario]:
     scenarios, problems = load_library_scenarios(library)
-    for problem in problems:
-        if problem.severity is Severity.ERROR:
-            print(f"{PROG}: {problem}", file=sys.stderr)
+    print_errors(problems, PROG)
     return scenarios
 
 
@@ -87,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     if scenario is None:
         near = difflib.get_close_matches(args.id, list(scenarios), n=3)
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise _Stop(2, f"no scenario {args.id!r} in this library.{hint}")
+        raise CommandStop(2, f"no scenario {args.id!r} in this library.{hint}")
     procedures, _ = load_library_procedures(library)
 
     def body(section_id: str) -> str | None:
@@ -97,12 +87,12 @@ def _run(args: argparse.Namespace) -> int:
     errors = [p for p in validate_scenario(scenario, procedures, library.resolve, body) if p.severity is Severity.ERROR]
     if errors:
         details = "\n".join(f"  {p}" for p in errors)
-        raise _Stop(1, f"scenario {scenario.id} has content errors; it cannot be graded:\n{details}")
+        raise CommandStop(1, f"scenario {scenario.id} has content errors; it cannot be graded:\n{details}")
     procedure = procedures[scenario.procedure]
     broken = [p for p in validate(procedure, library.resolve) if p.severity is Severity.ERROR]
     if broken:
         details = "\n".join(f"  {p}" for p in broken)
-        raise _Stop(
+        raise CommandStop(
             1, f"procedure {procedure.id} has content errors; scenario {scenario.id} cannot be graded:\n{details}"
         )
 
@@ -145,9 +135,9 @@ def _read_answers(name: str) -> dict[str, Any]:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         data = json.loads(text)
     except OSError as exc:
-        raise _Stop(2, f"cannot read the answers file: {exc}") from exc
+        raise CommandStop(2, f"cannot read the answers file: {exc}") from exc
     except ValueError as exc:
-        raise _Stop(2, f"the answers file is not valid JSON: {exc}") from exc
+        raise CommandStop(2, f"the answers file is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise _Stop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
+        raise CommandStop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
     return data
