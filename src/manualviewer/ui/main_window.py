@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self._search = search
         self._closed_tabs: list[tuple[list[str], int]] = []
         self.zoom = 0
+        self.title_prefix = ""
         self.confirm_external: Callable[[QUrl], bool] = self._ask_open_external
         self.setWindowTitle(APP_TITLE)
         self.setAccessibleName(APP_TITLE)
@@ -292,7 +293,12 @@ class MainWindow(QMainWindow):
             self.act_bookmark.setEnabled(section is not None)
             self.act_bookmark.setChecked(section is not None and self.stores.bookmarks.contains(section.id))
         title = f"{section.id} {section.title} - {APP_TITLE}" if section else APP_TITLE
-        self.setWindowTitle(title)
+        self.setWindowTitle(self.title_prefix + title)
+
+    def set_title_prefix(self, prefix: str) -> None:
+        """A mark in front of every title, e.g. while training ("TRAINING - not a real call - ")."""
+        self.title_prefix = prefix
+        self._update_actions()
 
     def _sync_contents(self, section_id: str) -> None:
         index = self.contents_model.index_of_section(section_id)

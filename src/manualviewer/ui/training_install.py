@@ -92,7 +92,6 @@ class TrainingMode:
         self._hidden_menus: list[QAction] = []
         self._procedure_slot: Callable[[str], object] | None = None
         self.procedure_requested: Callable[[str], None] = lambda _pid: None
-        window.windowTitleChanged.connect(self._retitle)
 
     def enter(self) -> None:
         if self.on:
@@ -104,7 +103,7 @@ class TrainingMode:
         self.banner.show()
         window.statusBar().addPermanentWidget(self.status)
         self.status.show()
-        self._retitle(window.windowTitle())
+        window.set_title_prefix(TITLE_PREFIX)
         for dock in window.findChildren(QDockWidget):
             if dock is self.dock:
                 continue
@@ -128,9 +127,7 @@ class TrainingMode:
         window.removeToolBar(self.banner)
         window.statusBar().removeWidget(self.status)
         self.status.hide()
-        title = window.windowTitle()
-        if title.startswith(TITLE_PREFIX):
-            window.setWindowTitle(title[len(TITLE_PREFIX):])
+        window.set_title_prefix("")
         self.dock.hide()
         for dock in self._disabled_docks:
             dock.toggleViewAction().setEnabled(True)
@@ -139,11 +136,6 @@ class TrainingMode:
             dock.show()
         self._hidden_docks = []
         self._resume_live_checklists()
-
-    def _retitle(self, title: str) -> None:
-        # The window sets its title on every section change; in training it keeps the mark.
-        if self.on and not title.startswith(TITLE_PREFIX):
-            self.window.setWindowTitle(TITLE_PREFIX + title)
 
     def _suspend_live_checklists(self) -> None:
         live = getattr(self.window, "checklists", None)
