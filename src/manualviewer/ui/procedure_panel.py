@@ -449,6 +449,9 @@ class InputView(StepView):
 
 
 class EscalateView(StepView):
+    WHAT_HAPPENS = ("Nothing is sent yet. After you save the note you will see the whole message, "
+                    "addressed to your line manager, and send it from there.")
+
     primary_text = "&Raise this concern"
 
     def __init__(self, step: EscalateStep, run: Run, parent: QWidget | None = None) -> None:
@@ -470,9 +473,8 @@ class EscalateView(StepView):
         label.setBuddy(self.extra)
         self.layout_.addWidget(label)
         self.layout_.addWidget(self.extra)
-        self.layout_.addWidget(_label(
-            "Nothing is sent yet. After you save the note you will see the whole message, "
-            "addressed to your line manager, and send it from there.", self))
+        self.what_happens = _label(self.WHAT_HAPPENS, self, name="What happens to the concern")
+        self.layout_.addWidget(self.what_happens)
 
     def value(self) -> object:
         return self.extra.toPlainText()

@@ -38,7 +38,6 @@ from manualviewer.core.procedures import (
     CheckStep,
     DocumentStep,
     EndStep,
-    EscalateStep,
     InputStep,
     QuestionStep,
 )
@@ -46,7 +45,7 @@ from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.core.training import Feedback
 from manualviewer.storage.notes import NoteError
 from manualviewer.ui.note_dialog import NoteEditor
-from manualviewer.ui.procedure_panel import KIND_WORDS, VIEW_TYPES, StepView
+from manualviewer.ui.procedure_panel import KIND_WORDS, VIEW_TYPES, EscalateView, StepView
 from manualviewer.ui.step_panel_common import (
     StepPanelMixin,
     button,
@@ -429,10 +428,8 @@ class TrainingPanel(StepPanelMixin, QWidget):
             return
         view = VIEW_TYPES[type(step)](step, run, self.card)
         self._prefill(view, step)
-        if isinstance(step, EscalateStep):
-            for child in view.findChildren(QLabel):
-                if child.text().startswith("Nothing is sent yet"):
-                    child.setText(TRAINING_ESCALATE_TEXT)
+        if isinstance(view, EscalateView):
+            view.what_happens.setText(TRAINING_ESCALATE_TEXT)
         self._show_step_view(view, view.primary_text)
 
     def _prefill(self, view: StepView, step: AnyStep) -> None:
