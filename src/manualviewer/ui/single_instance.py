@@ -64,6 +64,7 @@ class InstanceServer(QObject):
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)  # one short message each: free it after
 
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
