@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -115,10 +115,3 @@ class LinkCounts:
     total: int
     resolved: int
     unresolved: int
-
-
-@dataclass(frozen=True)
-class ManualTree:
-    """Children per parent; the key "" holds a manual's top-level sections."""
-
-    children: dict[str, tuple[str, ...]] = field(default_factory=dict)

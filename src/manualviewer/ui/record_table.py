@@ -36,12 +36,6 @@ class RecordTableModel(QAbstractTableModel):
             return self.COLUMNS[section]
         return None
 
-    def row_record(self, index: AnyIndex) -> Any:
-        """The record of a valid index, else None (for data())."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self._rows[index.row()]
-
 
 def record_table_view(model: RecordTableModel, name: str, parent: QWidget) -> QTableView:
     """A read-only table of records, one selected row at a time."""

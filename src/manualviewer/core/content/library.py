@@ -7,7 +7,7 @@ import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, ValuesView
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from manualviewer.core.content.frontmatter import FrontMatterError, read_document
@@ -140,11 +140,6 @@ class Library:
                 self._bodies.popitem(last=False)
         return body
 
-    def with_body(self, section: Section) -> Section:
-        """The section with its body filled in (for indexing and checks)."""
-        return section if section.body or not self.lazy_bodies else replace(section, body=self.body_of(section))
-
-    # --- lookup -------------------------------------------------------------------------
     def resolve(self, section_id: str) -> str | None:
         """The current ID for a typed, linked or old (alias) ID, or None if not in the library."""
         key = normalise_id(section_id)
@@ -155,10 +150,6 @@ class Library:
     def get(self, section_id: str) -> Section | None:
         key = self.resolve(section_id)
         return self.sections[key] if key else None
-
-    def manual_of(self, section_id: str) -> Manual | None:
-        section = self.get(section_id)
-        return self.manuals.get(section.manual) if section else None
 
     def codes(self) -> tuple[str, ...]:
         """Manual codes, longest first, so a link pattern prefers DMBMX over DMBM."""
@@ -192,10 +183,6 @@ class Library:
         one list of children."""
         return sum(len(ids) for (code, _parent), ids in self._children.items() if code == manual_code)
 
-    def sections_of(self, manual_code: str) -> Iterator[Section]:
-        return (s for s in self.sections.values() if s.manual == manual_code)
-
-    # --- links --------------------------------------------------------------------------
     def links_from(self, section_id: str) -> tuple[SectionRef, ...]:
         key = self.resolve(section_id)
         return self.links.get(key, ()) if key else ()

@@ -23,7 +23,6 @@ MIN_PREFIX = 3
 # Headings inside a section ("Customer recording the call") say what its parts are about:
 # between the title and the running text.
 FIELD_BOOSTS = {"title": 4.0, "headings": 2.0, "body": 1.0}
-TEXT_FIELDS = tuple(FIELD_BOOSTS)
 
 _TOKEN_RE = re.compile(r'"([^"]*)"?|[^\s"]+')
 _ID_WORD_RE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
