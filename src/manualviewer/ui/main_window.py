@@ -540,8 +540,7 @@ class MainWindow(QMainWindow):
         if hasattr(self, "stores"):
             self.bookmarks_model.set_library(library)
             self.recent_model.set_library(library)
-        self.search_panel._resolve = library.resolve
-        self.search_panel.set_manuals({c: m.title for c, m in library.manuals.items()})
+        self.search_panel.set_library(library.resolve, {c: m.title for c, m in library.manuals.items()})
         for view in self.views():
             view.set_library(library)
         self._update_actions()

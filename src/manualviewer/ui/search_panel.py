@@ -84,6 +84,11 @@ class SearchPanel(QWidget):
         self.manual_filter.blockSignals(False)
         self._titles = titles
 
+    def set_library(self, resolve: Callable[[str], str | None], titles: dict[str, str]) -> None:
+        """A reloaded library: typed IDs resolve against it, the filter lists its manuals."""
+        self._resolve = resolve
+        self.set_manuals(titles)
+
     def focus_box(self) -> None:
         self.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.box.selectAll()
