@@ -34,6 +34,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from manualviewer.core.search.executor import Executor
+
 from whoosh import columns, fields, index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.index import LockError
@@ -45,7 +48,6 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from manualviewer.core.model import SECTION_ID_RE, IndexStats, SearchHit, SearchResult, Section, normalise_id
 from manualviewer.core.search import spelling
-from manualviewer.core.search.executor import Executor
 from manualviewer.core.search.protocol import BodyOf, Progress, SearchIndex, section_body, section_hash
 from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query
 from manualviewer.core.search.text import Matcher, plain_text, snippet
@@ -124,6 +126,9 @@ class WhooshIndex:
                 stats = self.build(items, progress, body_of=body_of)
             else:
                 try:
+                    if self._ix is not None and _add_postings_files(self.path, self._ix):
+                        with self._lock:
+                            self._refresh_searcher()
                     stats = self.update(items, progress, body_of=body_of)
                 except IndexBusyError:
                     raise
@@ -169,6 +174,7 @@ class WhooshIndex:
                     if progress and i % 50 == 0:
                         progress(i * 4 // 5, total)  # the commit is the last fifth
                 writer.commit()
+                _add_postings_files(staging, ix)
             except BaseException:
                 writer.cancel()
                 shutil.rmtree(staging, ignore_errors=True)
@@ -219,6 +225,7 @@ class WhooshIndex:
                 with contextlib.suppress(Exception):
                     writer.cancel()
                 raise
+            _add_postings_files(self.path, ix)
             with self._lock:
                 self._manifest = (ix.latest_generation(), wanted)
                 self._refresh_searcher()
@@ -234,6 +241,7 @@ class WhooshIndex:
                 return
             writer = self._writer(self._ix)
             writer.commit(mergetype=OPTIMIZE)
+            _add_postings_files(self.path, self._ix)
             with self._lock:
                 self._refresh_searcher()
 
@@ -328,7 +336,7 @@ class WhooshIndex:
         self._searcher = None
         self._ix = None
         self._vocabulary = None
-        self._exec = None
+        self._close_executor()
         self._suggestions.clear()
 
     # --- searching ----------------------------------------------------------------------
@@ -390,9 +398,18 @@ class WhooshIndex:
         return SearchResult(query=query, hits=tuple(out), suggestion=suggestion, fuzzy=fuzzy)
 
     def _executor(self, s: Searcher) -> Executor:
+        # Imported here: numpy takes ~0.15 s to import, which the app's start should not pay.
+        from manualviewer.core.search.executor import Executor
+
         if self._exec is None or self._exec.searcher is not s:
-            self._exec = Executor(s, ID_BOOST, _analyze)
+            self._close_executor()
+            self._exec = Executor(s, ID_BOOST, _analyze, self.path)
         return self._exec
+
+    def _close_executor(self) -> None:
+        if self._exec is not None:
+            self._exec.close()
+            self._exec = None
 
     @staticmethod
     def _id_jump(s: Searcher, query: str, manual: str | None) -> int | None:
@@ -417,6 +434,8 @@ class WhooshIndex:
     def _warm(self) -> None:
         """Read the vocabulary now, with a reader of our own (so searches are not held up), so the
         first typo after opening or updating costs no lexicon scan (~0.1 s at 10,000 sections)."""
+        import manualviewer.core.search.executor  # noqa: F401  (numpy's import, off the UI thread)
+
         with self._lock:
             ix = self._ix
         if ix is None:
@@ -570,6 +589,25 @@ def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
         writer.add_reader(reader)
         reader.close()
     return [big]
+
+
+def _add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
+    """Write the postings file of each segment that has none (see postings.py); True if any
+    was written. A failure (a full disk) is logged, not raised: searches then read Whoosh's
+    postings, more slowly."""
+    from manualviewer.core.search import postings
+
+    wrote = False
+    try:
+        with ix.reader() as reader:
+            for leaf in _leaves(reader):
+                path = postings.postings_path(folder, leaf.segment().segment_id())
+                if not path.exists():
+                    postings.write_segment_postings(leaf, path)
+                    wrote = True
+    except Exception:
+        log.warning("could not write the search index's postings files in %s", folder, exc_info=True)
+    return wrote
 
 
 def _write_atomic(path: Path, text: str) -> None:
