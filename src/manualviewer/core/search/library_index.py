@@ -23,6 +23,7 @@ def ensure_library(index: WhooshIndex, library: Library, progress: Progress | No
     """Bring `index` up to date with `library` (or rebuild it). None when it already was, from
     the very same files."""
     if not rebuild and library.fingerprint and index.open() and indexed_fingerprint(index) == library.fingerprint:
+        index.add_postings_files()  # an index from an older version has none
         return None
     if rebuild:
         stats = index.build(library.sections.values(), progress, body_of=library.body_of)

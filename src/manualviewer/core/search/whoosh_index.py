@@ -13,6 +13,9 @@ Layout and lifetime
   fuzzy terms, which scan every term when there is more than one segment (1-2 s).
 - The manifest of content hashes is a column in the index itself, so it cannot disagree with it.
 - No positions are indexed (schema 2): phrases are checked in the stored plain text.
+- Each segment gets a postings file of its own once committed (postings.py): the query executor
+  reads posting lists from it with numpy. It is derived data: missing or damaged, searches read
+  Whoosh's postings and the next `ensure` writes it.
 
 Threads: searches take `_lock` briefly; builds and updates take `_write_lock` for their whole
 run and `_lock` only to swap in the new searcher.
@@ -126,9 +129,7 @@ class WhooshIndex:
                 stats = self.build(items, progress, body_of=body_of)
             else:
                 try:
-                    if self._ix is not None and _add_postings_files(self.path, self._ix):
-                        with self._lock:
-                            self._refresh_searcher()
+                    self.add_postings_files()
                     stats = self.update(items, progress, body_of=body_of)
                 except IndexBusyError:
                     raise
@@ -157,6 +158,18 @@ class WhooshIndex:
             return len(s.reader().leaf_readers()) if s is not None else 0
 
     # --- writing ------------------------------------------------------------------------
+    def add_postings_files(self) -> bool:
+        """Write the postings file of each segment that has none (an index written by an older
+        version, or by a writer that stopped early); True if one was written."""
+        with self._write_lock:
+            if not self._open_existing() or self._ix is None:
+                return False
+            wrote = _add_postings_files(self.path, self._ix)
+            if wrote:
+                with self._lock:
+                    self._refresh_searcher()
+            return wrote
+
     def build(self, sections: Iterable[Section], progress: Progress | None = None, *,
               body_of: BodyOf | None = None) -> IndexStats:
         started = time.perf_counter()

@@ -138,3 +138,22 @@ def test_a_failure_to_write_the_file_leaves_a_working_index(tmp_path: Path, sect
     assert postings_files(tmp_path / "ix") == []
     assert [h.id for h in ix.search('"direct debit"').hits] == ["DMBM511020"]
     ix.close()
+
+
+def test_an_index_from_an_older_version_gets_its_files_even_when_the_library_is_unchanged(
+        tmp_path: Path, sections: list[Section]) -> None:
+    from manualviewer.core.content.library import Library
+    from manualviewer.core.search.library_index import ensure_library
+
+    library = Library(sections={s.id: s for s in sections}, fingerprint="same files")
+    path = tmp_path / "ix"
+    ix = WhooshIndex(path)
+    assert ensure_library(ix, library) is not None
+    ix.close()
+    for f in postings_files(path):
+        f.unlink()
+    again = WhooshIndex(path)
+    assert ensure_library(again, library) is None  # nothing to compare: same files
+    assert len(postings_files(path)) == again.segment_count() == 1
+    assert [h.id for h in again.search("payroll").hits] == ["PAYE100100"]
+    again.close()
