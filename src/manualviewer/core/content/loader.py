@@ -414,12 +414,14 @@ def _section_from(doc: Document, manual: Manual, problems: list[ContentProblem])
         change_notes=change_notes,
         updated=dates["updated"],
         summary=str(meta.get("summary") or ""),
-        content_hash=_hash(doc),
+        content_hash=_hash(doc, manual.code),
     )
 
 
-def _hash(doc: Document) -> str:
-    digest = hashlib.sha256()
+def _hash(doc: Document, manual_code: str) -> str:
+    # The manual's code is in the index too (the manual filter): renaming a manual re-indexes
+    # its sections even though their files did not change.
+    digest = hashlib.sha256(manual_code.encode() + b"\0")
     digest.update(repr(sorted(doc.meta.items(), key=lambda kv: str(kv[0]))).encode())
     digest.update(doc.body.encode())
     return digest.hexdigest()

@@ -258,3 +258,21 @@ def test_a_section_below_a_loop_is_not_itself_in_the_loop(lib_dir: Path) -> None
     assert [p.path.name for p in cycle] == ["TEST101.md"]
     s = library.get("TEST100")
     assert s is not None and s.parent == "TEST101"
+
+
+def test_a_renamed_manual_changes_its_sections_hashes_so_the_index_takes_the_new_code(
+        lib_dir: Path, tmp_path: Path) -> None:
+    from manualviewer.core.search.library_index import ensure_library
+    from manualviewer.core.search.whoosh_index import WhooshIndex
+
+    write(lib_dir, "test/TEST100.md", section("TEST100", body="Garnishee orders."))
+    index = WhooshIndex(tmp_path / "ix")
+    ensure_library(index, load_library([lib_dir]))
+    assert [h.manual for h in index.search("garnishee").hits] == ["TEST"]
+    write(lib_dir, "test/manual.md", MANUAL.replace("code: TEST", "code: RENAMED"))
+    renamed = load_library([lib_dir])
+    assert renamed.get("TEST100") is not None and renamed.get("TEST100").manual == "RENAMED"  # type: ignore[union-attr]
+    ensure_library(index, renamed)
+    assert [h.manual for h in index.search("garnishee", manual="RENAMED").hits] == ["RENAMED"]
+    assert index.search("garnishee", manual="TEST").hits == ()
+    index.close()
