@@ -237,13 +237,13 @@ class Executor:
             if not len(p.docs):
                 continue
             idf = np.log(self.doc_count / (len(p.docs) + 1)) + 1
-            norm = self._norm(f)[p.docs]
+            norm = self.norm(f)[p.docs]
             scores[p.docs] += (idf * boost * (K1 + 1)) * p.freqs / (p.freqs + norm)
         for d, extra in fixed.items():
             scores[d] += extra
         return scores
 
-    def _norm(self, f: str) -> npt.NDArray[np.float64]:
+    def norm(self, f: str) -> npt.NDArray[np.float64]:
         """K1 * (1 - B + B * length / average length), per document."""
         norm = self._norms.get(f)
         if norm is None:

@@ -24,6 +24,8 @@ def ensure_library(index: WhooshIndex, library: Library, progress: Progress | No
     the very same files."""
     if not rebuild and library.fingerprint and index.open() and indexed_fingerprint(index) == library.fingerprint:
         index.add_postings_files()  # an index from an older version has none
+        if prepare_typos:
+            index.warm()
         return None
     if rebuild:
         stats = index.build(library.sections.values(), progress, body_of=library.body_of)

@@ -137,7 +137,7 @@ class WhooshIndex:
                     log.warning("search index unreadable; rebuilding", exc_info=True)
                     stats = self.build(items, progress, body_of=body_of)
         if prepare_typos:
-            self._warm()
+            self.warm()
         return stats
 
     def open(self) -> bool:
@@ -444,13 +444,20 @@ class WhooshIndex:
             self._vocabulary = (generation, _vocabulary_of(s.reader()))
         return self._vocabulary[1]
 
-    def _warm(self) -> None:
-        """Read the vocabulary now, with a reader of our own (so searches are not held up), so the
-        first typo after opening or updating costs no lexicon scan (~0.1 s at 10,000 sections)."""
-        import manualviewer.core.search.executor  # noqa: F401  (numpy's import, off the UI thread)
+    def warm(self) -> None:
+        """Get ready for the first search, off the UI thread: the query executor (numpy takes
+        ~0.15 s to import) with its field lengths, and the vocabulary, read with a reader of our
+        own (so searches are not held up), so the first typo costs no lexicon scan (~0.1 s at
+        10,000 sections)."""
+        from manualviewer.core.search.query import FIELD_BOOSTS
 
         with self._lock:
             ix = self._ix
+            s = self._get_searcher()
+            if s is not None:
+                executor = self._executor(s)
+                for f in FIELD_BOOSTS:
+                    executor.norm(f)
         if ix is None:
             return
         try:

@@ -157,3 +157,17 @@ def test_an_index_from_an_older_version_gets_its_files_even_when_the_library_is_
     assert len(postings_files(path)) == again.segment_count() == 1
     assert [h.id for h in again.search("payroll").hits] == ["PAYE100100"]
     again.close()
+
+
+def test_an_unchanged_librarys_index_is_made_ready_for_the_first_search(tmp_path: Path,
+                                                                       sections: list[Section]) -> None:
+    from manualviewer.core.content.library import Library
+    from manualviewer.core.search.library_index import ensure_library
+
+    library = Library(sections={s.id: s for s in sections}, fingerprint="same files")
+    ensure_library(WhooshIndex(tmp_path / "ix"), library)
+    again = WhooshIndex(tmp_path / "ix")
+    assert ensure_library(again, library) is None
+    assert again._vocabulary is not None and "complaint" in again._vocabulary[1]
+    assert again._exec is not None and set(again._exec._norms) == {"title", "headings", "body"}
+    again.close()
