@@ -233,3 +233,25 @@ def test_notes_and_escalations_models_pass_qtmodeltester(qtmodeltester: ModelTes
     escalations = EscalationsModel(stores.outbox)
     qtmodeltester.check(escalations, force_py=True)
     assert escalations.index(0, 1).data() == "Waiting to be sent"
+
+
+def test_dialogs_opened_again_and_again_do_not_pile_up(qtbot: QtBot, bundled_content: Path,
+                                                       stores: Stores) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window, _ = make_window(bundled_content)
+    qtbot.addWidget(window)
+    window.attach_stores(stores)
+    controller = install_checklists(window, stores, Settings)
+    add_notes(stores)
+    note_id = stores.notes.list()[0].id
+    for _ in range(4):
+        controller.open_settings().reject()
+        controller.open_amend(note_id).reject()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(window.findChildren(SettingsDialog)) == 1
+    assert len(window.findChildren(NoteDialog)) == 1
+    shown = controller.open_settings()  # one still on screen is left alone
+    controller.open_settings()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert shown.isVisible() and len(window.findChildren(SettingsDialog)) == 2

@@ -45,6 +45,7 @@ from manualviewer.storage.outbox import Channel, Escalation, channel_from_settin
 from manualviewer.storage.runs import SavedRun
 from manualviewer.storage.settings_file import save_user_settings
 from manualviewer.storage.stores import Stores
+from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.main_window import MainWindow
 
 SettingsLoader = Callable[[], Settings]
@@ -145,6 +146,7 @@ class ChecklistController(QObject):
     def open_settings(self, focus_key: str = "") -> Any:
         from manualviewer.ui.settings_dialog import SettingsDialog
 
+        retire(self.settings_dialog)
         dialog = SettingsDialog(self.settings, self.settings_saver, self.window, error=self.settings_error)
         dialog.saved.connect(self.apply_settings)
         self.settings_dialog = dialog
@@ -420,6 +422,7 @@ class ChecklistController(QObject):
         note = self.stores.notes.get(note_id)
         if note is None:
             return None
+        retire(self.note_dialog)
         dialog = NoteDialog(
             f"Amend note {note_id}",
             f"Notes are never changed once saved. Correct the text below; it is saved as a new note "
@@ -466,6 +469,7 @@ class ChecklistController(QObject):
     def open_escalation(self, draft: EscalationDraft) -> Any:
         from manualviewer.ui.escalation_dialog import EscalationDialog
 
+        retire(self.escalation_dialog)
         dialog = EscalationDialog(self, draft, self.window)
         self.escalation_dialog = dialog
         self.open_draft = draft

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.training import Attempt
+from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.main_window import MainWindow
 from manualviewer.ui.training_controller import (
     TRAINING_MARK,
@@ -247,6 +248,7 @@ def install_training(
 
     # --- what the actions do ---------------------------------------------------------------
     def choose() -> ScenarioPicker:
+        retire(ui.picker)
         picker = ScenarioPicker(controller, window, trainee=controller.trainee)
         if controller.session is not None:
             picker.select(controller.session.scenario.id)
@@ -295,6 +297,7 @@ def install_training(
             return ui.debrief
         scenario = controller.scenarios.get(attempt.grade.scenario)
         procedure = controller.procedures.get(attempt.grade.procedure)
+        retire(ui.debrief)
         window_ = DebriefWindow(attempt, scenario, procedure, controller.section_title, controller.records_csv,
                                 window)
         window_.section_requested.connect(controller.open_section)
@@ -303,6 +306,7 @@ def install_training(
         return window_
 
     def records() -> QDialog:
+        retire(ui.records)
         dialog = RecordsDialog(controller, window)
         ui.records = dialog
         dialog.open()
