@@ -497,3 +497,46 @@ def test_an_edited_note_survives_a_redraw_and_a_step_back(
 
     keep_note_text(panel)
     assert kept_note_text(panel, drafted + "\nA different answer.") == drafted + "\nA different answer."
+
+
+def test_an_edited_note_is_kept_through_a_crash_before_it_is_saved(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    click(qtbot, panel.jump_button)
+    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    editor = panel.note_editor
+    assert editor is not None
+    run_id = rig.controller.run_id
+    assert run_id is not None
+
+    def kept() -> str:
+        saved = stores.runs.get(run_id)
+        assert saved is not None
+        return saved.note_text or ""
+
+    assert kept() == ""  # nothing typed, nothing kept
+    editor.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(qtbot, editor.editor, "\nCustomer asked for a copy.")
+    qtbot.waitUntil(lambda: kept().endswith("Customer asked for a copy."), timeout=3000)
+    type_text(qtbot, editor.editor, " Sent.")
+    panel.refresh()  # the card is rebuilt at once: what was just typed is kept first
+    assert kept().endswith("Customer asked for a copy. Sent.")
+
+    # The app crashes; on the next start the officer resumes the checklist.
+    again = make_rig(qtbot, bundled_content, stores)
+    assert again.controller.resume(run_id)
+    assert again.panel.note_editor is not None
+    assert again.panel.note_editor.text().endswith("Customer asked for a copy. Sent.")
+    # Once saved, the note is the record and the kept draft goes with the run.
+    again.panel.note_editor.request_save()
+    assert stores.runs.get(run_id) is None
+    assert stores.notes.list()[0].text.endswith("Customer asked for a copy. Sent.")

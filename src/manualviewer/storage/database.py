@@ -118,8 +118,17 @@ def _migration_1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    # The note of an unfinished run as the officer is editing it, and the draft it was edited
+    # from (edits to a draft that an answer has since changed are not brought back).
+    _run_script(conn, """
+        ALTER TABLE runs ADD COLUMN note_from TEXT;
+        ALTER TABLE runs ADD COLUMN note_text TEXT;
+    """)
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

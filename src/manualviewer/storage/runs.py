@@ -23,6 +23,8 @@ class SavedRun:
     state_json: str
     started_at: dt.datetime
     updated_at: dt.datetime
+    note_from: str | None = None  # the draft note the officer was editing...
+    note_text: str | None = None  # ...and their text, kept as they type
 
 
 class RunStore:
@@ -50,7 +52,7 @@ class RunStore:
 
     def get(self, run_id: str) -> SavedRun | None:
         row = self._conn.execute(
-            "SELECT run_id, procedure_id, state_json, started_at, updated_at FROM runs WHERE run_id = ?",
+            f"SELECT {_COLUMNS} FROM runs WHERE run_id = ?",
             (run_id,),
         ).fetchone()
         return _run(row) if row is not None else None
@@ -58,10 +60,19 @@ class RunStore:
     def load_unfinished(self) -> list[SavedRun]:
         """Every saved run, most recently changed first."""
         rows = self._conn.execute(
-            "SELECT run_id, procedure_id, state_json, started_at, updated_at FROM runs "
-            "ORDER BY updated_at DESC, run_id"
+            f"SELECT {_COLUMNS} FROM runs ORDER BY updated_at DESC, run_id"
         )
         return [_run(r) for r in rows]
+
+    def keep_note(self, run_id: str, edited_from: str, text: str) -> bool:
+        """The note as the officer is editing it (from the draft `edited_from`), so a crash
+        before they save it does not lose their words. True if the run is stored."""
+        with transaction(self._conn):
+            cur = self._conn.execute(
+                "UPDATE runs SET note_from = ?, note_text = ?, updated_at = ? WHERE run_id = ?",
+                (edited_from, text, to_db(self._clock()), run_id),
+            )
+        return cur.rowcount > 0
 
     def finish(self, run_id: str) -> bool:
         """The run ended (its note is saved). True if it was stored."""
@@ -77,6 +88,9 @@ class RunStore:
         return cur.rowcount > 0
 
 
+_COLUMNS = "run_id, procedure_id, state_json, started_at, updated_at, note_from, note_text"
+
+
 def _run(row: sqlite3.Row) -> SavedRun:
     return SavedRun(
         run_id=row["run_id"],
@@ -84,4 +98,6 @@ def _run(row: sqlite3.Row) -> SavedRun:
         state_json=row["state_json"],
         started_at=from_db(row["started_at"]),
         updated_at=from_db(row["updated_at"]),
+        note_from=row["note_from"],
+        note_text=row["note_text"],
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -347,6 +348,26 @@ class ChecklistController(QObject):
         self.saved_runs_changed.emit()
 
     # --- the note --------------------------------------------------------------------------
+    def keep_note_edit(self, edited_from: str, text: str) -> None:
+        """Keep the note as the officer is editing it with the unfinished run, so a crash before
+        they save it does not lose their words."""
+        if self.run is None or self.run_id is None or self.saved_note is not None:
+            return
+        try:
+            self.stores.runs.keep_note(self.run_id, edited_from, text)
+        except sqlite3.Error as exc:
+            self.message.emit(f"Your changes to the note could not be kept in case of a crash ({exc}). "
+                              "Saving the note still works once the problem is fixed.")
+
+    def note_edit(self) -> tuple[str, str] | None:
+        """(draft, the officer's text) kept with the run on screen, if they had edited its note."""
+        if self.run_id is None:
+            return None
+        saved = self.stores.runs.get(self.run_id)
+        if saved is None or saved.note_from is None or saved.note_text is None:
+            return None
+        return saved.note_from, saved.note_text
+
     def content_version(self) -> str:
         assert self.run is not None
         return content_version(self.run.procedure, self.window.library)

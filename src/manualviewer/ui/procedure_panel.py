@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -697,6 +697,9 @@ class ResumeBar(QFrame):
 
 
 # --- the panel -----------------------------------------------------------------------------
+NOTE_AUTOSAVE_MS = 1000
+
+
 class ProcedurePanel(StepPanelMixin, QWidget):
     jump_message = "Went to a step out of order. Previous step (Ctrl+Shift+Backspace) returns to where you were."
 
@@ -709,6 +712,11 @@ class ProcedurePanel(StepPanelMixin, QWidget):
         self.note_editor: NoteEditor | None = None
         self.jump_menu: QMenu | None = None
         self.start_menu: QMenu | None = None
+        # The note as it is typed is kept with the unfinished run, a moment after typing stops.
+        self.note_autosave = QTimer(self)
+        self.note_autosave.setSingleShot(True)
+        self.note_autosave.setInterval(NOTE_AUTOSAVE_MS)
+        self.note_autosave.timeout.connect(self.keep_note_edit)
 
         self.resume_bar = ResumeBar(self)
         self.resume_bar.resume_requested.connect(controller.resume)
@@ -882,7 +890,14 @@ class ProcedurePanel(StepPanelMixin, QWidget):
                 refresh()
 
     # --- the card -----------------------------------------------------------------------------
+    def keep_note_edit(self) -> None:
+        self.note_autosave.stop()
+        if self.note_editor is not None:
+            self.controller.keep_note_edit(getattr(self, "note_draft_text", ""), self.note_editor.text())
+
     def _clear_card(self) -> None:
+        if self.note_autosave.isActive():
+            self.keep_note_edit()  # typed just now: keep it before the editor goes
         keep_note_text(self)
         clear_layout(self.card_layout)
         self.step_view = None
@@ -964,7 +979,10 @@ class ProcedurePanel(StepPanelMixin, QWidget):
                 "the message to your line manager and send it.", self.card, name="Concerns raised"))
         draft = controller.note_draft()
         editor = NoteEditor(controller.check, self.card)
+        if getattr(self, "kept_note", None) is None:
+            self.kept_note = controller.note_edit()  # edits kept from before a restart or a resume
         editor.set_text(kept_note_text(self, draft.text))
+        editor.editor.textChanged.connect(self.note_autosave.start)
         editor.save_requested.connect(self.save_note)
         editor.error_label.linkActivated.connect(self.on_link)
         self.note_editor = editor

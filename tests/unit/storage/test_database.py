@@ -48,16 +48,17 @@ def test_migrations_run_in_order_and_only_the_new_ones(
     path = tmp_path / "db.sqlite3"
     open_database(path).close()
     ran: list[int] = []
+    new = SCHEMA_VERSION + 1
 
     def add_column(conn: sqlite3.Connection) -> None:
-        ran.append(2)
+        ran.append(new)
         conn.execute("ALTER TABLE bookmarks ADD COLUMN colour TEXT NOT NULL DEFAULT ''")
 
     monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, add_column])
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", new)
     conn = open_database(path)
-    assert ran == [2]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert ran == [new]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == new
     assert "colour" in {r[1] for r in conn.execute("PRAGMA table_info(bookmarks)")}
     conn.close()
 
@@ -73,12 +74,12 @@ def test_a_failing_migration_leaves_the_version_unchanged(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(database, "MIGRATIONS", [*database.MIGRATIONS, broken])
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(RuntimeError, match="boom"):
         open_database(path)
     monkeypatch.undo()
     conn = open_database(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "half_done" not in tables(conn)  # rolled back with the version bump
     conn.close()
 

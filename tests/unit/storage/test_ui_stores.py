@@ -70,6 +70,37 @@ def test_finish_and_discard_remove_the_saved_state(conn: sqlite3.Connection) -> 
     assert runs.load_unfinished() == [] and runs.get("a") is None
 
 
+def test_a_notes_edits_are_kept_with_the_run_until_it_ends(conn: sqlite3.Connection, path: Path) -> None:
+    runs = RunStore(conn, TickingClock())
+    assert runs.keep_note("run-1", "Draft.", "Draft. Mine.") is False  # no such run
+    runs.save("run-1", "complaint", '{"step": "note"}')
+    assert runs.get("run-1").note_text is None  # type: ignore[union-attr]
+    assert runs.keep_note("run-1", "Draft.", "Draft. Mine.") is True
+    runs.save("run-1", "complaint", '{"step": "note", "seen": 1}')  # a later answer keeps them
+    other = open_database(path)
+    [saved] = RunStore(other).load_unfinished()
+    other.close()
+    assert (saved.note_from, saved.note_text) == ("Draft.", "Draft. Mine.")
+    assert runs.finish("run-1") and runs.get("run-1") is None
+
+
+def test_a_database_from_before_kept_notes_is_migrated(tmp_path: Path) -> None:
+    from manualviewer.storage import database
+
+    old = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(old)
+    database._migration_1(raw)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute("INSERT INTO runs VALUES ('r', 'p', '{}', '2024-05-01T09:00:00Z', '2024-05-01T09:00:00Z')")
+    raw.commit()
+    raw.close()
+    conn = open_database(old)
+    saved = RunStore(conn).get("r")
+    assert saved is not None and saved.note_text is None
+    assert RunStore(conn).keep_note("r", "a", "b")
+    conn.close()
+
+
 def test_run_state_must_be_json(conn: sqlite3.Connection) -> None:
     runs = RunStore(conn)
     with pytest.raises(ValueError, match="JSON"):
