@@ -226,3 +226,17 @@ def test_unused_search_helper_is_typed(bundled_content: Path) -> None:
     result = search("DMBM511015", None)
     assert isinstance(search, WordSearch) and result.hits[0].id == "DMBM511015"
     win.deleteLater()
+
+
+def test_indexing_progress_stays_readable_beside_a_long_status_message(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(1366, 768)
+    window.show()
+    window.status_label.setText("A long message about what just happened in the window. " * 6)
+    window.set_index_progress(250, 100000)
+    qtbot.waitUntil(window.progress.isVisible, timeout=2000)
+    window.progress.repaint()
+    words = window.progress.fontMetrics().horizontalAdvance(window.progress.text())
+    assert window.progress.text() == "Indexing 250 of 100000"
+    assert window.progress.width() > words
+    window.set_index_progress(100000, 100000)
+    assert not window.progress.isVisible()

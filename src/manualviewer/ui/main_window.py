@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
 
         # Status bar.
         self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(220)
+        # Wide enough for its words at any size: a long status message must not squeeze it.
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("Indexing 100000 of 100000") + 40)
         self.progress.setAccessibleName("Indexing progress")
         self.progress.hide()
         self.status_label = QLabel(self)
