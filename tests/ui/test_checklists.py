@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -540,3 +540,28 @@ def test_an_edited_note_is_kept_through_a_crash_before_it_is_saved(
     again.panel.note_editor.request_save()
     assert stores.runs.get(run_id) is None
     assert stores.notes.list()[0].text.endswith("Customer asked for a copy. Sent.")
+
+
+def test_tab_leaves_the_note_text_for_the_save_button(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    click(qtbot, panel.jump_button)
+    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    editor = panel.note_editor
+    assert editor is not None
+    rig.window.activateWindow()
+    qtbot.waitUntil(rig.window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(editor.save_button.isVisible, timeout=2000)  # shown from the event loop
+    editor.editor.setFocus()
+    qtbot.waitUntil(editor.editor.hasFocus, timeout=2000)
+    before = editor.text()
+    qtbot.keyClick(editor.editor, Qt.Key.Key_Tab)
+    assert editor.text() == before  # no tab character typed into the note
+    assert QApplication.focusWidget() is editor.save_button

@@ -240,3 +240,21 @@ def test_indexing_progress_stays_readable_beside_a_long_status_message(qtbot: Qt
     assert window.progress.width() > words
     window.set_index_progress(100000, 100000)
     assert not window.progress.isVisible()
+
+
+def test_tab_moves_through_the_search_pane_in_reading_order(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    type_search(qtbot, window, "recording")
+    panel = window.search_panel
+    panel.box.setFocus()
+    qtbot.waitUntil(panel.box.hasFocus, timeout=2000)
+    order = [QApplication.focusWidget()]
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [panel.box, panel.manual_filter, panel.results]
+    qtbot.keyClick(panel.results, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is panel.manual_filter
