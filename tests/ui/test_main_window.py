@@ -258,3 +258,32 @@ def test_tab_moves_through_the_search_pane_in_reading_order(qtbot: QtBot, window
     assert order == [panel.box, panel.manual_filter, panel.results]
     qtbot.keyClick(panel.results, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is panel.manual_filter
+
+
+def test_print_sends_the_open_section_to_the_printer_chosen(window: MainWindow, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    window.open_section("DMBM511015")
+    target = tmp_path / "printed.pdf"
+    chosen: list[QPrinter] = []
+
+    def officer_picks_a_printer(dialog: QPrintDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # stands in for a real printer
+        printer.setOutputFileName(str(target))
+        chosen.append(printer)
+        return QPrintDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", officer_picks_a_printer)
+    window.act_print.trigger()
+    assert chosen and target.read_bytes().startswith(b"%PDF")
+    assert target.stat().st_size > 2000
+
+    def officer_cancels(dialog: QPrintDialog) -> int:
+        return QPrintDialog.DialogCode.Rejected.value
+
+    target.unlink()
+    monkeypatch.setattr(QPrintDialog, "exec", officer_cancels)
+    window.act_print.trigger()
+    assert not target.exists()
