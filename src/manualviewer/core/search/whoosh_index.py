@@ -452,13 +452,14 @@ class WhooshIndex:
         from manualviewer.core.search.query import FIELD_BOOSTS
 
         with self._lock:
-            ix = self._ix
             s = self._get_searcher()
             if s is not None:
                 executor = self._executor(s)
                 for f in FIELD_BOOSTS:
                     executor.norm(f)
-        if ix is None:
+            ix = self._ix
+            known = self._vocabulary[0] if self._vocabulary is not None else None
+        if ix is None or (known is not None and known == ix.latest_generation()):
             return
         try:
             with ix.reader() as reader:
