@@ -93,7 +93,7 @@ class Library:
     _links: dict[str, tuple[SectionRef, ...]] | None = None  # source -> refs
     _links_blob: bytes | None = None  # links not unpickled yet (opened from a snapshot)
     _backlinks: dict[str, tuple[str, ...]] | None = None
-    _backlinks_blob: bytes | None = None  # from a snapshot: far smaller than every link it came from
+    _backlinks_blobs: tuple[bytes, ...] | None = None  # from a snapshot: far smaller than every link
     _children: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _bodies: OrderedDict[str, str] = field(default_factory=OrderedDict)
     _derived: dict[str, Any] = field(default_factory=dict)
@@ -200,9 +200,13 @@ class Library:
         from a snapshot reads them from it instead: at 100,000 sections, building them meant
         unpickling every link (4.7 s, 140 MB)."""
         if self._backlinks is None:
-            if self._backlinks_blob is not None:
-                self._backlinks = pickle.loads(self._backlinks_blob)
-                self._backlinks_blob = None
+            if self._backlinks_blobs is not None:
+                # Chunk by chunk: one pickle.loads of them all held the GIL for ~0.1 s at 100,000
+                # sections, and the contents tree froze while the worker read them.
+                backlinks_read: dict[str, tuple[str, ...]] = {}
+                for blob in self._backlinks_blobs:
+                    backlinks_read.update(pickle.loads(blob))
+                self._backlinks, self._backlinks_blobs = backlinks_read, None
                 return self._backlinks
             backlinks: dict[str, set[str]] = defaultdict(set)
             for src, items in self.links.items():
@@ -255,8 +259,8 @@ class Library:
             "manuals": self.manuals, "blobs": blobs, "problems": self.problems, "aliases": self.aliases,
             "embeds": self.embeds, "children": self._children, "fingerprint": self.fingerprint,
             "links": self._links_blob if self._links is None else pickle.dumps(self._links, pickle.HIGHEST_PROTOCOL),
-            "backlinks": self._backlinks_blob if self._backlinks is None and self._backlinks_blob is not None
-            else pickle.dumps(self.prepare_backlinks(), pickle.HIGHEST_PROTOCOL),
+            "backlinks": self._backlinks_blobs if self._backlinks is None and self._backlinks_blobs is not None
+            else _chunked_pickles(self.prepare_backlinks()),
         }
 
     @classmethod
@@ -267,8 +271,19 @@ class Library:
         )
         library._children = data["children"]
         library._links_blob = data["links"]
-        library._backlinks_blob = data.get("backlinks")  # not in snapshots of older versions
+        backlinks = data.get("backlinks")  # not in snapshots of older versions; one blob in some
+        library._backlinks_blobs = (backlinks,) if isinstance(backlinks, bytes) else \
+            tuple(backlinks) if isinstance(backlinks, list | tuple) else None
         return library
+
+
+PICKLE_CHUNK = 2000
+
+
+def _chunked_pickles(table: dict[str, tuple[str, ...]]) -> tuple[bytes, ...]:
+    items = list(table.items())
+    return tuple(pickle.dumps(dict(items[i:i + PICKLE_CHUNK]), pickle.HIGHEST_PROTOCOL)
+                 for i in range(0, len(items), PICKLE_CHUNK))
 
 
 def link_pattern_for(codes: Iterable[str]) -> re.Pattern[str]:

@@ -33,6 +33,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,7 +111,7 @@ class WhooshIndex:
         self._write_lock = threading.RLock()
         self._ix: index.FileIndex | None = None
         self._searcher: Searcher | None = None
-        self._vocabulary: tuple[int, frozenset[str]] | None = None  # (generation, stems)
+        self._vocabulary: tuple[int, AbstractSet[str]] | None = None  # (generation, stems)
         self._manifest: tuple[int, dict[str, str]] | None = None  # (generation, id -> hash)
         self._exec: Executor | None = None  # query runner for the current searcher
         self._suggestions: OrderedDict[tuple[int, str], str | None] = OrderedDict()
@@ -437,11 +438,11 @@ class WhooshIndex:
         return None
 
     # --- typos --------------------------------------------------------------------------
-    def _vocab(self, s: Searcher) -> frozenset[str]:
+    def _vocab(self, s: Searcher) -> AbstractSet[str]:
         """Stems of all title and body words (no numbers or IDs), for typo candidates."""
         generation = s.reader().generation()
         if self._vocabulary is None or self._vocabulary[0] != generation:
-            self._vocabulary = (generation, _vocabulary_of(s.reader()))
+            self._vocabulary = (generation, _vocabulary_of(s.reader(), self.path))
         return self._vocabulary[1]
 
     def warm(self) -> None:
@@ -463,7 +464,7 @@ class WhooshIndex:
             return
         try:
             with ix.reader() as reader:
-                generation, words = reader.generation(), _vocabulary_of(reader)
+                generation, words = reader.generation(), _vocabulary_of(reader, self.path)
         except Exception:
             log.debug("could not pre-read the vocabulary", exc_info=True)
             return
@@ -539,12 +540,19 @@ def _analyze(text: str) -> list[tuple[int, str]]:
     return [(t.pos, t.text) for t in _ANALYZER(text, positions=True)]
 
 
-def _vocabulary_of(reader: IndexReader) -> frozenset[str]:
-    words: set[str] = set()
+def _vocabulary_of(reader: IndexReader, folder: Path) -> AbstractSet[str]:
+    """From each segment's postings file, or its term index when the file has none."""
+    from manualviewer.core.search import postings
+
+    words: set[str] = set()  # never changed once made, so not copied into a frozenset
     for leaf in _leaves(reader):
-        for field in ("title", "body"):
+        stored = postings.read_vocabulary(postings.postings_path(folder, leaf.segment().segment_id()))
+        if stored is not None:
+            words.update(stored)
+            continue
+        for field in postings.VOCABULARY_FIELDS:
             words.update(t.decode("utf-8") for t in leaf.lexicon(field) if t.isalpha())
-    return frozenset(words)
+    return words
 
 
 def _unique(sections: Iterable[Section]) -> dict[str, Section]:

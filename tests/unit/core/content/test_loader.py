@@ -241,6 +241,29 @@ def test_snapshot_opens_the_same_library_without_reading_files(lib_dir: Path, tm
     assert content_fingerprint([lib_dir]) != snap.fingerprint
 
 
+def test_snapshot_backlinks_in_chunks_and_in_one_older_blob(lib_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from manualviewer.core.content import library as library_module
+    from manualviewer.core.content.library import Library
+
+    write(lib_dir, "test/TEST100.md", section("TEST100", body="See TEST110, TEST120 and TEST130."))
+    for sid in ("TEST110", "TEST120", "TEST130"):
+        write(lib_dir, f"test/{sid}.md", section(sid, parent="TEST100", body="Back to TEST100."))
+    loaded = load_library([lib_dir])
+    expected = {sid: loaded.backlinks(sid) for sid in ("TEST100", "TEST110", "TEST120", "TEST130")}
+    assert expected["TEST110"] == ("TEST100",) and expected["TEST100"] == ("TEST110", "TEST120", "TEST130")
+
+    monkeypatch.setattr(library_module, "PICKLE_CHUNK", 1)
+    data = loaded.snapshot()
+    assert len(data["backlinks"]) == 4  # one chunk per target
+    chunked = Library.from_snapshot(data)
+    assert {sid: chunked.backlinks(sid) for sid in expected} == expected
+
+    older = Library.from_snapshot({**data, "backlinks": pickle.dumps(dict(loaded.prepare_backlinks()))})
+    assert {sid: older.backlinks(sid) for sid in expected} == expected
+
+
 def test_no_snapshot_or_a_damaged_one_is_none(tmp_path: Path) -> None:
     from manualviewer.core.content.loader import open_snapshot, snapshot_path
 

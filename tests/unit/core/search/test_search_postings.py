@@ -171,3 +171,38 @@ def test_an_unchanged_librarys_index_is_made_ready_for_the_first_search(tmp_path
     assert again._vocabulary is not None and "complaint" in again._vocabulary[1]
     assert again._exec is not None and set(again._exec._norms) == {"title", "headings", "body"}
     again.close()
+
+
+def test_the_typo_vocabulary_comes_from_the_files_and_from_whoosh_without_them(tmp_path: Path,
+                                                                              sections: list[Section]) -> None:
+    import sqlite3
+
+    from manualviewer.core.search.whoosh_index import _vocabulary_of
+
+    # Enough sections that one change stays a small segment of its own (under COMPACT_RATIO).
+    sections = sections + [dataclasses.replace(sections[0], id=f"FILL{n}00", body=f"Filler {n}.")
+                           for n in range(40)]
+    ix = WhooshIndex(tmp_path / "ix")
+    ix.ensure(sections)
+    sections[0] = dataclasses.replace(sections[0], title="Overpayment of zakat")
+    assert ix.ensure(sections).updated == 1  # in a second segment
+    ix.close()
+    path = tmp_path / "ix"
+    files = postings_files(path)
+    assert len(files) == 2
+    whoosh = whoosh_index_module.open_dir(str(path), indexname=INDEX_NAME)
+    with whoosh.reader() as reader:
+        from_files = set(_vocabulary_of(reader, path))
+        expected = {t.decode() for f in ("title", "body") for t in reader.lexicon(f) if t.isalpha()}
+        assert from_files == expected and {"zakat", "complaint"} <= from_files
+        assert not any(w.isdigit() for w in from_files)
+
+        for f in files:  # files from the version before the vocabulary was kept in them
+            with sqlite3.connect(f) as db:
+                db.execute("DELETE FROM meta WHERE key='vocabulary'")
+            db.close()
+            assert postings.read_vocabulary(f) is None
+        assert set(_vocabulary_of(reader, path)) == expected
+    fixed = WhooshIndex(path)
+    assert [h.id for h in fixed.search("zakt").hits] == [sections[0].id]  # the typo still finds it
+    fixed.close()
