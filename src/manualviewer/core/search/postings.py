@@ -165,6 +165,22 @@ def read_vocabulary(path: Path) -> list[str] | None:
     return text.split("\n") if text else []
 
 
+def add_vocabulary(leaf: Any, path: Path) -> bool:
+    """Keep the vocabulary in a segment's file written before the files kept it; True if added."""
+    db = sqlite3.connect(path)
+    try:
+        if db.execute("SELECT 1 FROM meta WHERE key='vocabulary'").fetchone() is not None:
+            return False
+        words = {raw.decode("utf-8") for field in VOCABULARY_FIELDS if field in leaf.schema
+                 for raw in leaf.lexicon(field) if raw.isalpha()}
+        with db:
+            db.execute("INSERT INTO meta VALUES ('vocabulary', ?)",
+                       (zlib.compress("\n".join(sorted(words)).encode("utf-8")),))
+        return True
+    finally:
+        db.close()
+
+
 class SegmentPostings:
     """Reads one segment's postings file; `None` from `open` when it is missing or not ours."""
 

@@ -621,9 +621,9 @@ def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
 
 
 def _add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
-    """Write the postings file of each segment that has none (see postings.py); True if any
-    was written. A failure (a full disk) is logged, not raised: searches then read Whoosh's
-    postings, more slowly."""
+    """Write the postings file of each segment that has none (see postings.py), and the
+    vocabulary into files from before they kept it; True if a file was written. A failure (a
+    full disk) is logged, not raised: searches then read Whoosh's postings, more slowly."""
     from manualviewer.core.search import postings
 
     wrote = False
@@ -634,6 +634,8 @@ def _add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
                 if not path.exists():
                     postings.write_segment_postings(leaf, path)
                     wrote = True
+                else:
+                    postings.add_vocabulary(leaf, path)
     except Exception:
         log.warning("could not write the search index's postings files in %s", folder, exc_info=True)
     return wrote

@@ -205,4 +205,9 @@ def test_the_typo_vocabulary_comes_from_the_files_and_from_whoosh_without_them(t
         assert set(_vocabulary_of(reader, path)) == expected
     fixed = WhooshIndex(path)
     assert [h.id for h in fixed.search("zakt").hits] == [sections[0].id]  # the typo still finds it
+    assert not fixed.add_postings_files()  # no file written, but the vocabulary is back in them
+    whoosh = whoosh_index_module.open_dir(str(path), indexname=INDEX_NAME)
+    with whoosh.reader() as reader:
+        assert all(postings.read_vocabulary(f) is not None for f in files)
+        assert set(_vocabulary_of(reader, path)) == expected
     fixed.close()
