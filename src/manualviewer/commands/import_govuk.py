@@ -47,15 +47,19 @@ def print_summary(report: ImportReport) -> None:
         print(problem, file=sys.stderr)
     for manual in report.manuals:
         print(
-            f"{manual.code} {manual.title} -> {manual.folder}: {manual.sections} sections "
+            f"{manual.code} {manual.title} -> {manual.folder}: {_count(manual.sections, 'section')} "
             f"({manual.added} new, {manual.changed} changed, {manual.unchanged} unchanged, "
             f"{manual.removed} removed); change notes: {manual.change_notes_attached} attached, "
             f"{manual.change_notes_elsewhere} for sections not in this import"
         )
     print(
-        f"{len(report.manuals)} manuals, {report.sections} sections, links: "
+        f"{_count(len(report.manuals), 'manual')}, {_count(report.sections, 'section')}, links: "
         f"{report.links_resolved} resolved, {report.links_unresolved} unresolved; "
-        f"{len(report.problems)} problems"
+        f"{_count(len(report.problems), 'problem')}"
     )
     if not report.wrote_anything:
         print("manualviewer: nothing imported", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -368,7 +368,7 @@ def test_cli_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     write(src, "bad.json", "[")
     assert main(["import-govuk", str(src), "--out", str(tmp_path / "out")]) == 0
     captured = capsys.readouterr()
-    assert "1 manuals, 1 sections, links: 0 resolved, 1 unresolved; 1 problems" in captured.out
+    assert "1 manual, 1 section, links: 0 resolved, 1 unresolved; 1 problem" in captured.out
     assert "bad.json:1: error: invalid JSON" in captured.err
 
 
