@@ -114,6 +114,7 @@ class Application:
         self.watcher.directoryChanged.connect(lambda _p: self.reload_timer.start())
         self.watcher.fileChanged.connect(lambda _p: self.reload_timer.start())
         self.reload_timer.timeout.connect(self.reload)
+        self.window.reload_requested.connect(self.reload)
 
     def start(self, section: str | None = None) -> None:
         self.server.listen()

@@ -130,6 +130,22 @@ def test_changed_file_on_disk_refreshes_the_open_section(qtbot: QtBot, running: 
     ]
 
 
+def test_reload_from_the_view_menu_loads_an_edit_the_watcher_did_not_see(qtbot: QtBot, running: Application,
+                                                                         content_copy: Path) -> None:
+    window = running.window
+    assert window.act_reload in window.view_menu.actions()
+    assert window.act_reload.shortcut().toString() == "F5"
+    running.watcher.blockSignals(True)  # as in a large library, where only folders are watched
+    window.open_section("CSDH0300")
+    path = content_copy / "council-data-handling" / "CSDH0300.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence the watcher missed.\n", encoding="utf-8")
+    runs = running.index_runs
+    assert "the watcher missed" not in window.current_view().browser.toPlainText()
+    window.act_reload.trigger()
+    qtbot.waitUntil(lambda: running.index_runs > runs, timeout=30000)
+    assert "the watcher missed" in window.current_view().browser.toPlainText()
+
+
 def test_a_broken_file_shows_its_problem_and_the_rest_loads(qtbot: QtBot, running: Application,
                                                            content_copy: Path) -> None:
     running.window.open_section("CSDH0400")

@@ -42,6 +42,7 @@ ZOOM_STEPS = (-4, 12)  # smallest and largest zoom steps from the default size
 class MainWindow(QMainWindow):
     section_opened = Signal(str)
     procedure_requested = Signal(str)
+    reload_requested = Signal()  # the user asks to load changed guidance files now
 
     def __init__(
         self,
@@ -151,6 +152,9 @@ class MainWindow(QMainWindow):
         self.act_pdf = self._action("&Export to PDF...", "Ctrl+Shift+E", self.export_pdf)
         self.act_backlinks = self._action("&What links here", "Ctrl+Shift+L", self.show_backlinks,
                                           "Sections that link to this one")
+        # Large libraries watch folders only, so an edit written in place is not always seen.
+        self.act_reload = self._action("&Reload the library", "F5", self.reload_requested.emit,
+                                       "Load guidance files that changed on disk")
         self.act_quit = self._action("&Quit", "Ctrl+Q", self.close)
         self.act_about = self._action("&About and licences", None, self.show_about)
 
@@ -166,7 +170,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit_menu
         view_menu = menu.addMenu("&View")
         for a in (self.act_search, self.act_contents, None, self.act_zoom_in, self.act_zoom_out,
-                  self.act_zoom_reset, None, self.act_next_tab, self.act_prev_tab):
+                  self.act_zoom_reset, None, self.act_next_tab, self.act_prev_tab, None, self.act_reload):
             view_menu.addSeparator() if a is None else view_menu.addAction(a)
         self.view_menu = view_menu
         go_menu = menu.addMenu("&Go")
