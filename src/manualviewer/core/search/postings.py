@@ -173,8 +173,8 @@ def add_vocabulary(leaf: Any, path: Path) -> bool:
             return False
         words = {raw.decode("utf-8") for field in VOCABULARY_FIELDS if field in leaf.schema
                  for raw in leaf.lexicon(field) if raw.isalpha()}
-        with db:
-            db.execute("INSERT INTO meta VALUES ('vocabulary', ?)",
+        with db:  # another process may add it at the same time: the first one stays
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('vocabulary', ?)",
                        (zlib.compress("\n".join(sorted(words)).encode("utf-8")),))
         return True
     finally:
