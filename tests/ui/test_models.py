@@ -6,7 +6,7 @@ from pytestqt.modeltest import ModelTester
 
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.model import SearchHit
-from manualviewer.ui.contents_model import SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.contents_model import MANUAL_CODE_ROLE, SECTION_ID_ROLE, ContentsModel
 from manualviewer.ui.results_model import ResultsModel
 
 
@@ -26,6 +26,26 @@ def test_contents_model_lists_manuals_then_sections_in_id_order(bundled_content:
     index = model.index_of_section("dmbm511130")
     assert index.data(SECTION_ID_ROLE) == "DMBM511130"
     assert model.parent(index) == dmbm
+
+
+def test_contents_model_section_texts_follow_a_new_library(bundled_content: Path) -> None:
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    library = load_library([bundled_content])
+    model = ContentsModel(library)
+    index = model.index_of_section("DMBM511130")
+    title = library.sections["DMBM511130"].title
+    assert index.data() == f"DMBM511130  {title}"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == f"DMBM511130: {title}"
+    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == f"Section DMBM511130, {title}"
+    assert index.data(MANUAL_CODE_ROLE) == "DMBM"
+    assert index.data(Qt.ItemDataRole.DecorationRole) is None
+
+    library.sections["DMBM511130"] = dataclasses.replace(library.sections["DMBM511130"], title="Renamed section")
+    model.set_library(library)
+    assert model.index_of_section("DMBM511130").data() == "DMBM511130  Renamed section"
 
 
 def test_results_model_passes_qtmodeltester(qtmodeltester: ModelTester) -> None:

@@ -13,6 +13,8 @@ SECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MANUAL_CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_SECTION_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                            Qt.ItemDataRole.AccessibleTextRole, SECTION_ID_ROLE, MANUAL_CODE_ROLE})
 
 
 @dataclass
@@ -23,6 +25,7 @@ class _Node:
     parent: int  # node number of the parent; -1 for the root
     row: int
     children: list[int] | None = field(default=None)
+    title: str | None = None  # a section's title, kept once shown: the view asks for it often
 
 
 class ContentsModel(QAbstractItemModel):
@@ -114,20 +117,22 @@ class ContentsModel(QAbstractItemModel):
             if role == MANUAL_CODE_ROLE:
                 return manual.code
             return None
-        section = self._library.sections.get(node.key)
-        if section is None:
+        if role not in _SECTION_ROLES:
             return None
+        if node.title is None:  # each section is unpickled once, not for every role asked
+            section = self._library.sections.get(node.key)
+            if section is None:
+                return None
+            node.title = section.title
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{section.id}  {section.title}"
+            return f"{node.key}  {node.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{section.id}: {section.title}"
+            return f"{node.key}: {node.title}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Section {section.id}, {section.title}"
+            return f"Section {node.key}, {node.title}"
         if role == SECTION_ID_ROLE:
-            return section.id
-        if role == MANUAL_CODE_ROLE:
-            return section.manual
-        return None
+            return node.key
+        return node.manual  # MANUAL_CODE_ROLE
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
