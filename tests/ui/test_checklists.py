@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.procedure_panel import DocumentView, InputView
+from manualviewer.ui.procedure_panel import DocumentView, InputView, NoteEditor
 from tests.ui.test_checklists_support import (
+    Rig,
     choose,
     click,
     close_windows,
@@ -45,6 +46,22 @@ def to_three_points(qtbot: QtBot, panel: object, reference: str = "AB123456C") -
         ("call-details", lambda: (fill(qtbot, panel, customer_reference=reference), go_on(qtbot, panel))),  # type: ignore[arg-type]
         ("media", lambda: (choose(qtbot, panel, "not-media"), go_on(qtbot, panel))),  # type: ignore[arg-type]
     ])
+
+
+def to_note_after_a_late_disclosure(qtbot: QtBot, rig: Rig) -> NoteEditor:
+    """Start the checklist, cover the three points, report a late disclosure with no concerns:
+    the note card's editor."""
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    to_three_points(qtbot, panel)
+    click(qtbot, panel.jump_button)
+    panel.jump_menu.actions()[1].trigger()
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    editor = panel.note_editor
+    assert editor is not None
+    return editor
 
 
 def test_whole_procedure_from_the_section_link_to_a_saved_note(
@@ -277,16 +294,7 @@ def test_note_check_warnings_are_shown_and_saving_is_still_allowed(
     qtbot: QtBot, bundled_content: Path, stores: Stores
 ) -> None:
     rig = make_rig(qtbot, bundled_content, stores)
-    panel = rig.panel
-    rig.controller.start_procedure(PROCEDURE)
-    to_three_points(qtbot, panel)
-    click(qtbot, panel.jump_button)
-    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
-    go_on(qtbot, panel)
-    choose(qtbot, panel, "no-concerns")
-    go_on(qtbot, panel)
-    editor = panel.note_editor
-    assert editor is not None
+    editor = to_note_after_a_late_disclosure(qtbot, rig)
     assert "no words to avoid" in editor.warning_label.text()
     editor.editor.moveCursor(editor.editor.textCursor().MoveOperation.End)
     type_text(qtbot, editor.editor, "\nThe customer was rude. They will contact their ISP.")
@@ -474,15 +482,7 @@ def test_an_edited_note_survives_a_redraw_and_a_step_back(
 ) -> None:
     rig = make_rig(qtbot, bundled_content, stores)
     panel = rig.panel
-    rig.controller.start_procedure(PROCEDURE)
-    to_three_points(qtbot, panel)
-    click(qtbot, panel.jump_button)
-    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
-    go_on(qtbot, panel)
-    choose(qtbot, panel, "no-concerns")
-    go_on(qtbot, panel)
-    editor = panel.note_editor
-    assert editor is not None
+    editor = to_note_after_a_late_disclosure(qtbot, rig)
     drafted = editor.text()
     editor.set_text(drafted + "\nMy own addition.")
     panel.refresh()  # a redraw: settings changed, a message shown...
@@ -506,15 +506,7 @@ def test_an_edited_note_is_kept_through_a_crash_before_it_is_saved(
 
     rig = make_rig(qtbot, bundled_content, stores)
     panel = rig.panel
-    rig.controller.start_procedure(PROCEDURE)
-    to_three_points(qtbot, panel)
-    click(qtbot, panel.jump_button)
-    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
-    go_on(qtbot, panel)
-    choose(qtbot, panel, "no-concerns")
-    go_on(qtbot, panel)
-    editor = panel.note_editor
-    assert editor is not None
+    editor = to_note_after_a_late_disclosure(qtbot, rig)
     run_id = rig.controller.run_id
     assert run_id is not None
 
@@ -546,16 +538,7 @@ def test_tab_leaves_the_note_text_for_the_save_button(qtbot: QtBot, bundled_cont
     from PySide6.QtWidgets import QApplication
 
     rig = make_rig(qtbot, bundled_content, stores)
-    panel = rig.panel
-    rig.controller.start_procedure(PROCEDURE)
-    to_three_points(qtbot, panel)
-    click(qtbot, panel.jump_button)
-    panel.jump_menu.actions()[1].trigger()  # type: ignore[union-attr]
-    go_on(qtbot, panel)
-    choose(qtbot, panel, "no-concerns")
-    go_on(qtbot, panel)
-    editor = panel.note_editor
-    assert editor is not None
+    editor = to_note_after_a_late_disclosure(qtbot, rig)
     rig.window.activateWindow()
     qtbot.waitUntil(rig.window.isActiveWindow, timeout=2000)
     qtbot.waitUntil(editor.save_button.isVisible, timeout=2000)  # shown from the event loop

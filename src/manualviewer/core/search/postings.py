@@ -121,8 +121,7 @@ def write_segment_postings(leaf: Any, path: Path) -> None:
         db.execute("INSERT INTO meta VALUES ('format', ?), ('docs', ?)", (FORMAT, str(leaf.doc_count_all())))
         vocabulary: set[str] = set()
         db.executemany("INSERT INTO postings VALUES (?,?,?,?,?,?,?)", _rows(leaf, vocabulary))
-        db.execute("INSERT INTO meta VALUES ('vocabulary', ?)",
-                   (zlib.compress("\n".join(sorted(vocabulary)).encode("utf-8")),))
+        db.execute("INSERT INTO meta VALUES ('vocabulary', ?)", (_pack(vocabulary),))
         db.commit()
     finally:
         db.close()
@@ -141,9 +140,23 @@ def _rows(leaf: Any, vocabulary: set[str]) -> Iterator[tuple[str, str, int, int,
             ids, weights = leaf_postings(terms._codec.postings_reader(terms._postfile, info, fmt, term=(name, raw)))
             if ids:
                 term = raw.decode("utf-8")
-                if field in VOCABULARY_FIELDS and raw.isalpha():  # ASCII letters, as the lexicon fallback
+                if _in_vocabulary(field, raw):
                     vocabulary.add(term)
                 yield (field, term, *_encode(ids, weights))
+
+
+def lexicon_vocabulary(leaf: Any) -> set[str]:
+    """The vocabulary read from a segment's own term index (slow: see above)."""
+    return {raw.decode("utf-8") for field in VOCABULARY_FIELDS if field in leaf.schema
+            for raw in leaf.lexicon(field) if _in_vocabulary(field, raw)}
+
+
+def _in_vocabulary(field: str, raw: bytes) -> bool:
+    return field in VOCABULARY_FIELDS and raw.isalpha()  # ASCII letters: no numbers or IDs
+
+
+def _pack(words: set[str]) -> bytes:
+    return zlib.compress("\n".join(sorted(words)).encode("utf-8"))
 
 
 def read_vocabulary(path: Path) -> list[str] | None:
@@ -171,11 +184,8 @@ def add_vocabulary(leaf: Any, path: Path) -> bool:
     try:
         if db.execute("SELECT 1 FROM meta WHERE key='vocabulary'").fetchone() is not None:
             return False
-        words = {raw.decode("utf-8") for field in VOCABULARY_FIELDS if field in leaf.schema
-                 for raw in leaf.lexicon(field) if raw.isalpha()}
         with db:  # another process may add it at the same time: the first one stays
-            db.execute("INSERT OR IGNORE INTO meta VALUES ('vocabulary', ?)",
-                       (zlib.compress("\n".join(sorted(words)).encode("utf-8")),))
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('vocabulary', ?)", (_pack(lexicon_vocabulary(leaf)),))
         return True
     finally:
         db.close()

@@ -547,11 +547,7 @@ def _vocabulary_of(reader: IndexReader, folder: Path) -> AbstractSet[str]:
     words: set[str] = set()  # never changed once made, so not copied into a frozenset
     for leaf in _leaves(reader):
         stored = postings.read_vocabulary(postings.postings_path(folder, leaf.segment().segment_id()))
-        if stored is not None:
-            words.update(stored)
-            continue
-        for field in postings.VOCABULARY_FIELDS:
-            words.update(t.decode("utf-8") for t in leaf.lexicon(field) if t.isalpha())
+        words.update(stored if stored is not None else postings.lexicon_vocabulary(leaf))
     return words
 
 
