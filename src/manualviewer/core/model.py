@@ -91,6 +91,10 @@ class SearchHit:
     manual: str
     score: float
     snippet: str  # HTML-escaped text with matched terms wrapped in <b class="match">...</b>
+    # "section", or "checklist" for a guided checklist whose title or summary matched: `id` is
+    # then the section that offers it and `procedure` the checklist's ID.
+    kind: str = "section"
+    procedure: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     suggestion: str | None = None
     fuzzy: bool = False  # True when the hits come from the typo-tolerant fallback
+    total: int = 0  # sections that match in all (hits holds the best `limit` of them)
 
 
 @dataclass(frozen=True)
