@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manualviewer.core.content.govuk_markdown import decode_entities, html_to_markdown, tidy
+from manualviewer.core.content.govuk_markdown import (
+    clean_text,
+    clean_title,
+    decode_entities,
+    html_in_markdown,
+    html_to_markdown,
+    join_wrapped_lines,
+    tidy,
+)
 from manualviewer.core.model import SECTION_ID_RE
 from manualviewer.core.problems import ContentProblem, Severity
 
@@ -104,8 +112,8 @@ def _content_store_manual(data: dict[str, Any], details: dict[str, Any], path: P
         source=path,
         format=CONTENT_STORE,
         slug=slug,
-        title=_one_line(_text(data.get("title"))) or slug,
-        description=_text(data.get("description")).strip(),
+        title=clean_title(_text(data.get("title"))) or slug,
+        description=decode_entities(_text(data.get("description"))).strip(),
         body=_html_body(details.get("body")),
         organisation=_organisation(data, details),
         updated=_date(data.get("public_updated_at") or data.get("updated_at")),
@@ -131,8 +139,8 @@ def _content_store_section(data: dict[str, Any], details: dict[str, Any], path: 
         format=CONTENT_STORE,
         slug=slug,
         section_id=section_id,
-        title=_one_line(_text(data.get("title"))) or section_id,
-        description=_one_line(_text(data.get("description"))),
+        title=clean_title(_text(data.get("title")), section_id) or section_id,
+        description=clean_text(_text(data.get("description"))),
         body=_html_body(details.get("body")),
         breadcrumbs=_breadcrumbs(details.get("breadcrumbs")),
         children=_children(details.get("child_section_groups")),
@@ -165,8 +173,8 @@ def _api_manual(data: dict[str, Any], details: dict[str, Any], path: Path) -> Pa
         source=path,
         format=MANUALS_API,
         slug=slug,
-        title=_one_line(_text(data.get("title"))) or slug,
-        description=_text(data.get("description")).strip(),
+        title=clean_title(_text(data.get("title"))) or slug,
+        description=decode_entities(_text(data.get("description"))).strip(),
         body="",
         organisation="HM Revenue & Customs",  # the API publishes HMRC manuals only
         updated=_date(data.get("public_updated_at") or data.get("updated_at")),
@@ -188,8 +196,8 @@ def _api_section(data: dict[str, Any], details: dict[str, Any], path: Path) -> P
         format=MANUALS_API,
         slug=None,
         section_id=section_id,
-        title=_one_line(_text(data.get("title"))) or section_id,
-        description=_one_line(_text(data.get("description"))),
+        title=clean_title(_text(data.get("title")), section_id) or section_id,
+        description=clean_text(_text(data.get("description"))),
         body=_markdown_body(_text(details.get("body"))),
         breadcrumbs=crumbs,
         children=_children(details.get("child_section_groups")),
@@ -199,7 +207,9 @@ def _api_section(data: dict[str, Any], details: dict[str, Any], path: Path) -> P
 
 
 def _markdown_body(text: str) -> str:
-    return tidy(decode_entities(text)) if text.strip() else ""
+    # Entities first (those that would be syntax stay encoded), so converting the HTML that is
+    # left cannot turn escaped text into tags.
+    return tidy(join_wrapped_lines(html_in_markdown(decode_entities(text)))) if text.strip() else ""
 
 
 # --- shared pieces ------------------------------------------------------------------------
@@ -319,4 +329,4 @@ def _text(value: Any) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return clean_text(text)

@@ -35,8 +35,23 @@ def test_href_with_spaces_is_kept_whole() -> None:
 
 def test_entities_decoded_unless_markdown_syntax() -> None:
     assert decode_entities("&#x201C;Employee&#x201D;&#xA0;x &amp; &#42;y&#42; &lt;b&gt; &nosuch;") == (
-        "“Employee” x &amp; &#42;y&#42; &lt;b&gt; &nosuch;"
+        "“Employee” x & &#42;y&#42; &lt;b&gt; &nosuch;"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"),  # comparisons are safe as characters
+        ("&lt;table&gt; and &lt;/td&gt;", "&lt;table&gt; and &lt;/td&gt;"),  # would become tags
+        ("&lt;https://x.example&gt;", "&lt;https://x.example&gt;"),  # would become an autolink
+        ("&amp;pound; and &amp;#163;", "&amp;pound; and &amp;#163;"),  # would become entities
+        ("&gt; not a quote\n  &gt; nor this", "&gt; not a quote\n  &gt; nor this"),  # line start: quote
+        ("R&amp;D", "R&D"),
+    ],
+)
+def test_entities_that_would_become_syntax_stay_encoded(text: str, expected: str) -> None:
+    assert decode_entities(text) == expected
 
 
 # --- withheld -----------------------------------------------------------------------------
