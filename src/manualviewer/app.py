@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from manualviewer.core.content.bundled import content_folders
+from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.loader import content_fingerprint, load_library, open_snapshot
 from manualviewer.core.model import SearchResult
@@ -197,6 +198,9 @@ class Application:
     def watch(self) -> None:
         wanted = {str(f) for f in self.folders if f.is_dir()}
         wanted |= {str(m.path) for m in self.library.manuals.values()}
+        # A glossary edited in place changes no folder; watch the file itself.
+        wanted |= {str(m.path / GLOSSARY_FILE) for m in self.library.manuals.values()
+                   if (m.path / GLOSSARY_FILE).is_file()}
         if len(self.library.sections) <= self.WATCH_FILES_UP_TO:
             wanted |= {str(s.path) for s in self.library.sections.values()}
         current = set(self.watcher.directories()) | set(self.watcher.files())

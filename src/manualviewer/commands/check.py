@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.core.content.glossary import glossary_problems
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import ContentProblem, Severity
 
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
 
 def collect_problems(library: Library) -> list[ContentProblem]:
     _load_extra_checks()
-    problems = list(library.problems)
+    problems = list(library.problems) + glossary_problems(library)
     for check in EXTRA_CHECKS:
         problems.extend(check(library))
     return problems

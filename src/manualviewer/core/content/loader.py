@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from manualviewer.core.content.frontmatter import Document, FrontMatterError, read_document
+from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library, link_pattern_for
 from manualviewer.core.model import (
     SECTION_ID_RE,
@@ -165,7 +166,8 @@ def content_fingerprint(folders: Iterable[Path]) -> str:
             continue
         for manual_file in sorted(folder.glob(f"*/{MANUAL_FILE}")) + sorted(folder.glob(MANUAL_FILE)):
             for entry in sorted(os.scandir(manual_file.parent), key=lambda e: e.name):
-                if entry.name.endswith(".md") and entry.is_file():
+                # glossary.yaml too: it is read with the library, so an edit must count as a change.
+                if (entry.name.endswith(".md") or entry.name == GLOSSARY_FILE) and entry.is_file():
                     stat = entry.stat()
                     digest.update(f"{entry.path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     return digest.hexdigest()
