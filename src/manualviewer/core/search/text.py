@@ -29,6 +29,10 @@ _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
 _QUOTE_RE = re.compile(r"^\s*>\s?", re.MULTILINE)
 _MARKUP_RE = re.compile(r"[*_`~|]+")
 _SPACE_RE = re.compile(r"\s+")
+# Any HTML tag or comment left in a body: a snippet shows text, never markup. Inline tags go
+# without a space ("6<sup>th</sup>" is "6th"), others part words ("<td>a</td><td>b</td>").
+_TAG_RE = re.compile(r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>", re.DOTALL)
+_INLINE_TAGS = frozenset("a abbr b cite code em font i mark s small span strong sub sup u".split())
 
 
 def plain_text(markdown: str) -> str:
@@ -41,6 +45,10 @@ def plain_text(markdown: str) -> str:
     text = _LIST_RE.sub("", text)
     text = _QUOTE_RE.sub("", text)
     text = _MARKUP_RE.sub("", text)
+    text = _TAG_RE.sub(lambda m: "" if (m.group(1) or "").lower() in _INLINE_TAGS else " ", text)
+    if "&" in text:
+        # After the tags are gone, so an escaped `&lt;td&gt;` is the text the reader sees.
+        text = html.unescape(text)
     return _SPACE_RE.sub(" ", text).strip()[:STORED_TEXT_CHARS]
 
 
