@@ -12,12 +12,12 @@ from collections.abc import Callable, Container, Iterable
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
-def edits1(word: str) -> set[str]:
+def edits1(word: str, substitutions: bool = True) -> set[str]:
     """Every string one deletion, swap of neighbours, substitution or insertion from `word`."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = [a + b[1:] for a, b in splits if b]
     swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in ALPHABET if c != b[0]]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in ALPHABET if c != b[0]] if substitutions else []
     inserts = [a + c + b for a, b in splits for c in ALPHABET]
     return set(deletes + swaps + replaces + inserts)
 
@@ -44,10 +44,16 @@ def distance(a: str, b: str) -> int:
 
 
 def max_edits(word: str) -> int:
-    """Short words get no correction (too many neighbours), middling ones one edit."""
+    """Short words get no correction (too many neighbours), middling ones one edit: two edits
+    from a 6-letter word reach too many other words ("midday" and "middle")."""
     if len(word) < 4:
         return 0
-    return 1 if len(word) < 6 else 2
+    return 1 if len(word) < 8 else 2
+
+
+# A short word with one letter changed is usually another real word ("lost" and "last"), not a
+# typo of it: below this length only a missing, extra or swapped letter is corrected.
+MIN_SUBSTITUTION = 6
 
 
 def candidates(words: Iterable[str], vocabulary: Container[str],
@@ -65,7 +71,7 @@ def candidates(words: Iterable[str], vocabulary: Container[str],
         return []
     found: dict[str, int] = {}
     for w in forms:
-        for c in edits1(w):
+        for c in edits1(w, substitutions=len(w) >= MIN_SUBSTITUTION):
             if c in vocabulary:
                 found[c] = 1
             elif stem is not None and len(c) > 4:

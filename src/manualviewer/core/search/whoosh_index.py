@@ -1,5 +1,6 @@
-"""The Whoosh search index. Whoosh is imported only inside core/search (here and in executor.py,
-which runs the queries on Whoosh's posting lists).
+"""The Whoosh search index: the store. Whoosh is imported only by the store (this module,
+whoosh_source.py and postings.py); queries run in the engine-neutral pipeline (pipeline.py) over
+the PostingsSource that whoosh_source.py makes of a searcher.
 
 Layout and lifetime
 - The index lives in the folder given to the constructor, next to a schema version file. A
@@ -34,32 +35,31 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from manualviewer.core.search.executor import Executor
+    from manualviewer.core.search.pipeline import Pipeline
+    from manualviewer.core.search.whoosh_source import WhooshSource
 
 from whoosh import columns, fields, index
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import Token, Tokenizer
 from whoosh.index import LockError
-from whoosh.lang.porter import stem as porter_stem
-from whoosh.query import Term
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
-from manualviewer.core.model import SECTION_ID_RE, IndexStats, SearchHit, SearchResult, Section, normalise_id
-from manualviewer.core.search import spelling
+from manualviewer.core.model import IndexStats, SearchResult, Section, normalise_id
+from manualviewer.core.search import analysis
 from manualviewer.core.search.protocol import BodyOf, Progress, SearchIndex, section_body, section_hash
-from manualviewer.core.search.query import ParsedQuery, QueryWord, parse_query
-from manualviewer.core.search.text import Matcher, plain_text, snippet
+from manualviewer.core.search.query import GlossaryTerms, glossary_terms
+from manualviewer.core.search.text import plain_text
 
 log = logging.getLogger(__name__)
 
 # Bump when the schema, the analyser or what is stored changes: old indexes are then rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 VERSION_FILE = "manualviewer-index-version"
 INDEX_NAME = "MAIN"
 STAGING = "MAIN.building"
@@ -70,12 +70,33 @@ COMPACT_RATIO = 0.10  # rewrite the big segment once small segments + deletions 
 MAX_SUGGESTIONS_CACHED = 256
 
 
+class WordsTokenizer(Tokenizer):  # type: ignore[misc]
+    """Whoosh's view of analysis.index_terms: the same words when indexing and when querying."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        terms = analysis.index_terms(value) if tokenize else [(0, value)]
+        for pos, term in terms:
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = term
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = t.endchar = start_char
+            yield t
+
+
 class IndexBusyError(RuntimeError):
     """Another process is writing the index."""
 
 
 def make_schema() -> fields.Schema:
-    analyzer = StemmingAnalyzer()
+    analyzer = WordsTokenizer()
     return fields.Schema(
         id=fields.ID(stored=True),
         id_norm=fields.ID(unique=True, sortable=True),
@@ -92,16 +113,6 @@ def make_schema() -> fields.Schema:
     )
 
 
-@lru_cache(maxsize=50_000)
-def _stem(word: str) -> str:
-    return str(porter_stem(word))
-
-
-def _stem_once(word: str) -> str:
-    # For the throwaway spelling variants of a typo: not worth a place in the cache.
-    return str(porter_stem(word))
-
-
 class WhooshIndex:
     """`SearchIndex` on Whoosh. Safe to build/update from one thread and search from another."""
 
@@ -113,7 +124,9 @@ class WhooshIndex:
         self._searcher: Searcher | None = None
         self._vocabulary: tuple[int, AbstractSet[str]] | None = None  # (generation, stems)
         self._manifest: tuple[int, dict[str, str]] | None = None  # (generation, id -> hash)
-        self._exec: Executor | None = None  # query runner for the current searcher
+        self._pipeline: Pipeline | None = None  # query runner for the current searcher
+        self._source: WhooshSource | None = None
+        self._glossary: GlossaryTerms = ()
         self._suggestions: OrderedDict[tuple[int, str], str | None] = OrderedDict()
         self._closed = False
         self._suspect = False  # a search failed inside Whoosh: rebuild at the next ensure()
@@ -354,10 +367,22 @@ class WhooshIndex:
         self._suggestions.clear()
 
     # --- searching ----------------------------------------------------------------------
+    def set_glossary(self, groups: Iterable[Iterable[str]]) -> None:
+        """The library's glossary (groups of phrases that mean the same), used by every query."""
+        terms = glossary_terms([list(g) for g in groups])
+        with self._lock:
+            self._glossary = terms
+            if self._pipeline is not None:
+                self._pipeline.glossary = terms
+            self._suggestions.clear()
+
     def search(self, query: str, *, limit: int = 20, manual: str | None = None) -> SearchResult:
         try:
             with self._lock:
-                return self._search(query, max(1, limit), manual)
+                pipeline = self._get_pipeline()
+                if pipeline is None:
+                    return SearchResult(query=query, hits=())
+                return pipeline.search(query, max(1, limit), manual)
         except Exception:
             # Our query code never raises on user input, so this is a damaged index: the next
             # ensure() rebuilds it.
@@ -368,74 +393,49 @@ class WhooshIndex:
     def suggest(self, query: str) -> str | None:
         try:
             with self._lock:
-                s = self._get_searcher()
-                if s is None:
+                pipeline = self._get_pipeline()
+                if pipeline is None:
                     return None
-                return self._suggest(s, parse_query(query, _analyze))
+                key = (pipeline.source.generation, query)
+                if key in self._suggestions:
+                    self._suggestions.move_to_end(key)
+                    return self._suggestions[key]
+                result = pipeline.suggest(query)
+                self._suggestions[key] = result
+                if len(self._suggestions) > MAX_SUGGESTIONS_CACHED:
+                    self._suggestions.popitem(last=False)
+                return result
         except Exception:
             log.warning("suggestion for %r failed", query[:80], exc_info=True)
             return None
 
-    def _search(self, query: str, limit: int, manual: str | None) -> SearchResult:
+    def _get_pipeline(self) -> Pipeline | None:
+        # Called with _lock held. Imported here: numpy takes ~0.15 s to import, which the app's
+        # start should not pay.
+        from manualviewer.core.search.executor import Executor
+        from manualviewer.core.search.pipeline import Pipeline
+        from manualviewer.core.search.whoosh_source import WhooshSource
+
         s = self._get_searcher()
         if s is None:
-            return SearchResult(query=query, hits=())
-        parsed = parse_query(query, _analyze)
-        jump = self._id_jump(s, query, manual)
-        hits: list[tuple[int, float]] = []
-        stems, prefixes = parsed.stems(), parsed.prefixes()
-        fuzzy = False
-        suggestion = None
-        ex = self._executor(s)
-        hits = ex.run(parsed, limit + 1, manual)
-        if not hits and jump is None and parsed.positives():
-            replacements = self._fuzzy_terms(s, parsed)
-            if any(replacements.values()):
-                hits = ex.run(parsed, limit + 1, manual, replacements)
-                if not hits and len(parsed.positives()) > 1:
-                    hits = ex.run(parsed, limit + 1, manual, replacements, any_group=True)
-                fuzzy = bool(hits)
-                stems |= {c for cands in replacements.values() for c in cands}
-            suggestion = self._suggest(s, parsed, replacements)
-        if jump is not None:
-            top = max((score for _, score in hits), default=0.0)
-            hits = [(jump, top + 1.0)] + [h for h in hits if h[0] != jump]
-        matcher = Matcher(stems, prefixes, _stem)
-        out = []
-        for docnum, score in hits[:limit]:
-            stored = s.stored_fields(docnum)
-            out.append(SearchHit(
-                id=str(stored.get("id", "")), title=str(stored.get("title", "")),
-                manual=str(stored.get("manual", "")), score=float(score),
-                snippet=snippet(str(stored.get("text", "")), matcher),
-            ))
-        return SearchResult(query=query, hits=tuple(out), suggestion=suggestion, fuzzy=fuzzy)
-
-    def _executor(self, s: Searcher) -> Executor:
-        # Imported here: numpy takes ~0.15 s to import, which the app's start should not pay.
-        from manualviewer.core.search.executor import Executor
-
-        if self._exec is None or self._exec.searcher is not s:
+            return None
+        if self._pipeline is None or self._source is None or self._source.searcher is not s:
             self._close_executor()
-            self._exec = Executor(s, ID_BOOST, _analyze, self.path)
-        return self._exec
+            self._source = WhooshSource(s, self.path, lambda: self._vocab(s))
+            self._pipeline = Pipeline(self._source, Executor(self._source, ID_BOOST), self._glossary)
+        return self._pipeline
+
+    @property
+    def _exec(self) -> Executor | None:
+        return self._pipeline.executor if self._pipeline is not None else None
 
     def _close_executor(self) -> None:
-        if self._exec is not None:
-            self._exec.close()
-            self._exec = None
-
-    @staticmethod
-    def _id_jump(s: Searcher, query: str, manual: str | None) -> int | None:
-        key = normalise_id(query)
-        if not key or len(key) > 64 or not SECTION_ID_RE.match(key) or not re.search(r"\d", key):
-            return None
-        for field in ("id_norm", "alias"):
-            for docnum in s.docs_for_query(Term(field, key)):
-                if manual and s.stored_fields(docnum).get("manual") != manual:
-                    continue
-                return int(docnum)
-        return None
+        if self._pipeline is not None:
+            self._pipeline.executor.close()
+            self._pipeline = None
+        if self._source is not None:
+            self._source.close()
+            self._source = None
 
     # --- typos --------------------------------------------------------------------------
     def _vocab(self, s: Searcher) -> AbstractSet[str]:
@@ -453,11 +453,10 @@ class WhooshIndex:
         from manualviewer.core.search.query import FIELD_BOOSTS
 
         with self._lock:
-            s = self._get_searcher()
-            if s is not None:
-                executor = self._executor(s)
+            pipeline = self._get_pipeline()
+            if pipeline is not None:
                 for f in FIELD_BOOSTS:
-                    executor.norm(f)
+                    pipeline.executor.norm(f)
             ix = self._ix
             known = self._vocabulary[0] if self._vocabulary is not None else None
         if ix is None or (known is not None and known == ix.latest_generation()):
@@ -472,74 +471,8 @@ class WhooshIndex:
             if self._ix is ix and (self._vocabulary is None or self._vocabulary[0] < generation):
                 self._vocabulary = (generation, words)
 
-    def _fuzzy_terms(self, s: Searcher, parsed: ParsedQuery) -> dict[QueryWord, tuple[str, ...]]:
-        """Near terms for each unknown plain word of the query, best first (at most three)."""
-        vocab = self._vocab(s)
-        reader = s.reader()
-        out: dict[QueryWord, tuple[str, ...]] = {}
-        for word in parsed.plain_words():
-            if word.term in vocab or word.is_id:
-                continue
-            near = spelling.candidates([word.raw.lower(), word.term], vocab, _stem_once)
-            if not near:
-                out[word] = ()
-                continue
-            ranked = sorted(near, key=lambda dc: (dc[0], -(reader.doc_frequency("body", dc[1])
-                                                          + reader.doc_frequency("title", dc[1]))))
-            out[word] = tuple(c for _, c in ranked[:3])
-        return out
-
-    def _suggest(self, s: Searcher, parsed: ParsedQuery,
-                 replacements: dict[QueryWord, tuple[str, ...]] | None = None) -> str | None:
-        key = (s.reader().generation(), parsed.text)
-        if key in self._suggestions:
-            self._suggestions.move_to_end(key)
-            return self._suggestions[key]
-        if replacements is None:
-            replacements = self._fuzzy_terms(s, parsed)
-        text = parsed.text
-        changed = False
-        for word, cands in replacements.items():
-            if not cands:
-                continue
-            surface = self._surface_form(s, word.raw.lower(), cands[0])
-            if surface and surface != word.raw.lower():
-                text = re.sub(rf"(?<!\w){re.escape(word.raw)}(?!\w)", surface, text, count=1)
-                changed = True
-        result = text if changed else None
-        self._suggestions[key] = result
-        if len(self._suggestions) > MAX_SUGGESTIONS_CACHED:
-            self._suggestions.popitem(last=False)
-        return result
-
-    @staticmethod
-    def _surface_form(s: Searcher, typed: str, stem: str) -> str | None:
-        """How the index's texts spell the stem `stem`, nearest to what was typed."""
-        docs: list[int] = []
-        for field in ("title", "body"):
-            if len(docs) >= 3:
-                break
-            with contextlib.suppress(Exception):
-                docs.extend(s.docs_for_query(Term(field, stem)))
-        head = stem[:-1] if len(stem) > 3 else stem
-        pattern = re.compile(rf"\b{re.escape(head)}\w*", re.IGNORECASE)
-        forms: list[str] = []
-        for docnum in docs[:3]:
-            stored = s.stored_fields(docnum)
-            for field in ("title", "text"):
-                forms.extend(pattern.findall(str(stored.get(field, ""))))
-        return spelling.best_surface(typed, forms, _stem, stem) if forms else None
-
 
 # --- helpers --------------------------------------------------------------------------------
-_ANALYZER = StemmingAnalyzer()
-
-
-def _analyze(text: str) -> list[tuple[int, str]]:
-    """(position, term) as the index's analyser makes them; stop words leave position gaps."""
-    return [(t.pos, t.text) for t in _ANALYZER(text, positions=True)]
-
-
 def _vocabulary_of(reader: IndexReader, folder: Path) -> AbstractSet[str]:
     """From each segment's postings file, or its term index when the file has none."""
     from manualviewer.core.search import postings

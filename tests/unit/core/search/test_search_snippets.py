@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from manualviewer.core.search.analysis import stem as _stem
 from manualviewer.core.search.text import Matcher, plain_text, snippet, strip_tags
-from manualviewer.core.search.whoosh_index import WhooshIndex, _stem
+from manualviewer.core.search.whoosh_index import WhooshIndex
 
 
 def test_snippet_marks_matches(index: WhooshIndex) -> None:
