@@ -9,6 +9,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,7 +54,7 @@ class _FileResult:
     embeds: tuple[tuple[str, int], ...] = ()  # {procedure:ID} and procedure: links, file lines
 
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 PARALLEL_FROM = 4000  # files to parse before worker processes pay for themselves
@@ -148,7 +149,7 @@ def load_library(
 
 
 # --- snapshot: the assembled library, so a large one opens without reading its files ---------
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 def snapshot_path(cache_file: Path) -> Path:
@@ -241,6 +242,7 @@ def _read_section_file(path: Path, manual: Manual, codes: tuple[str, ...], extra
     section = _section_from(doc, manual, problems)
     if section is None:
         return _FileResult(None, (), tuple(problems))
+    problems.extend(_raw_html_problems(section))
     found = tuple(
         (normalise_id(target), section.body_line + line - 1) for target, line in extractor(section.body, codes)
     )
@@ -303,6 +305,35 @@ def _regex_refs(body: str, codes: Sequence[str]) -> list[tuple[str, int]]:
     for number, line in enumerate(body.splitlines(), start=1):
         found.extend((m.group(0), number) for m in pattern.finditer(line))
     return found
+
+
+# HTML element names only, so a placeholder such as "<employee name>" is not taken for a tag.
+_RAW_HTML_RE = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|caption|center|cite|code|col|colgroup|dd|del|div|dl|dt|em|font|h[1-6]|hr|i"
+    r"|img|ins|li|mark|ol|p|pre|s|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul)"
+    r"\b(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_CODE_SPAN_RE = re.compile(r"(`+)[^`]*?\1")
+
+
+def _raw_html_problems(section: Section) -> list[ContentProblem]:
+    """A warning per line with an HTML tag: the renderer shows raw HTML as text (html=False)."""
+    if "<" not in section.body:
+        return []
+    problems: list[ContentProblem] = []
+    fence = ""
+    for number, line in enumerate(section.body.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else fence or stripped[:3]
+            continue
+        match = None if fence else _RAW_HTML_RE.search(_CODE_SPAN_RE.sub("", line))
+        if match:
+            problems.append(ContentProblem(
+                "raw-html", section.path, section.body_line + number - 1,
+                f"raw HTML {match.group(0)} is shown as text; write it in Markdown", Severity.WARNING))
+    return problems
 
 
 def _problem(kind: str, doc: Document, key: str | None, message: str,
