@@ -19,6 +19,7 @@ from manualviewer.commands.common import (
     print_json,
     run_action,
 )
+from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import Severity
 from manualviewer.core.procedures import (
@@ -118,7 +119,8 @@ def _run(args: argparse.Namespace) -> int:
 
     officer = (args.officer if args.officer is not None else settings.officer_name).strip()
     note, escalations = compose(finished, officer=officer, content_version=content_version(procedure, library))
-    warnings = check_note(note.text, settings.note_check_words, settings.known_abbreviations)
+    warnings = check_note(note.text, settings.note_check_words, settings.known_abbreviations,
+                          glossary_of(library).abbreviations())
     for warning in warnings:
         print(f"{PROG}: note check, line {warning.line}: {warning.message}", file=sys.stderr)
 

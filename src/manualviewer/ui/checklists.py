@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
+from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.procedures import (
     NoteDraft,
     NoteWarning,
@@ -378,7 +379,8 @@ class ChecklistController(QObject):
 
     def check(self, text: str) -> list[NoteWarning]:
         settings = self.settings
-        return check_note(text, settings.note_check_words, settings.known_abbreviations)
+        return check_note(text, settings.note_check_words, settings.known_abbreviations,
+                          glossary_of(self.window.library).abbreviations())
 
     def save_note(self, text: str) -> StoredNote:
         """Save the (possibly edited) note with the run's record. Raises NoteError."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import Severity
 from manualviewer.core.procedures import (
@@ -302,7 +303,8 @@ class TrainingController(QObject):
         from manualviewer.core.settings import Settings
 
         defaults = Settings()  # the user's own words list is theirs; training checks with the defaults
-        return list(check_note(text, defaults.note_check_words, defaults.known_abbreviations))
+        return list(check_note(text, defaults.note_check_words, defaults.known_abbreviations,
+                               glossary_of(self.library).abbreviations()))
 
     def save_note(self, text: str) -> StoredNote:
         """Save the note to the training database, and keep each escalation there as "would be

@@ -6,7 +6,7 @@ call (and sometimes by the customer, through a subject access request)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # All-caps words of 2 to 6 letters, not glued to letters or digits: "DMBM511015" is a section
@@ -25,8 +25,12 @@ class NoteWarning:
     message: str
 
 
-def check_note(text: str, words: Iterable[str], known_abbreviations: Iterable[str]) -> list[NoteWarning]:
-    warnings = [*_listed_words(text, words), *_abbreviations(text, known_abbreviations)]
+def check_note(
+    text: str, words: Iterable[str], known_abbreviations: Iterable[str], expansions: Mapping[str, str] | None = None
+) -> list[NoteWarning]:
+    """`expansions` (abbreviation -> what it stands for, from the manuals' glossaries) only
+    improves the advice: a manual's own abbreviation is still jargon to the reader of the note."""
+    warnings = [*_listed_words(text, words), *_abbreviations(text, known_abbreviations, expansions or {})]
     return sorted(warnings, key=lambda w: (w.start, w.kind))
 
 
@@ -40,8 +44,9 @@ def _listed_words(text: str, words: Iterable[str]) -> list[NoteWarning]:
     return found
 
 
-def _abbreviations(text: str, known: Iterable[str]) -> list[NoteWarning]:
+def _abbreviations(text: str, known: Iterable[str], expansions: Mapping[str, str]) -> list[NoteWarning]:
     known_set = {k.strip().upper() for k in known}
+    written_out = {k.strip().upper(): v for k, v in expansions.items()}
     explained: dict[str, bool] = {}
     found: list[NoteWarning] = []
     for match in _ABBREVIATION_RE.finditer(text):
@@ -51,14 +56,9 @@ def _abbreviations(text: str, known: Iterable[str]) -> list[NoteWarning]:
         if token not in explained:
             explained[token] = _explained(token, text)
         if not explained[token]:
-            found.append(
-                _warning(
-                    "abbreviation",
-                    text,
-                    match,
-                    f"{token} is not explained; write it out, then ({token}), once",
-                )
-            )
+            advice = f"write it out once: {written_out[token]} ({token})" if token in written_out else \
+                f"write it out, then ({token}), once"
+            found.append(_warning("abbreviation", text, match, f"{token} is not explained; {advice}"))
     return found
 
 

@@ -244,3 +244,20 @@ def test_check_reports_a_broken_glossary_with_file_and_line(
     report = json.loads(capsys.readouterr().out)
     assert [(Path(e["path"]), e["line"], e["kind"]) for e in report["errors"]] == [(path, 4, "duplicate-id")]
     assert report["sections"] == 1  # the rest of the library loaded
+
+
+# --- the note check -------------------------------------------------------------------------------
+def test_note_check_offers_the_glossary_expansion_but_still_warns(bundled_library: Library) -> None:
+    from manualviewer.core.procedures import check_note
+
+    abbreviations = glossary_of(bundled_library).abbreviations()
+    warnings = check_note("RP check done. Told the ISP. XYZ pending.", [], ["HMRC"], abbreviations)
+    # A manual's own abbreviation is still jargon to whoever reads the note later, so it is
+    # warned of; the glossary says what to write instead.
+    assert [(w.token, w.message) for w in warnings] == [
+        ("RP", "RP is not explained; write it out once: Recovery Proceedings (RP)"),
+        ("ISP", "ISP is not explained; write it out once: Internet Service Provider (ISP)"),
+        ("XYZ", "XYZ is not explained; write it out, then (XYZ), once"),
+    ]
+    assert check_note("Recovery Proceedings (RP) check done; RP clear.", [], [], abbreviations) == []
+    assert check_note("HMRC called.", [], ["HMRC"], abbreviations) == []
