@@ -97,10 +97,12 @@ class Executor:
             match = self._clause(clause)
             if clause.negated:
                 negatives.append(match)
-            elif match.docs.any() or clause.required:
+            elif match.docs.any():
                 positives.append(match)
-            else:
-                positives.append(match)  # matches nothing: counts against coverage
+            elif clause.required:
+                return Outcome([], 0, 0)
+            # else: a word no section has neither makes the query fail nor counts against the
+            # sections that have the others.
         if not positives:
             return Outcome([], 0, 0)
         candidates = self.live.copy()

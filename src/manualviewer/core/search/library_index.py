@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
+from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import IndexStats
 from manualviewer.core.search.whoosh_index import WhooshIndex
@@ -20,8 +21,9 @@ Progress = Callable[[int, int], None]
 
 def ensure_library(index: WhooshIndex, library: Library, progress: Progress | None = None, *,
                    rebuild: bool = False, prepare_typos: bool = True) -> IndexStats | None:
-    """Bring `index` up to date with `library` (or rebuild it). None when it already was, from
-    the very same files."""
+    """Bring `index` up to date with `library` (or rebuild it), and give it the library's
+    glossary. None when it already was, from the very same files."""
+    index.set_glossary(glossary_of(library).groups())
     if not rebuild and library.fingerprint and index.open() and indexed_fingerprint(index) == library.fingerprint:
         index.add_postings_files()  # an index from an older version has none
         if prepare_typos:

@@ -32,6 +32,11 @@ class SearchIndex(Protocol):
         """A corrected spelling of `query` from the index's own words, or None."""
         ...
 
+    def set_glossary(self, groups: Iterable[Iterable[str]]) -> None:
+        """Groups of phrases that mean the same (a library's glossary): a query for one finds
+        the others."""
+        ...
+
     def close(self) -> None: ...
 
 
