@@ -1,6 +1,6 @@
 """Imported content is clean for search and reading: entities, titles, raw HTML, wrapped lines.
 
-Real sections of the Employment Income Manual (tests/data/govuk/eim/README.md says why each)."""
+Real sections of the Employment Income Manual (tests/data/govuk-eim/README.md says why each)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from manualviewer.core.content.govuk_markdown import clean_title, html_in_markdo
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.render.parser import create_parser
 
-EIM = Path(__file__).parents[3] / "data" / "govuk" / "eim"
+EIM = Path(__file__).parents[3] / "data" / "govuk-eim"  # apart from data/govuk, which tests import whole
 
 
 @pytest.fixture(scope="module")
