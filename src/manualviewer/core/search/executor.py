@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -85,6 +87,7 @@ class Executor:
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached = 0  # postings held in self._postings
         self._manual_docs: dict[str, Mask] = {}
+        self._texts: dict[int, list[str]] = {}  # folded texts of documents checked for phrases
 
     def close(self) -> None:
         self._postings.clear()
@@ -267,8 +270,13 @@ class Executor:
         return out
 
     def _has_phrase(self, clause: Clause, docnum: int) -> bool:
-        stored = self.source.stored(docnum)
-        texts = [analysis.clean(str(stored.get(f, ""))) for f in ("title", "text")]
+        texts = self._texts.get(docnum)
+        if texts is None:
+            stored = self.source.stored(docnum)
+            # Stored texts are plain (entities decoded when indexed): folding is enough.
+            texts = self._texts[docnum] = [analysis.fold(str(stored.get(f, ""))) for f in ("title", "text")]
+            if len(self._texts) > MAX_PHRASE_CHECKS:
+                self._texts.pop(next(iter(self._texts)))
         return any(form.kind == "phrase" and any(_phrase_in(text, form) for text in texts)
                    for form in clause.forms)
 
@@ -325,28 +333,28 @@ class Executor:
 
 
 def _phrase_in(text: str, form: Form) -> bool:
-    """Does the (cleaned) text have the phrase: words that, stemmed and run together, are the
-    phrase's terms run together (`mid-day`, `mid day` and `midday` alike), stop words skipped."""
+    """Does the (folded) text have the phrase: words that, stemmed and run together, are the
+    phrase's terms run together (`mid-day`, `mid day` and `midday` alike), stop words skipped.
+    Only the places where a word starts like the phrase's first term are read, a word at a time."""
     target = form.squashed
     if not target:
         return False
     first = form.terms[0]
     head = first[:-1] if len(first) > 3 else first
-    start = 0
-    while True:
-        at = text.find(head, start)
-        if at < 0:
-            return False
-        start = at + 1
-        if at and text[at - 1].isalnum():
-            continue  # not the start of a word
+    for m in _head_pattern(head).finditer(text):
         run = ""
-        for term in analysis.phrase_terms(text[at:at + PHRASE_WINDOW]):
-            run += term
+        for token in analysis.tokens(text[m.start():m.start() + PHRASE_WINDOW], joined=False):
+            run += token.term
             if run == target:
                 return True
             if not target.startswith(run):
                 break
+    return False
+
+
+@lru_cache(maxsize=256)
+def _head_pattern(head: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\W_]){re.escape(head)}")
 
 
 def _order(docs: DocNums, keys: Scores) -> DocNums:
