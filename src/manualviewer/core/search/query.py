@@ -217,10 +217,12 @@ def _expand_glossary(clauses: list[Clause], glossary: GlossaryTerms) -> list[Cla
             out.append(clauses[i])
             i += 1
             continue
-        n, group, phrase = best
+        n, _, phrase = best
         run = clauses[i:i + n]
         forms = list(run[0].forms) if n == 1 else [Form("phrase", phrase)]
-        for other in group:
+        # A phrase in several groups (two manuals each give "customer" other names) gets them all.
+        others = [other for group in glossary if phrase in group for other in group]
+        for other in others:
             if other != phrase and other:
                 form = Form("term", other) if len(other) == 1 else Form("phrase", other)
                 if form not in forms:

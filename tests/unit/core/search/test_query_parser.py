@@ -113,3 +113,9 @@ def test_the_index_and_the_query_read_text_alike() -> None:
     for word in ["employer's", "mid-day", "midday", "£30,000", "2013/14", "cafe", "payment"]:
         for clause in parse_query(word).clauses:
             assert any(set(f.terms) <= indexed for f in clause.forms), word
+
+
+def test_a_phrase_in_two_glossary_groups_gets_the_other_names_of_both() -> None:
+    glossary = [[("custom",), ("taxpay",)], [("custom",), ("claimant",)]]
+    (clause,) = parse_query("customer", glossary=glossary).clauses
+    assert clause.forms == (term("custom"), term("taxpay"), term("claimant"))
