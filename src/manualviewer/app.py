@@ -23,10 +23,11 @@ class SearchService:
     """The search index for the window. It searches the index on disk as soon as that opens;
     updates run on a worker thread, and Whoosh lets readers search while a writer works."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, library: Callable[[], Library] | None = None) -> None:
         from manualviewer.core.search.whoosh_index import WhooshIndex
 
         self.index = WhooshIndex(index_dir)
+        self._library = library  # the window's current library, for the checklists among the results
         self.ready = False
         self._update_lock = threading.Lock()  # one update at a time
 
@@ -51,7 +52,12 @@ class SearchService:
         asks again when the build is done."""
         if not self.ready:
             return None
-        return self.index.search(query, limit=50, manual=manual)
+        result = self.index.search(query, limit=50, manual=manual)
+        if self._library is None:
+            return result
+        from manualviewer.core.procedures.search import with_checklists
+
+        return with_checklists(result, self._library(), manual)
 
     def close(self) -> None:
         self.index.close()
@@ -84,7 +90,7 @@ class Application:
         self.library = open_snapshot(self.cache_file) or load_library(self.folders, cache_file=self.cache_file)
         for problem in self.library.errors:
             print(problem, file=sys.stderr)
-        self.search = SearchService(paths.index_dir(self.folders))
+        self.search = SearchService(paths.index_dir(self.folders), lambda: self.library)
         self.window = MainWindow(self.library, render_section, self.search.search)
         self.stores = _open_stores(self.window)
         # Guided checklists, notes and escalations (ui/checklists.py): only with the user's database.

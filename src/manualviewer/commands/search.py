@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from manualviewer.core.procedures.search import match_checklists
     from manualviewer.core.search.library_index import ensure_library
     from manualviewer.core.search.text import strip_tags
     from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
@@ -50,24 +51,37 @@ def run(args: argparse.Namespace) -> int:
         result = index.search(query, limit=max(1, args.limit), manual=manual)
     finally:
         index.close()
+    checklists = match_checklists(library, query, manual)[:max(1, args.limit)]
+    total = max(result.total, len(result.hits))  # an engine that does not count: what it returned
 
     if args.json:
         print_json({
             "query": result.query,
             "suggestion": result.suggestion,
+            "total": total,
             "hits": [{"id": h.id, "title": h.title, "manual": h.manual, "score": round(h.score, 4),
                       "snippet": h.snippet} for h in result.hits],
+            "checklists": [{"id": c.procedure, "section": c.id, "title": c.title, "snippet": c.snippet}
+                           for c in checklists],
         })
     else:
         if result.fuzzy:
-            print("No exact matches; showing close matches.\n")
+            print("Some words were read as close matches.\n")
         for hit in result.hits:
             print(f"{hit.id}  {hit.title}  [{hit.manual}]")
             if hit.snippet:
                 print(f"    {strip_tags(hit.snippet)}")
             print()
-        if not result.hits:
+        if total > len(result.hits):
+            print(f"{len(result.hits)} of {total} results (--limit N shows more).\n")
+        if checklists:
+            print("Checklists:")
+            for checklist in checklists:
+                print(f"{checklist.procedure}  {checklist.title}  [start it from {checklist.id}]")
+                if checklist.snippet:
+                    print(f"    {strip_tags(checklist.snippet)}")
+        if not result.hits and not checklists:
             print(f"Nothing found for {query!r}.")
         if result.suggestion:
             print(f"Did you mean: {result.suggestion}?")
-    return 0 if result.hits else 1
+    return 0 if result.hits or checklists else 1

@@ -26,7 +26,8 @@ def search_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, di
 def test_search_json_shape_and_id_jump(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = search_json(capsys, "dmbm", "511015")
     assert code == 0
-    assert set(out) == {"query", "suggestion", "hits"}
+    assert set(out) == {"query", "suggestion", "total", "hits", "checklists"}
+    assert out["checklists"] == []  # a section ID jump is only that section
     assert out["query"] == "dmbm 511015"
     hits = out["hits"]
     assert isinstance(hits, list)

@@ -60,7 +60,10 @@ class _Entry:
 def match_checklists(library: Library, query: str, manual: str | None = None) -> list[SearchHit]:
     """The checklists whose title and summary hold at least half of the query's meaningful words
     (all of them for one or two words), best first. `score` is the share of the words matched:
-    1.0 when every one did."""
+    1.0 when every one did. A section ID typed to jump to gets none: nothing belongs above it."""
+    exact = library.resolve(query) if query.strip() else None
+    if exact is not None and normalise_id(query) == exact:
+        return []
     parsed = _parse(query)
     if parsed is None or not parsed.words:
         return []
@@ -91,11 +94,7 @@ def with_checklists(result: SearchResult, library: Library, manual: str | None =
     """`result` with up to `limit` matching checklists among its hits. A checklist that matches
     every word leads; one that matches only some follows the best section, which is then the
     likelier answer. `total` still counts sections only."""
-    query = result.query.strip()
-    exact = library.resolve(query) if query else None
-    if exact is not None and normalise_id(query) == exact:
-        return result  # a section ID typed to jump to: nothing else belongs above it
-    checklists = match_checklists(library, query, manual)[:limit]
+    checklists = match_checklists(library, result.query, manual)[:limit]
     if not checklists:
         return result
     full = [h for h in checklists if h.score >= 1.0]
