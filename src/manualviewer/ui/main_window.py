@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.search_panel.section_chosen.connect(self.on_section_chosen)
+        self.search_panel.checklist_chosen.connect(self.on_checklist_chosen)
         self.contents.activated.connect(self.on_contents_activated)
         self.contents.clicked.connect(self.on_contents_activated)
         self.new_tab()
@@ -258,6 +259,12 @@ class MainWindow(QMainWindow):
     def on_section_chosen(self, section_id: str, new_tab: bool) -> None:
         self.open_section(section_id, new_tab=new_tab)
         self.current_view().browser.setFocus()
+
+    def on_checklist_chosen(self, section_id: str, procedure_id: str) -> None:
+        """A checklist among the search results: its section to read beside it, and the checklist
+        started through the same request as the section's own "Start checklist" link."""
+        self.open_section(section_id)
+        self.procedure_requested.emit(procedure_id)
 
     def on_contents_activated(self, index: QModelIndex) -> None:
         section_id = index.data(SECTION_ID_ROLE)

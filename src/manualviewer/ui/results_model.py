@@ -1,5 +1,7 @@
 """Search results as a list model, and a delegate that draws each hit as ID, title, manual and
-a snippet with the matched words in bold (bold, not colour alone, so it reads in any palette)."""
+a snippet with the matched words in bold (bold, not colour alone, so it reads in any palette).
+A checklist among the results carries a "CHECKLIST" tag in words, so it is told apart without
+relying on its colour."""
 
 from __future__ import annotations
 
@@ -13,6 +15,12 @@ from manualviewer.core.model import SearchHit
 
 SECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HTML_ROLE = Qt.ItemDataRole.UserRole + 3
+PROCEDURE_ID_ROLE = Qt.ItemDataRole.UserRole + 4  # "" for a section
+
+# Both colours set, so the tag reads the same on a light or a dark palette and on a selected row
+# (GOV.UK green, white text: 7:1 contrast).
+CHECKLIST_TAG = ('<span style="background-color: #00703c; color: #ffffff; font-weight: bold;">'
+                 '&nbsp;CHECKLIST&nbsp;</span>')
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -41,16 +49,38 @@ class ResultsModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         manual = self._manual_titles.get(hit.manual, hit.manual)
+        if hit.kind == "checklist":
+            return self._checklist_data(hit, manual, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{hit.id}  {hit.title}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{hit.id}: {hit.title} ({manual})"
         if role == SECTION_ID_ROLE:
             return hit.id
+        if role == PROCEDURE_ID_ROLE:
+            return ""
         if role == HTML_ROLE:
             return (
                 f"<b>{html.escape(hit.id)}</b>&nbsp;&nbsp;{html.escape(hit.title)}"
                 f"<br><small>{html.escape(manual)}</small>"
+                f"<br><span>{hit.snippet}</span>"
+            )
+        return None
+
+    @staticmethod
+    def _checklist_data(hit: SearchHit, manual: str, role: int) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"Checklist: {hit.title}"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"Checklist: {hit.title}. Opens {hit.id} with the checklist started ({manual})"
+        if role == SECTION_ID_ROLE:
+            return hit.id
+        if role == PROCEDURE_ID_ROLE:
+            return hit.procedure
+        if role == HTML_ROLE:
+            return (
+                f"{CHECKLIST_TAG}&nbsp;&nbsp;<b>{html.escape(hit.title)}</b>"
+                f"<br><small>Starts the checklist in {html.escape(hit.id)} &middot; {html.escape(manual)}</small>"
                 f"<br><span>{hit.snippet}</span>"
             )
         return None

@@ -19,6 +19,7 @@ DEBOUNCE_MS = 150
 
 class SearchPanel(QWidget):
     section_chosen = Signal(str, bool)  # section ID, open in a new tab
+    checklist_chosen = Signal(str, str)  # the section that offers it, the procedure ID
 
     def __init__(self, search: SearchFunction, resolve: Callable[[str], str | None],
                  parent: QWidget | None = None) -> None:
@@ -119,11 +120,17 @@ class SearchPanel(QWidget):
             suggestion = f' Did you mean <a href="{s}">{s}</a>?'
         manual = self.manual_filter.currentData()
         where = f" in {html.escape(self._titles.get(manual, manual))}" if manual else ""
-        if not result.hits:
-            return f"No sections match <b>{html.escape(result.query)}</b>{where}.{suggestion}"
-        n = len(result.hits)
-        note = " (close matches: no exact match was found)" if result.fuzzy else ""
-        return f"{n} result{'s' if n != 1 else ''}{where}{note}.{suggestion}"
+        sections = sum(1 for h in result.hits if h.kind != "checklist")
+        checklists = len(result.hits) - sections
+        also = f" {_count(checklists, 'checklist')} {'matches' if checklists == 1 else 'match'}." if checklists else ""
+        if not sections:
+            return f"No sections match <b>{html.escape(result.query)}</b>{where}.{also}{suggestion}"
+        # The engine returns the best `limit` sections and counts the rest: say so, so nobody
+        # takes the list for everything the guidance says.
+        total = max(result.total, sections)
+        counted = f"{sections} of {total} results" if total > sections else _count(sections, "result")
+        note = " (some words were read as close matches)" if result.fuzzy else ""
+        return f"{counted}{where}{note}.{also}{suggestion}"
 
     def on_suggestion(self, text: str) -> None:
         self.box.setText(text)
@@ -143,7 +150,11 @@ class SearchPanel(QWidget):
 
     def _choose(self, row: int, new_tab: bool) -> None:
         hit = self.model.hit(row)
-        if hit is not None:
+        if hit is None:
+            return
+        if hit.kind == "checklist":
+            self.checklist_chosen.emit(hit.id, hit.procedure)
+        else:
             self.section_chosen.emit(hit.id, new_tab)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -156,3 +167,7 @@ class SearchPanel(QWidget):
                 self.results.setCurrentIndex(self.model.index(row, 0))
                 return True
         return super().eventFilter(watched, event)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
