@@ -102,11 +102,12 @@ class Token:
     end: int = 0
 
 
-def tokens(text: str, *, joined: bool = True, keep_stops: bool = False) -> Iterator[Token]:
+def tokens(text: str, *, joined: bool = True, keep_stops: bool = False, folded: bool = False) -> Iterator[Token]:
     """The words of `text` as the index sees them. `joined` adds the joined form of `a-b` words;
-    `keep_stops` keeps stop words (for query parsing, which decides itself)."""
+    `keep_stops` keeps stop words (for query parsing, which decides itself); `folded` says the
+    text is already cleaned."""
     position = 0
-    for m in TOKEN_RE.finditer(clean(text)):
+    for m in TOKEN_RE.finditer(text if folded else clean(text)):
         raw = m.group()
         parts = [_normal(p) for p in _JOINERS_RE.split(raw)] if ("-" in raw or "/" in raw) else [_normal(raw)]
         parts = [p for p in parts if p and len(p) <= MAX_WORD]

@@ -44,7 +44,7 @@ CACHED_POSTINGS = 2_000_000
 ALL_WORDS = 1e6  # a section with every clause outranks any without
 TITLE = 1e5  # then a title that is the query
 MIN_SHOULD_MATCH = 0.5
-PHRASE_WINDOW = 400  # characters after a phrase's first word that are read to check it
+MAX_STOPS_BETWEEN = 3  # stop words allowed between two words of a phrase
 
 ScoringTerm = tuple[str, str, float]  # (field, term, boost)
 Scores = npt.NDArray[np.float64]
@@ -235,9 +235,11 @@ class Executor:
                 out.append((d, -key))
                 continue
             if len(checked) >= MAX_PHRASE_CHECKS:
-                # Out of checks: unchecked optional phrases count as found; a required one cannot.
-                if not any(p.clause.required for p in unsure):
-                    out.append((d, -key))
+                # Out of checks: unchecked optional phrases count as found; a required one cannot,
+                # and the rest are no more likely to have it than those checked.
+                if any(p.clause.required for p in unsure):
+                    break
+                out.append((d, -key))
                 continue
             checked.add(d)
             lost = 0
@@ -260,6 +262,10 @@ class Executor:
                 heapq.heappush(heap, (-float(new), d))
                 continue
             out.append((d, -key))
+        if len(checked) >= MAX_PHRASE_CHECKS and any(p.clause.required for p in pending):
+            # Not every candidate was checked for a required phrase: the count of those that
+            # have it is estimated from the ones checked.
+            dropped += round(max(0, len(docs) - len(checked)) * dropped / len(checked))
         return out, dropped
 
     def _checked(self, neg: _Clause, candidates: Mask) -> Mask:
@@ -335,26 +341,33 @@ class Executor:
 def _phrase_in(text: str, form: Form) -> bool:
     """Does the (folded) text have the phrase: words that, stemmed and run together, are the
     phrase's terms run together (`mid-day`, `mid day` and `midday` alike), stop words skipped.
-    Only the places where a word starts like the phrase's first term are read, a word at a time."""
+    A regex over the whole text finds where it may be, at C speed; those places are then read
+    a word at a time."""
     target = form.squashed
     if not target:
         return False
-    first = form.terms[0]
-    head = first[:-1] if len(first) > 3 else first
-    for m in _head_pattern(head).finditer(text):
+    pattern = _form_pattern(form.terms)
+    m = pattern.search(text)
+    while m is not None:
         run = ""
-        for token in analysis.tokens(text[m.start():m.start() + PHRASE_WINDOW], joined=False):
+        for token in analysis.tokens(text[m.start():m.end() + 1], joined=False, folded=True):
             run += token.term
             if run == target:
                 return True
             if not target.startswith(run):
                 break
+        m = pattern.search(text, m.start() + 1)  # finds may overlap: "day, the day-to-day"
     return False
 
 
 @lru_cache(maxsize=256)
-def _head_pattern(head: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![^\W_]){re.escape(head)}")
+def _form_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The phrase's words by the start of their stems, at the start of a word, with up to
+    MAX_STOPS_BETWEEN words (stop words) or nothing (`midday`) between them."""
+    heads = [re.escape(t[:-1] if len(t) > 3 else t) for t in terms]
+    gap = rf"(?:[\W_]+[^\W_]+){{0,{MAX_STOPS_BETWEEN}}}?[\W_]*"
+    words = [rf"{h}[^\W_]*?" for h in heads[:-1]] + [heads[-1] + r"[^\W_]*"]
+    return re.compile(r"(?<![^\W_])" + gap.join(words))
 
 
 def _order(docs: DocNums, keys: Scores) -> DocNums:
