@@ -114,7 +114,7 @@ def _parse(query: str) -> _Query | None:
     for raw in query.split():
         if raw in ("AND", "OR"):
             continue
-        if raw == "NOT" or raw.startswith("-") or '"' in raw or "\u201c" in raw or "\u201d" in raw:
+        if raw == "NOT" or (raw.startswith("-") and len(raw) > 1) or '"' in raw or "\u201c" in raw or "\u201d" in raw:
             return None
         found = list(analysis.tokens(raw.rstrip("*"), joined=False, keep_stops=True))
         if not found:
