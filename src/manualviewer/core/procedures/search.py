@@ -91,16 +91,16 @@ def match_checklists(library: Library, query: str, manual: str | None = None) ->
 
 def with_checklists(result: SearchResult, library: Library, manual: str | None = None,
                     limit: int = RESULT_CHECKLISTS) -> SearchResult:
-    """`result` with up to `limit` matching checklists among its hits. A checklist that matches
-    every word leads; one that matches only some follows the best section, which is then the
-    likelier answer. `total` still counts sections only."""
+    """`result` with up to `limit` matching checklists among its hits. The best checklist leads
+    when it matches every word; the others follow the best section, so the guidance itself is
+    never pushed below the fold. `total` still counts sections only."""
     checklists = match_checklists(library, result.query, manual)[:limit]
     if not checklists:
         return result
-    full = [h for h in checklists if h.score >= 1.0]
-    partial = [h for h in checklists if h.score < 1.0]
+    lead = checklists[:1] if checklists[0].score >= 1.0 else []
+    rest = checklists[len(lead):]
     sections = list(result.hits)
-    hits = [*full, *sections[:1], *partial, *sections[1:]]
+    hits = [*lead, *sections[:1], *rest, *sections[1:]]
     return replace(result, hits=tuple(hits))
 
 

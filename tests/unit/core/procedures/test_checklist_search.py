@@ -73,7 +73,9 @@ def test_checklists_join_the_results_without_counting_as_sections(library: Libra
     result = SearchResult("customer wants to record the call", (section("A1"), section("A2")), total=9)
     merged = with_checklists(result, library)
     kinds = [h.kind for h in merged.hits]
-    assert kinds == ["checklist", "checklist", "checklist", "section", "section"]  # three, all words matched
+    # Three match every word: the best leads, the others follow the best section, so the
+    # guidance is not pushed down the list.
+    assert kinds == ["checklist", "section", "checklist", "checklist", "section"]
     assert merged.hits[0].procedure == "dmbm-customer-recording-call"
     assert merged.total == 9
 
