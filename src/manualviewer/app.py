@@ -24,9 +24,9 @@ class SearchService:
     updates run on a worker thread, and Whoosh lets readers search while a writer works."""
 
     def __init__(self, index_dir: Path, library: Callable[[], Library] | None = None) -> None:
-        from manualviewer.core.search.whoosh_index import WhooshIndex
+        from manualviewer.core.search.library_index import open_index
 
-        self.index = WhooshIndex(index_dir)
+        self.index = open_index(index_dir)
         self._library = library  # the window's current library, for the checklists among the results
         self.ready = False
         self._update_lock = threading.Lock()  # one update at a time

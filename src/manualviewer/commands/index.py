@@ -21,12 +21,12 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from manualviewer.core.model import IndexStats
-    from manualviewer.core.search.library_index import ensure_library
-    from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
+    from manualviewer.core.search.library_index import ensure_library, open_index
+    from manualviewer.core.search.protocol import IndexBusyError
     from manualviewer.storage.paths import index_dir
 
     library = load_cached_library_from_args(args)
-    index = WhooshIndex(index_dir(folders_from_args(args)))
+    index = open_index(index_dir(folders_from_args(args)))
     try:
         stats = ensure_library(index, library, rebuild=args.rebuild, prepare_typos=False)
     except IndexBusyError as exc:

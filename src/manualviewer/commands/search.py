@@ -29,9 +29,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from manualviewer.core.procedures.search import match_checklists
-    from manualviewer.core.search.library_index import ensure_library
+    from manualviewer.core.search.library_index import ensure_library, open_index
+    from manualviewer.core.search.protocol import IndexBusyError
     from manualviewer.core.search.text import strip_tags
-    from manualviewer.core.search.whoosh_index import IndexBusyError, WhooshIndex
     from manualviewer.storage.paths import index_dir
 
     library = load_cached_library_from_args(args)
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         print("manualviewer: no manual was loaded from the content folders; nothing to search", file=sys.stderr)
         return 2
     query = " ".join(args.query)
-    index = WhooshIndex(index_dir(folders_from_args(args)))
+    index = open_index(index_dir(folders_from_args(args)))
     try:
         try:
             ensure_library(index, library, prepare_typos=False)

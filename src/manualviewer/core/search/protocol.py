@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Protocol
 
 from manualviewer.core.model import IndexStats, SearchResult, Section
@@ -14,14 +15,41 @@ Progress = Callable[[int, int], None]
 BodyOf = Callable[[Section], str]
 
 
+class IndexBusyError(RuntimeError):
+    """Another process is writing the index."""
+
+
 class SearchIndex(Protocol):
-    def build(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+    @property
+    def path(self) -> Path:
+        """The folder the index lives in."""
+        ...
+
+    def open(self) -> bool:
+        """Open the index on disk for searching, without building: False when there is none
+        usable (then `ensure` or `build` makes one)."""
+        ...
+
+    def ensure(self, sections: Iterable[Section], progress: Progress | None = None, *,
+               body_of: BodyOf | None = None, prepare_typos: bool = True) -> IndexStats:
+        """Open the index (rebuilding it when missing, stale or corrupt), then update it.
+        Raises IndexBusyError when another process is writing it."""
+        ...
+
+    def build(self, sections: Iterable[Section], progress: Progress | None = None, *,
+              body_of: BodyOf | None = None) -> IndexStats:
         """Index `sections` from scratch, replacing whatever was there."""
         ...
 
-    def update(self, sections: Iterable[Section], progress: Progress | None = None) -> IndexStats:
+    def update(self, sections: Iterable[Section], progress: Progress | None = None, *,
+               body_of: BodyOf | None = None) -> IndexStats:
         """Bring the index in line with `sections` (the whole library): add new sections,
         re-index changed ones (by content hash), delete removed ones."""
+        ...
+
+    def reuse(self, *, prepare_typos: bool = True) -> None:
+        """The index on disk is up to date with the library: get it ready to search (files an
+        older version did not write, caches)."""
         ...
 
     def search(self, query: str, *, limit: int = 20, manual: str | None = None) -> SearchResult:

@@ -52,7 +52,14 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from manualviewer.core.model import IndexStats, SearchResult, Section, normalise_id
 from manualviewer.core.search import analysis
-from manualviewer.core.search.protocol import BodyOf, Progress, SearchIndex, section_body, section_hash
+from manualviewer.core.search.protocol import (
+    BodyOf,
+    IndexBusyError,
+    Progress,
+    SearchIndex,
+    section_body,
+    section_hash,
+)
 from manualviewer.core.search.query import GlossaryTerms, glossary_terms
 from manualviewer.core.search.text import plain_text
 
@@ -89,10 +96,6 @@ class WordsTokenizer(Tokenizer):  # type: ignore[misc]
             if chars:
                 t.startchar = t.endchar = start_char
             yield t
-
-
-class IndexBusyError(RuntimeError):
-    """Another process is writing the index."""
 
 
 def make_schema() -> fields.Schema:
@@ -165,6 +168,11 @@ class WhooshIndex:
         with self._lock:
             self._closed = True
             self._drop_searcher()
+
+    def reuse(self, *, prepare_typos: bool = True) -> None:
+        self.add_postings_files()  # an index from an older version has none
+        if prepare_typos:
+            self.warm()
 
     def segment_count(self) -> int:
         with self._lock:
