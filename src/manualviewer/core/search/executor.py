@@ -43,6 +43,8 @@ MAX_PHRASE_CHECKS = 200  # candidates whose stored text is checked for a phrase,
 CACHED_POSTINGS = 2_000_000
 ALL_WORDS = 1e6  # a section with every clause outranks any without
 TITLE = 1e5  # then a title that is the query
+MAX_EXACT_TITLE_CHECKS = 50
+MIN_TITLE_SHARE = 0.34  # of a title's words that the query must have for the title bonus
 MIN_SHOULD_MATCH = 0.5
 MAX_STOPS_BETWEEN = 3  # stop words allowed between two words of a phrase
 
@@ -132,6 +134,7 @@ class Executor:
                 for d in self.source.documents_with_id(p.clause.word.upper()):
                     scores[d] += self.id_boost
         title_bonus = self._title_bonus(positives)
+        self._exact_titles(parsed.text, title_bonus)
         keys = self._keys(scores, coverage, n, title_bonus)
         hits, dropped = self._rank(docs, keys, scores, coverage, n, title_bonus, positives, limit)
         complete = int((coverage[docs] == n).sum())
@@ -157,11 +160,11 @@ class Executor:
 
     def _form(self, form: Form) -> tuple[Mask, Mask, list[ScoringTerm]]:
         if form.kind == "prefix":
-            terms = [(f, t, b) for f, b in FIELD_BOOSTS.items()
+            terms = [(f, t, b * form.weight) for f, b in FIELD_BOOSTS.items()
                      for t in self.source.expand_prefix(f, form.terms[0], MAX_PREFIX_TERMS)]
             docs = self._any(terms)
             return docs, self._any([t for t in terms if t[0] == "title"]), terms
-        terms = [(f, t, b) for t in dict.fromkeys(form.terms) for f, b in FIELD_BOOSTS.items()]
+        terms = [(f, t, b * form.weight) for t in dict.fromkeys(form.terms) for f, b in FIELD_BOOSTS.items()]
         if form.kind == "term":
             return self._any(terms), self._any([t for t in terms if t[0] == "title"]), terms
         # A phrase: documents with all its terms in one field (checked in the text later).
@@ -199,13 +202,28 @@ class Executor:
         docs = np.flatnonzero(in_title)
         if not len(docs):
             return bonus
+        # Title words the query has, counted as the title's length counts them (each time).
         matched = np.zeros(self.size, dtype=np.float64)
         for t in {t for p in positives for f, t, _ in p.terms if f == "title"}:
-            matched[self._get("title", t).docs] += 1
+            found = self._get("title", t)
+            matched[found.docs] += found.freqs
         lengths = self.source.lengths("title")
         share = np.minimum(1.0, matched[docs] / np.maximum(1.0, lengths[docs]))
-        bonus[docs] = TITLE * share * share
+        # Only a title that is mostly the query: a long title that merely holds its words is
+        # ranked by BM25 like any other section.
+        bonus[docs] = np.where(share >= MIN_TITLE_SHARE, TITLE * share * share, 0.0)
         return bonus
+
+    def _exact_titles(self, text: str, bonus: Scores) -> None:
+        """A title that is the query word for word (before stemming: "relation" is not
+        "relative") outranks titles that only stem alike."""
+        full = np.flatnonzero(bonus >= TITLE)
+        if not len(full) or len(full) > MAX_EXACT_TITLE_CHECKS:
+            return
+        typed = _words(text)
+        for d in full.tolist():
+            if _words(str(self.source.stored(d).get("title", ""))) == typed:
+                bonus[d] += TITLE / 2
 
     def _rank(self, docs: DocNums, keys: Scores, scores: Scores, coverage: npt.NDArray[np.int16], n: int,
               title_bonus: Scores, positives: list[_Clause], limit: int) -> tuple[list[tuple[int, float]], int]:
@@ -373,6 +391,10 @@ def _form_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     words = [rf"{h}[^\W_]*?" for h in heads[:-1]] + [heads[-1] + r"[^\W_]*"]
     # A literal start (no look-behind), so `re` scans for the first word at C speed.
     return re.compile(gap.join(words))
+
+
+def _words(text: str) -> list[str]:
+    return [t.word for t in analysis.tokens(text, joined=False, keep_stops=True)]
 
 
 def _order(docs: DocNums, keys: Scores) -> DocNums:

@@ -22,13 +22,17 @@ from dataclasses import dataclass, field, replace
 from manualviewer.core.search import analysis
 
 MAX_QUERY_CHARS = 500
-MAX_CLAUSES = 16
+MAX_CLAUSES = 16  # after filler words are dropped
+MAX_TOKENS = 64
 MIN_PREFIX = 3
 # Titles outrank bodies. A boost on the query, not on the field: a field boost only raises the
 # term frequency, which BM25 saturates, so a long body still beat a short title.
 # Headings inside a section ("Customer recording the call") say what its parts are about:
 # between the title and the running text.
 FIELD_BOOSTS = {"title": 4.0, "headings": 2.0, "body": 1.0}
+# A glossary's other name for a word counts half: "customer" finds "claimant", but a section
+# that says "customer" is the likelier answer.
+OTHER_NAME_WEIGHT = 0.5
 
 _TOKEN_RE = re.compile(r'"([^"]*)"?|[^\s"]+')
 _ID_WORD_RE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+")
@@ -44,6 +48,7 @@ class Form:
 
     kind: str  # "term", "phrase" or "prefix"
     terms: tuple[str, ...]
+    weight: float = 1.0  # another name for what was typed (a glossary's) scores less than the word itself
 
     @property
     def squashed(self) -> str:
@@ -104,7 +109,7 @@ def parse_query(text: str, *, known: Known | None = None, glossary: GlossaryTerm
     clauses: list[Clause] = []
     negate_next = or_next = False
     for m in _TOKEN_RE.finditer(parsed.text):
-        if len(clauses) >= MAX_CLAUSES:
+        if len(clauses) >= MAX_TOKENS:
             break
         clause: Clause | None
         if m.group(1) is not None:
@@ -131,7 +136,11 @@ def parse_query(text: str, *, known: Known | None = None, glossary: GlossaryTerm
         clauses = _expand_glossary(clauses, glossary)
     if known is not None:
         clauses = _join_neighbours(clauses, known)
-    parsed.clauses = _merge_or(clauses)
+    # A title pasted whole repeats words ("Sick pay: injury payments"): each counts once.
+    unique: dict[tuple[tuple[Form, ...], bool, bool], Clause] = {}
+    for c in _merge_or(clauses):
+        unique.setdefault((c.forms, c.negated, c.required), c)
+    parsed.clauses = list(unique.values())[:MAX_CLAUSES]
     return parsed
 
 
@@ -224,7 +233,7 @@ def _expand_glossary(clauses: list[Clause], glossary: GlossaryTerms) -> list[Cla
         others = [other for group in glossary if phrase in group for other in group]
         for other in others:
             if other != phrase and other:
-                form = Form("term", other) if len(other) == 1 else Form("phrase", other)
+                form = Form("term" if len(other) == 1 else "phrase", other, OTHER_NAME_WEIGHT)
                 if form not in forms:
                     forms.append(form)
         out.append(Clause(" ".join(c.text for c in run), tuple(forms), word=run[0].word if n == 1 else ""))

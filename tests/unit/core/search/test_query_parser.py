@@ -94,10 +94,10 @@ def test_two_words_that_the_index_has_as_one() -> None:
 def test_glossary_terms_bring_their_other_names() -> None:
     glossary = [[("rp",), ("recoveri", "proceed")], [("answerphon",), ("answer", "machin")]]
     rp, check = parse_query("RP check", glossary=glossary).clauses
-    assert rp.forms == (term("rp"), phrase("recoveri", "proceed"))
+    assert rp.forms == (term("rp"), Form("phrase", ("recoveri", "proceed"), 0.5))
     assert check.forms == (term("check"),)
     (machine,) = parse_query("answering machine", glossary=glossary).clauses
-    assert machine.forms == (phrase("answer", "machin"), term("answerphon"))
+    assert machine.forms == (phrase("answer", "machin"), Form("term", ("answerphon",), 0.5))
 
 
 @pytest.mark.parametrize("query", ['"', '""', "OR", "NOT", "-", "*", "a*", "((", "NOT NOT", '"unclosed',
@@ -118,4 +118,4 @@ def test_the_index_and_the_query_read_text_alike() -> None:
 def test_a_phrase_in_two_glossary_groups_gets_the_other_names_of_both() -> None:
     glossary = [[("custom",), ("taxpay",)], [("custom",), ("claimant",)]]
     (clause,) = parse_query("customer", glossary=glossary).clauses
-    assert clause.forms == (term("custom"), term("taxpay"), term("claimant"))
+    assert clause.forms == (term("custom"), Form("term", ("taxpay",), 0.5), Form("term", ("claimant",), 0.5))

@@ -127,3 +127,25 @@ def test_did_you_mean_only_corrects_unknown_words_when_that_finds_more(calls: Wh
 def test_no_suggestion_when_the_correction_finds_nothing_more(calls: WhooshIndex) -> None:
     # "telephne" -> "telephone", but no section has "telephone" with "gift".
     assert calls.search("gift telephne").suggestion is None
+
+
+def test_a_title_pasted_whole_finds_itself_before_its_parent(tmp_path: Path, make_section: MakeSection) -> None:
+    parent = "Sums paid to an employee for not resigning, or for continuing to serve in the employment"
+    ix = WhooshIndex(tmp_path / "ix")
+    ix.ensure([
+        make_section("EX650", parent, "Sums paid to an employee for not resigning are earnings. " * 3),
+        make_section("EX655", parent + ": example", "An employee is paid a sum."),
+        make_section("EX660", "Meaning of relative", "A relative is a relation by blood or marriage."),
+        make_section("EX661", "Meaning of relation", "A relation is a relative."),
+        make_section("EX670", "Sick pay and injury payments: injury payments", "Injury payments."),
+        make_section("EX671", "Sick pay and injury payments: examples", "Injury payments and sick pay."),
+    ])
+    # The whole title is over 16 words with its stop words: "example" must still count.
+    assert ids(ix.search(parent + ": example"))[0] == "EX655"
+    assert ids(ix.search(parent))[0] == "EX650"
+    # "relation" and "relative" stem alike: the title that is the query word for word wins.
+    assert ids(ix.search("Meaning of relation"))[0] == "EX661"
+    assert ids(ix.search("Meaning of relative"))[0] == "EX660"
+    # Repeated words in a pasted title count once.
+    assert ids(ix.search("Sick pay and injury payments: injury payments"))[0] == "EX670"
+    ix.close()
