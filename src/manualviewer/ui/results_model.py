@@ -48,42 +48,37 @@ class ResultsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
-        manual = self._manual_titles.get(hit.manual, hit.manual)
-        if hit.kind == "checklist":
-            return self._checklist_data(hit, manual, role)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.id}  {hit.title}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{hit.id}: {hit.title} ({manual})"
-        if role == SECTION_ID_ROLE:
-            return hit.id
-        if role == PROCEDURE_ID_ROLE:
-            return ""
-        if role == HTML_ROLE:
-            return (
-                f"<b>{html.escape(hit.id)}</b>&nbsp;&nbsp;{html.escape(hit.title)}"
-                f"<br><small>{html.escape(manual)}</small>"
-                f"<br><span>{hit.snippet}</span>"
-            )
-        return None
-
-    @staticmethod
-    def _checklist_data(hit: SearchHit, manual: str, role: int) -> object:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"Checklist: {hit.title}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"Checklist: {hit.title}. Opens {hit.id} with the checklist started ({manual})"
         if role == SECTION_ID_ROLE:
             return hit.id
         if role == PROCEDURE_ID_ROLE:
             return hit.procedure
+        display, accessible, rich = self._texts(hit, self._manual_titles.get(hit.manual, hit.manual))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return accessible
         if role == HTML_ROLE:
+            return rich
+        return None
+
+    @staticmethod
+    def _texts(hit: SearchHit, manual: str) -> tuple[str, str, str]:
+        """(display, accessible, HTML) text of a hit: a section, or a checklist it starts."""
+        if hit.kind == "checklist":
             return (
+                f"Checklist: {hit.title}",
+                f"Checklist: {hit.title}. Opens {hit.id} with the checklist started ({manual})",
                 f"{CHECKLIST_TAG}&nbsp;&nbsp;<b>{html.escape(hit.title)}</b>"
                 f"<br><small>Starts the checklist in {html.escape(hit.id)} &middot; {html.escape(manual)}</small>"
-                f"<br><span>{hit.snippet}</span>"
+                f"<br><span>{hit.snippet}</span>",
             )
-        return None
+        return (
+            f"{hit.id}  {hit.title}",
+            f"{hit.id}: {hit.title} ({manual})",
+            f"<b>{html.escape(hit.id)}</b>&nbsp;&nbsp;{html.escape(hit.title)}"
+            f"<br><small>{html.escape(manual)}</small>"
+            f"<br><span>{hit.snippet}</span>",
+        )
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
