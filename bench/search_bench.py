@@ -35,16 +35,19 @@ from manualviewer.core.search.whoosh_index import WhooshIndex
 STOP = {"the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "with", "be", "on",
         "not", "by", "this", "are", "or", "from", "at", "an", "may", "can", "will", "if", "when"}
 
+QUESTION_STARTS = ("how do I", "what should I do about", "can I", "why is there", "when do we")
+
 
 # --- queries ----------------------------------------------------------------------------------
 def make_queries(sections: Sequence[Section], n: int, seed: int = 7) -> list[tuple[str, str]]:
-    """(kind, query): 40 % words, 20 % phrases, 20 % IDs, 20 % typos."""
+    """(kind, query): a third words, a sixth each phrases, IDs, typos and questions (as staff type
+    them: filler words around two title words and two body words, so every one is best-match)."""
     rng = random.Random(seed)
     long_words = [w for w in DOMAIN if len(w) >= 6]
     out: list[tuple[str, str]] = []
     for i in range(n):
         section = rng.choice(sections)
-        kind = ("words", "words", "phrase", "id", "typo")[i % 5]
+        kind = ("words", "words", "phrase", "id", "typo", "question")[i % 6]
         if kind == "words":
             words = [w for w in section.title.lower().split() if w not in STOP]
             out.append((kind, " ".join(rng.sample(words, min(len(words), rng.randint(1, 2))))))
@@ -55,6 +58,11 @@ def make_queries(sections: Sequence[Section], n: int, seed: int = 7) -> list[tup
                 if tokens[j] not in STOP and tokens[j + 1] not in STOP:
                     break
             out.append((kind, f'"{tokens[j]} {tokens[j + 1]}"'))
+        elif kind == "question":
+            title = [w for w in section.title.lower().split() if w not in STOP]
+            body = [w for w in re.findall(r"[a-z]+", section.body.lower()) if w not in STOP]
+            picked = rng.sample(title, min(2, len(title))) + rng.sample(body, min(2, len(body)))
+            out.append((kind, rng.choice(QUESTION_STARTS) + " " + " ".join(picked)))
         elif kind == "id":
             sid = section.id
             typed = sid.lower() if rng.random() < 0.5 else sid
