@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
-import email.utils
 import json
 import sys
 from pathlib import Path
@@ -27,17 +26,14 @@ from manualviewer.core.procedures import (
     CheckStep,
     DocumentStep,
     EscalateStep,
-    EscalationDraft,
     InfoStep,
     InputStep,
-    NoteDraft,
     Procedure,
     QuestionStep,
     Run,
     RunError,
     answer,
     check_note,
-    compose,
     content_version,
     load_library_procedures,
     out_of_order,
@@ -45,6 +41,13 @@ from manualviewer.core.procedures import (
     validate,
 )
 from manualviewer.core.settings import Settings, SettingsError
+from manualviewer.services.finish_run import (
+    FinishedRun,
+    escalation_addresses,
+    finish_run,
+    save_finished_run,
+    warning_records,
+)
 
 PROG = "manualviewer procedure"
 
@@ -118,7 +121,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{PROG}: answers not used (steps not on the path): {', '.join(unused)}", file=sys.stderr)
 
     officer = (args.officer if args.officer is not None else settings.officer_name).strip()
-    note, escalations = compose(finished, officer=officer, content_version=content_version(procedure, library))
+    result = finish_run(finished, officer=officer, content_version=content_version(procedure, library))
+    note, escalations = result.note, result.escalations
     warnings = check_note(note.text, settings.note_check_words, settings.known_abbreviations,
                           glossary_of(library).abbreviations())
     for warning in warnings:
@@ -126,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
 
     saved: dict[str, Any] | None = None
     if not args.dry_run:
-        saved = _save(args.database, procedure, note, escalations, officer, settings)
+        saved = _save(args.database, finished, result, officer, settings)
 
     if args.json:
         output: dict[str, Any] = {
@@ -134,9 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             "record": note.record,
             "escalations": [{"subject": e.subject, "body": e.body, "to": e.to, "step": e.step_id} for e in escalations],
             "path": list(finished.path),
-            "note_warnings": [
-                {"kind": w.kind, "token": w.token, "line": w.line, "message": w.message} for w in warnings
-            ],
+            "note_warnings": warning_records(warnings),
         }
         if saved is not None:
             output["saved"] = saved
@@ -218,57 +220,29 @@ def _settings() -> Settings:
         raise CommandStop(1, str(exc)) from exc
 
 
-def _save(
-    database: Path | None,
-    procedure: Procedure,
-    note: NoteDraft,
-    escalations: list[EscalationDraft],
-    officer: str,
-    settings: Settings,
-) -> dict[str, Any]:
+def _save(database: Path | None, run: Run, finished: FinishedRun, officer: str, settings: Settings) -> dict[str, Any]:
     """Store the note, then queue the escalations. Everything that can refuse is checked first,
     so a refusal leaves nothing half-saved."""
     from manualviewer.storage import paths
     from manualviewer.storage.database import DatabaseError, open_database
-    from manualviewer.storage.notes import NewNote, NoteError, NoteStore
-    from manualviewer.storage.outbox import EscalationError, Outbox, check_recipient
+    from manualviewer.storage.notes import NoteError, NoteStore
+    from manualviewer.storage.outbox import EscalationError, Outbox
 
     if not officer:
         raise CommandStop(2, "no officer name for the note: pass --officer or set officer_name in the settings")
-    # Every escalate step goes to the one address the settings know; the body names the role
-    # the guidance asks for (line manager, local management, an advisory service).
-    recipient = ""
-    if escalations:
-        if not settings.line_manager_email:
-            raise CommandStop(2, "there are escalations but no line_manager_email in the settings to send them to")
-        recipient = email.utils.formataddr((settings.line_manager_name, settings.line_manager_email))
-    sender = email.utils.formataddr((settings.officer_name, settings.officer_email)) if settings.officer_email else ""
-    if escalations:
-        try:
-            check_recipient(recipient, sender)  # before the note: nothing is saved half
-        except EscalationError as exc:
-            raise CommandStop(2, str(exc)) from exc
+    try:
+        addresses = escalation_addresses(settings, needed=bool(finished.escalations))  # before the note
+    except EscalationError as exc:
+        raise CommandStop(2, str(exc)) from exc
 
     try:
         conn = open_database(database or paths.database_path())
     except DatabaseError as exc:
         raise CommandStop(1, str(exc)) from exc
     try:
-        stored = NoteStore(conn).add(
-            NewNote(
-                officer=officer,
-                text=note.text,
-                customer_reference=note.record.get("customer_reference") or "",
-                procedure_id=procedure.id,
-                procedure_version=str(procedure.version),
-                content_version=str(note.record.get("content_version", "")),
-                record_json=json.dumps(note.record, ensure_ascii=False),
-            )
-        )
-        outbox = Outbox(conn)
-        queued = [outbox.enqueue(recipient, e.subject, e.body, sender=sender).id for e in escalations]
+        stored = save_finished_run(NoteStore(conn), Outbox(conn), run, finished, officer=officer, addresses=addresses)
     except (NoteError, EscalationError) as exc:
         raise CommandStop(2, str(exc)) from exc
     finally:
         conn.close()
-    return {"note_id": stored.id, "escalation_ids": queued}
+    return {"note_id": stored.note.id, "escalation_ids": [e.id for e in stored.queued]}
