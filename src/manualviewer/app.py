@@ -4,63 +4,15 @@ that imports core, storage and ui together."""
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from manualviewer.core.content.bundled import content_folders
 from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import content_fingerprint, load_library, open_snapshot
-from manualviewer.core.model import SearchResult
-from manualviewer.storage import paths
+from manualviewer.services.workspace import Refresh, Workspace
 
 APP_ID = "manualviewer"
-
-
-class SearchService:
-    """The search index for the window. It searches the index on disk as soon as that opens;
-    updates run on a worker thread, and Whoosh lets readers search while a writer works."""
-
-    def __init__(self, index_dir: Path, library: Callable[[], Library] | None = None) -> None:
-        from manualviewer.core.search.library_index import open_index
-
-        self.index = open_index(index_dir)
-        self._library = library  # the window's current library, for the checklists among the results
-        self.ready = False
-        self._update_lock = threading.Lock()  # one update at a time
-
-    def open_existing(self) -> bool:
-        """Use the index already on disk, before it is checked against the library."""
-        try:
-            self.ready = self.index.open()
-        except Exception:  # a damaged index is rebuilt by the next update
-            self.ready = False
-        return self.ready
-
-    def ensure(self, library: Library, progress: Callable[[int, int], None] | None = None) -> object:
-        from manualviewer.core.search.library_index import ensure_library
-
-        with self._update_lock:
-            stats = ensure_library(self.index, library, progress)
-            self.ready = True
-            return stats
-
-    def search(self, query: str, manual: str | None) -> SearchResult | None:
-        """None until there is an index to search (the first build): the window says so and
-        asks again when the build is done."""
-        if not self.ready:
-            return None
-        result = self.index.search(query, limit=50, manual=manual)
-        if self._library is None:
-            return result
-        from manualviewer.core.procedures.search import with_checklists
-
-        return with_checklists(result, self._library(), manual)
-
-    def close(self) -> None:
-        self.index.close()
 
 
 def render_section(library: Library, section_id: str) -> str:
@@ -79,18 +31,17 @@ class Application:
     def __init__(self, content: Sequence[Path] | None = None) -> None:
         from PySide6.QtCore import QFileSystemWatcher, QTimer
 
-        from manualviewer.storage.settings_file import configured_content_folders
         from manualviewer.ui.main_window import MainWindow
         from manualviewer.ui.single_instance import InstanceServer
 
-        self.folders = content_folders(list(content) if content else None, configured=configured_content_folders())
-        self.cache_file = paths.library_cache_path(self.folders)
+        self.workspace = Workspace.from_folders(content)
+        self.folders = list(self.workspace.folders)
         # The library as last assembled opens at once (100,000 sections in a fraction of a second);
         # a background check of the files then reloads it if anything changed since.
-        self.library = open_snapshot(self.cache_file) or load_library(self.folders, cache_file=self.cache_file)
+        self.library = self.workspace.open_library(check_files=False)
         for problem in self.library.errors:
             print(problem, file=sys.stderr)
-        self.search = SearchService(paths.index_dir(self.folders), lambda: self.library)
+        self.search = self.workspace.search_service(lambda: self.library)
         self.window = MainWindow(self.library, render_section, self.search.search)
         self.stores = _open_stores(self.window)
         # Guided checklists, notes and escalations (ui/checklists.py): only with the user's database.
@@ -158,17 +109,10 @@ class Application:
             return
         self.refreshing = True
         self.jobs = [(t, r) for t, r in self.jobs if t.is_running()]
-        current = self.library
-        folders, cache_file = self.folders, self.cache_file
+        current, workspace, search = self.library, self.workspace, self.search
 
-        def job(progress: Callable[[int, int], None]) -> Library | None:
-            fresh = None
-            fingerprint = content_fingerprint(folders)
-            if not check_files or fingerprint != current.fingerprint:
-                fresh = load_library(folders, cache_file=cache_file, fingerprint=fingerprint)
-            self.search.ensure(fresh or current, progress)
-            (fresh or current).prepare_backlinks()
-            return fresh
+        def job(progress: Callable[[int, int], None]) -> Refresh:
+            return workspace.refresh(current, search, check_files=check_files, progress=progress)
 
         self.window.status_label.setText("Checking the library and the search index...")
         thread, relay = start_worker(self.window, job, on_done=self._refreshed, on_failed=self._refresh_failed,
@@ -181,7 +125,8 @@ class Application:
             self.refresh_pending = False
             self.refresh(check_files=False)
 
-    def _refreshed(self, fresh: Library | None) -> None:
+    def _refreshed(self, changes: Refresh) -> None:
+        fresh = changes.library
         if fresh is not None:
             self.library = fresh
             self.window.set_library(fresh)

@@ -174,8 +174,8 @@ def test_a_reload_redraws_without_changing_recent(qtbot: QtBot, running: Applica
 
 
 def test_the_index_is_not_compared_again_when_no_file_changed(tmp_path: Path, content_copy: Path) -> None:
-    from manualviewer.app import SearchService
     from manualviewer.core.content.loader import load_library
+    from manualviewer.services.search_service import SearchService
 
     library = load_library([content_copy], cache_file=tmp_path / "lib.pickle")
     service = SearchService(tmp_path / "index")

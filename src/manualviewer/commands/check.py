@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_library_from_args, print_json
+from manualviewer.commands.common import add_content_arguments, print_json, workspace_from_args
 from manualviewer.core.content.glossary import glossary_problems
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import ContentProblem, Severity
@@ -51,7 +51,7 @@ def _load_extra_checks() -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Bodies stay on disk and big libraries are parsed on every core: 100,000 sections in a minute.
-    library = load_library_from_args(args, keep_bodies=False, workers=os.cpu_count() or 1)
+    library = workspace_from_args(args).load(keep_bodies=False, workers=os.cpu_count() or 1)
     problems = collect_problems(library)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]

@@ -1,4 +1,5 @@
-"""What every sub-command shares: where the content comes from, loading it, printing JSON."""
+"""What every sub-command shares: the --content option, stopping with a message, printing JSON.
+The content itself (folders, library, index) comes from services.workspace."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from manualviewer.core.content.bundled import content_folders
 from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
 from manualviewer.core.problems import ContentProblem, Severity
+from manualviewer.services.workspace import Workspace
 
 
 def add_content_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,30 +25,14 @@ def add_content_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def folders_from_args(args: argparse.Namespace) -> list[Path]:
-    from manualviewer.storage.settings_file import configured_content_folders
-
-    explicit = getattr(args, "content", None)
-    return content_folders(explicit, configured=() if explicit else configured_content_folders())
+def workspace_from_args(args: argparse.Namespace) -> Workspace:
+    """The content folders a command was given (--content), else the usual ones."""
+    return Workspace.from_folders(getattr(args, "content", None))
 
 
-def load_library_from_args(args: argparse.Namespace, *, keep_bodies: bool = True, workers: int = 1) -> Library:
-    return load_library(folders_from_args(args), keep_bodies=keep_bodies, workers=workers)
-
-
-def load_cached_library_from_args(args: argparse.Namespace) -> Library:
-    """The library through the user's content cache, bodies left on disk: what the app uses,
-    so `search`, `index` and `show` start fast on a large library."""
-    from manualviewer.core.content.loader import content_fingerprint, open_snapshot
-    from manualviewer.storage.paths import library_cache_path
-
-    folders = folders_from_args(args)
-    cache = library_cache_path(folders)
-    snapshot = open_snapshot(cache)
-    fingerprint = content_fingerprint(folders)
-    if snapshot is not None and snapshot.fingerprint == fingerprint:
-        return snapshot  # every file as it was when the snapshot was taken
-    return load_library(folders, cache_file=cache, fingerprint=fingerprint)
+def load_library_from_args(args: argparse.Namespace) -> Library:
+    """Every file of the command's content folders parsed now (no cache)."""
+    return workspace_from_args(args).load()
 
 
 class CommandStop(Exception):

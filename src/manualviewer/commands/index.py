@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, folders_from_args, load_cached_library_from_args
+from manualviewer.commands.common import add_content_arguments, workspace_from_args
 
 
 def register(sub: Any) -> None:
@@ -21,14 +21,14 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from manualviewer.core.model import IndexStats
-    from manualviewer.core.search.library_index import ensure_library, open_index
     from manualviewer.core.search.protocol import IndexBusyError
-    from manualviewer.storage.paths import index_dir
+    from manualviewer.services.workspace import ensure_index
 
-    library = load_cached_library_from_args(args)
-    index = open_index(index_dir(folders_from_args(args)))
+    workspace = workspace_from_args(args)
+    library = workspace.open_library()
+    index = workspace.open_index()
     try:
-        stats = ensure_library(index, library, rebuild=args.rebuild, prepare_typos=False)
+        stats = ensure_index(index, library, rebuild=args.rebuild)
     except IndexBusyError as exc:
         print(f"manualviewer: {exc}", file=sys.stderr)
         return 1

@@ -15,10 +15,10 @@ from typing import Any
 from manualviewer.commands.common import (
     CommandStop,
     add_content_arguments,
-    load_library_from_args,
     print_errors,
     print_json,
     run_action,
+    workspace_from_args,
 )
 from manualviewer.core.content.library import Library
 from manualviewer.core.problems import Severity
@@ -59,7 +59,7 @@ def load_bundle(library: Library) -> dict[str, Scenario]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    scenarios = sorted(load_bundle(load_library_from_args(args)).values(), key=lambda s: s.id)
+    scenarios = sorted(load_bundle(workspace_from_args(args).load()).values(), key=lambda s: s.id)
     if args.json:
         print_json([{"id": s.id, "title": s.title, "procedure": s.procedure} for s in scenarios])
         return 0
@@ -71,7 +71,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    library = load_library_from_args(args)
+    library = workspace_from_args(args).load()
     scenarios = load_bundle(library)
     scenario = scenarios.get(args.id)
     if scenario is None:

@@ -6,12 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from manualviewer.commands.common import (
-    add_content_arguments,
-    folders_from_args,
-    load_cached_library_from_args,
-    print_json,
-)
+from manualviewer.commands.common import add_content_arguments, print_json, workspace_from_args
 
 
 def register(sub: Any) -> None:
@@ -29,22 +24,22 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from manualviewer.core.procedures.search import match_checklists
-    from manualviewer.core.search.library_index import ensure_library, open_index
     from manualviewer.core.search.protocol import IndexBusyError
     from manualviewer.core.search.text import strip_tags
-    from manualviewer.storage.paths import index_dir
+    from manualviewer.services.workspace import ensure_index
 
-    library = load_cached_library_from_args(args)
+    workspace = workspace_from_args(args)
+    library = workspace.open_library()
     for problem in library.errors:  # say why something may be missing from the results
         print(problem, file=sys.stderr)
     if not library.manuals:
         print("manualviewer: no manual was loaded from the content folders; nothing to search", file=sys.stderr)
         return 2
     query = " ".join(args.query)
-    index = open_index(index_dir(folders_from_args(args)))
+    index = workspace.open_index()
     try:
         try:
-            ensure_library(index, library, prepare_typos=False)
+            ensure_index(index, library)
         except IndexBusyError as exc:  # the app is updating it: search what is there
             print(f"manualviewer: {exc}; results may be out of date", file=sys.stderr)
         manual = args.manual.upper() if args.manual else None

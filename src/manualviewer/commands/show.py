@@ -7,7 +7,7 @@ import difflib
 import sys
 from typing import Any
 
-from manualviewer.commands.common import add_content_arguments, load_cached_library_from_args, print_json
+from manualviewer.commands.common import add_content_arguments, print_json, workspace_from_args
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import normalise_id
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from manualviewer.core.procedures.loader import procedure_titles
     from manualviewer.core.render.html import render_section_html, section_plain_text
 
-    library = load_cached_library_from_args(args)
+    library = workspace_from_args(args).open_library()
     section = library.get(args.id)
     if section is None:
         near = suggestions(library, args.id)

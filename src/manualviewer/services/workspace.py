@@ -1,0 +1,122 @@
+"""Content folders -> library -> search index: the one place that assembles them, for the app
+and for every command.
+
+Where the content comes from (--content folders, else MANUALVIEWER_CONTENT, else the settings'
+content_folders, else the bundled library), the snapshot of the library as last assembled and
+the cache of parsed files (both in the user cache folder, one per set of folders), the search
+index folder (one per set of folders), and the refresh after a change on disk. No Qt: the app
+runs `refresh` on a worker thread and shows the `Refresh` it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from manualviewer.core.content.bundled import content_folders
+from manualviewer.core.content.library import Library
+from manualviewer.core.content.loader import content_fingerprint, load_library, open_snapshot
+from manualviewer.core.model import IndexStats
+from manualviewer.core.search.library_index import Progress, ensure_library, open_index
+from manualviewer.core.search.protocol import SearchIndex
+from manualviewer.services.search_service import SearchService
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What a refresh changed: the library reloaded from changed files (None when they were as
+    they were) and what the index update did (None when the index already matched the files)."""
+
+    library: Library | None
+    index: IndexStats | None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One set of content folders and the user's cached files that go with it."""
+
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def from_folders(cls, explicit: Iterable[Path] | None = None) -> Workspace:
+        """--content folders win, then MANUALVIEWER_CONTENT, then the content_folders of the
+        user's settings, then the bundled library."""
+        chosen = [Path(p) for p in explicit] if explicit else None
+        if chosen:
+            configured: tuple[Path, ...] = ()
+        else:
+            # Storage only when no folder was named (the settings file is not even read then).
+            from manualviewer.storage.settings_file import configured_content_folders
+
+            configured = configured_content_folders()
+        return cls(tuple(content_folders(chosen, configured=configured)))
+
+    # --- where the user's files for these folders live ----------------------------------
+    @property
+    def cache_file(self) -> Path:
+        """The cache of parsed content (and, beside it, the snapshot of the library)."""
+        from manualviewer.storage.paths import library_cache_path
+
+        return library_cache_path(self.folders)
+
+    @property
+    def index_dir(self) -> Path:
+        """The search index of these folders: a search of another library never rewrites the
+        index the app uses."""
+        from manualviewer.storage.paths import index_dir
+
+        return index_dir(self.folders)
+
+    # --- the library ---------------------------------------------------------------------
+    def load(self, *, keep_bodies: bool = True, workers: int = 1) -> Library:
+        """Every file parsed now, no cache (`check`, `procedure`, `scenario`)."""
+        return load_library(self.folders, keep_bodies=keep_bodies, workers=workers)
+
+    def open_library(self, *, check_files: bool = True) -> Library:
+        """The library through the user's content cache, bodies left on disk.
+
+        With `check_files` (the commands), the snapshot of the library as last assembled is
+        used only when every file is as it was then. Without (the app's start), the snapshot
+        opens at once (100,000 sections in a fraction of a second) and `refresh` checks the
+        files afterwards, in the background."""
+        cache = self.cache_file
+        snapshot = open_snapshot(cache)
+        if not check_files:
+            return snapshot or load_library(self.folders, cache_file=cache)
+        fingerprint = content_fingerprint(self.folders)
+        if snapshot is not None and snapshot.fingerprint == fingerprint:
+            return snapshot  # every file as it was when the snapshot was taken
+        return load_library(self.folders, cache_file=cache, fingerprint=fingerprint)
+
+    def reload_if_changed(self, current: Library, *, check_files: bool = True) -> Library | None:
+        """The library loaded again when its files changed since `current` (always, without
+        `check_files`: a watcher saw a change); None when they are as they were."""
+        fingerprint = content_fingerprint(self.folders)
+        if check_files and fingerprint == current.fingerprint:
+            return None
+        return load_library(self.folders, cache_file=self.cache_file, fingerprint=fingerprint)
+
+    # --- the search index ------------------------------------------------------------------
+    def open_index(self) -> SearchIndex:
+        """The search index of these folders, not yet opened (`ensure_index` brings it up to date)."""
+        return open_index(self.index_dir)
+
+    def search_service(self, library: Callable[[], Library] | None = None) -> SearchService:
+        """The window's search: `library` gives the current library, for the checklists among the results."""
+        return SearchService(self.index_dir, library)
+
+    def refresh(self, current: Library, search: SearchService, *, check_files: bool,
+                progress: Progress | None = None) -> Refresh:
+        """After a change (or to check at start): reload the library if its files changed, then
+        bring the index up to date with it. Slow: the app runs it on a worker thread."""
+        fresh = self.reload_if_changed(current, check_files=check_files)
+        library = fresh or current
+        stats = search.ensure(library, progress)
+        library.prepare_backlinks()
+        return Refresh(fresh, stats)
+
+
+def ensure_index(index: SearchIndex, library: Library, *, rebuild: bool = False) -> IndexStats | None:
+    """Bring `index` up to date with `library` for a command (typo tables are made when a search
+    needs them: a command searches once). Raises IndexBusyError when the app is writing it."""
+    return ensure_library(index, library, rebuild=rebuild, prepare_typos=False)
