@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from manualviewer.core.content.library import Library
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.services.workspace import Workspace
 
@@ -28,11 +27,6 @@ def add_content_arguments(parser: argparse.ArgumentParser) -> None:
 def workspace_from_args(args: argparse.Namespace) -> Workspace:
     """The content folders a command was given (--content), else the usual ones."""
     return Workspace.from_folders(getattr(args, "content", None))
-
-
-def load_library_from_args(args: argparse.Namespace) -> Library:
-    """Every file of the command's content folders parsed now (no cache)."""
-    return workspace_from_args(args).load()
 
 
 class CommandStop(Exception):

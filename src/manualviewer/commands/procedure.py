@@ -13,10 +13,10 @@ from typing import Any
 from manualviewer.commands.common import (
     CommandStop,
     add_content_arguments,
-    load_library_from_args,
     print_errors,
     print_json,
     run_action,
+    workspace_from_args,
 )
 from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
@@ -86,7 +86,7 @@ def load_bundle(library: Library) -> dict[str, Procedure]:
 
 # --- list ---------------------------------------------------------------------------------
 def _list(args: argparse.Namespace) -> int:
-    procedures = sorted(load_bundle(load_library_from_args(args)).values(), key=lambda p: p.id)
+    procedures = sorted(load_bundle(workspace_from_args(args).load()).values(), key=lambda p: p.id)
     if args.json:
         print_json(
             [{"id": p.id, "title": p.title, "version": p.version, "sections": list(p.sections)} for p in procedures]
@@ -101,7 +101,7 @@ def _list(args: argparse.Namespace) -> int:
 
 # --- run ----------------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> int:
-    library = load_library_from_args(args)
+    library = workspace_from_args(args).load()
     procedures = load_bundle(library)
     procedure = procedures.get(args.id)
     if procedure is None:
