@@ -5,7 +5,6 @@ records exported as CSV (core debrief_csv: one row per trainee per scenario)."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,87 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.procedures import Procedure
-from manualviewer.core.training import Attempt, Scenario, format_duration
-from manualviewer.ui.training_models import SECTION_ROLE, DebriefModel, PathCompareModel, answer_words, verdict
-
-SectionTitle = Callable[[str], str]
-DASH = "\u2014"
-
-
-def score_line(attempt: Attempt, procedure: Procedure | None = None) -> str:
-    grade = attempt.grade
-    timing = format_duration(grade.time_taken) if grade.time_taken is not None else "not timed"
-    if grade.finished:
-        ending = "reached the end of the checklist"
-    else:
-        step = procedure.step(grade.stopped_at) if procedure and grade.stopped_at else None
-        where = f"\u201c{step.title}\u201d" if step else grade.stopped_at
-        ending = f"stopped before the end (at {where})" if where else "stopped before the end"
-    return f"Score: {grade.correct} of {grade.total} decisions right  \u00b7  Time taken: {timing}  \u00b7  {ending}"
-
-
-def parting_line(attempt: Attempt, procedure: Procedure | None) -> str:
-    """Where the trainee's path left the expected one, in words."""
-    grade = attempt.grade
-    at = grade.diverged_at
-    if at is None:
-        return "The trainee's path is the expected path, step for step."
-    titles = {s.id: s.title for s in procedure.steps} if procedure else {}
-    mine = grade.path[at] if at < len(grade.path) else ""
-    theirs = grade.expected_path[at] if at < len(grade.expected_path) else ""
-    went = f"the trainee went to \u201c{titles.get(mine, mine)}\u201d" if mine else "the trainee stopped"
-    expected = f"the guidance goes to \u201c{titles.get(theirs, theirs)}\u201d" if theirs else "the guidance ends"
-    return f"The paths part at step {at + 1}: {went}; {expected}."
-
-
-def debrief_html(attempt: Attempt, scenario: Scenario | None, procedure: Procedure | None,
-                 section_title: SectionTitle) -> str:
-    """The printable debrief of one attempt (for print and PDF)."""
-    grade = attempt.grade
-    esc = html.escape
-    title = scenario.title if scenario else grade.scenario
-    checklist = procedure.title if procedure else grade.procedure
-    rows = []
-    for n, step in enumerate(grade.steps, 1):
-        spec = procedure.step(step.step) if procedure else None
-        given = answer_words(spec, step.given) if step.reached else "Not reached"
-        rows.append(
-            "<tr>"
-            f"<td>{n}</td><td>{esc(step.title)}</td><td>{esc(given)}</td>"
-            f"<td>{esc(answer_words(spec, step.expected))}</td>"
-            f"<td><b>{esc(verdict(step.correct, step.reached))}</b></td>"
-            f"<td>\u201c{esc(step.reason.strip())}\u201d</td>"
-            f"<td>{esc(step.section)} {esc(section_title(step.section))}</td>"
-            "</tr>"
-        )
-    titles = {s.id: s.title for s in procedure.steps} if procedure else {}
-    path_rows = []
-    for n in range(max(len(grade.path), len(grade.expected_path))):
-        mine = grade.path[n] if n < len(grade.path) else ""
-        theirs = grade.expected_path[n] if n < len(grade.expected_path) else ""
-        same = "\u2714 Same" if mine == theirs else "\u2260 Different"
-        path_rows.append(f"<tr><td>{n + 1}</td><td>{esc(titles.get(mine, mine) or DASH)}</td>"
-                         f"<td>{esc(titles.get(theirs, theirs) or DASH)}</td><td>{same}</td></tr>")
-    reread = "".join(f"<li>{esc(s)} {esc(section_title(s))}</li>" for s in grade.sections_to_reread)
-    return (
-        "<p><b>TRAINING \u2014 not a real call</b></p>"
-        f"<h2>Debrief: {esc(attempt.trainee)}</h2>"
-        f"<p><b>Scenario:</b> {esc(title)}<br><b>Checklist:</b> {esc(checklist)}"
-        f"<br><b>Date:</b> {attempt.date.isoformat()}</p>"
-        f"<p><b>{esc(score_line(attempt, procedure))}</b></p>"
-        "<h3>Decisions</h3>"
-        "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
-        "<tr><th>#</th><th>Step</th><th>Trainee's answer</th><th>Expected</th><th>Result</th>"
-        "<th>Why (the guidance)</th><th>Section</th></tr>"
-        f"{''.join(rows)}</table>"
-        "<h3>Sections to re-read</h3>"
-        + (f"<ul>{reread}</ul>" if reread else "<p>None: every decision was right.</p>")
-        + "<h3>The trainee's path beside the expected one</h3>"
-        f"<p>{esc(parting_line(attempt, procedure))}</p>"
-        "<table border='1' cellspacing='0' cellpadding='4'>"
-        "<tr><th>#</th><th>Trainee's path</th><th>Expected path</th><th>Same?</th></tr>"
-        f"{''.join(path_rows)}</table>"
-    )
+from manualviewer.core.training import Attempt, Scenario
+from manualviewer.core.training.debrief import (
+    SectionTitle,
+    debrief_file_name,
+    debrief_html,
+    parting_line,
+    reread_html,
+    score_line,
+)
+from manualviewer.ui.training_models import SECTION_ROLE, DebriefModel, PathCompareModel
 
 
 class DebriefWindow(QDialog):
@@ -172,10 +100,7 @@ class DebriefWindow(QDialog):
         self.path_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.path_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
-        links = ", ".join(f"<a href='section:{html.escape(s)}'>{html.escape(s)}</a> {html.escape(section_title(s))}"
-                          for s in grade.sections_to_reread)
-        self.reread = QLabel(f"<b>Sections to re-read:</b> {links}" if links else
-                             "<b>Sections to re-read:</b> none \u2014 every decision was right.", self)
+        self.reread = QLabel(reread_html(grade.sections_to_reread, section_title), self)
         self.reread.setWordWrap(True)
         self.reread.setTextFormat(Qt.TextFormat.RichText)
         self.reread.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
@@ -290,8 +215,7 @@ class DebriefWindow(QDialog):
         return document
 
     def default_name(self, ext: str) -> str:
-        trainee = "".join(c if c.isalnum() else "-" for c in self.attempt.trainee).strip("-") or "trainee"
-        return f"debrief-{trainee}-{self.attempt.grade.scenario}.{ext}"
+        return debrief_file_name(self.attempt, ext)
 
     def save_pdf(self, path: str | None = None) -> str | None:
         if path is None:

@@ -33,21 +33,22 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.training import Attempt
-from manualviewer.ui.dialog_lifetime import retire
-from manualviewer.ui.main_window import MainWindow
-from manualviewer.ui.training_controller import (
+from manualviewer.services.training_session import (
     TRAINING_MARK,
     Clock,
     LibraryProvider,
     StoresOpener,
-    TrainingController,
-    _now,
     open_training_stores,
+    utc_now,
 )
+from manualviewer.ui.dialog_lifetime import retire
+from manualviewer.ui.main_window import MainWindow
+from manualviewer.ui.training_controller import TrainingController
 from manualviewer.ui.training_debrief import DebriefWindow
 from manualviewer.ui.training_models import AttemptsModel
+from manualviewer.ui.training_picker import ScenarioPicker
 from manualviewer.ui.training_presenter import PresenterWindow
-from manualviewer.ui.training_window import ScenarioPicker, TrainingPanel
+from manualviewer.ui.training_window import TrainingPanel
 
 TITLE_PREFIX = f"{TRAINING_MARK} - "
 BANNER_TEXT = ("TRAINING \u2014 not a real call.  Notes and escalations go to the training records only; "
@@ -211,7 +212,7 @@ def install_training(
     library_provider: LibraryProvider | None = None,
     *,
     stores_opener: StoresOpener = open_training_stores,
-    clock: Clock = _now,
+    clock: Clock = utc_now,
 ) -> TrainingController:
     """Add the Training menu, its shortcuts and the Training panel to `window`; return the
     controller (its `installed` attribute is the TrainingUI)."""

@@ -10,67 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from manualviewer.core.procedures import (
-    AnyStep,
-    CheckStep,
-    DocumentStep,
-    EscalateStep,
-    InfoStep,
-    InputStep,
-    Procedure,
-    QuestionStep,
-)
-from manualviewer.core.training import Attempt, Feedback, Grade, RawAnswer, Scenario, Turn, format_duration
+from manualviewer.core.procedures import Procedure
+from manualviewer.core.training import Attempt, Feedback, Grade, Turn, format_duration
+from manualviewer.core.training.debrief import NOT_REACHED, RIGHT, WRONG, answer_words, verdict
+from manualviewer.services.training_session import ScenarioInfo
 from manualviewer.ui.procedure_panel import STEP_ID_ROLE, VISIT_STATE_ROLE, PathModel
+
+__all__ = [
+    "CORRECT_ROLE", "NOT_REACHED", "RIGHT", "SCENARIO_ID_ROLE", "SECTION_ROLE", "WRONG",
+    "AttemptsModel", "DebriefModel", "PathCompareModel", "ScenarioInfo", "ScenarioTableModel",
+    "TrainingPathModel", "TurnsModel", "answer_words", "verdict",
+]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SCENARIO_ID_ROLE = Qt.ItemDataRole.UserRole + 11
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 12
 CORRECT_ROLE = Qt.ItemDataRole.UserRole + 13
-
-RIGHT = "\u2714 Right"
-WRONG = "\u2718 Not right"
-NOT_REACHED = "\u2718 Not reached"
-
-
-def verdict(correct: bool, reached: bool = True) -> str:
-    if correct:
-        return RIGHT
-    return WRONG if reached else NOT_REACHED
-
-
-def answer_words(step: AnyStep | None, value: RawAnswer) -> str:
-    """An answer as a trainee would say it: the choice's label, not its ID."""
-    if value is None:
-        return "Nothing"
-    if step is None:
-        return str(value)
-    if isinstance(step, CheckStep):
-        if value is False:
-            return step.not_confirmed.label if step.not_confirmed else "Not confirmed"
-        return step.confirm_label if value is True else str(value)
-    if isinstance(step, QuestionStep) and isinstance(value, str):
-        choice = step.choice(value)
-        return choice.label if choice else f"{value} (not one of the choices)"
-    if isinstance(step, InputStep) and isinstance(value, Mapping):
-        labels = {f.name: f.label for f in step.fields}
-        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items()) or "Nothing"
-    if isinstance(step, DocumentStep) and isinstance(value, Mapping):
-        parts = []
-        for name, choice_id in value.items():
-            option = step.template.option(name)
-            picked = option.choice(choice_id) if option else None
-            parts.append(f"{option.label if option else name}: {picked.label if picked else choice_id}")
-        return "; ".join(parts) or "Nothing"
-    if isinstance(step, InfoStep | EscalateStep):
-        return "Went to this step" if value is True else str(value)
-    return str(value)
 
 
 def _flags(index: AnyIndex) -> Qt.ItemFlag:
@@ -80,14 +40,6 @@ def _flags(index: AnyIndex) -> Qt.ItemFlag:
 
 
 # --- choosing a scenario -------------------------------------------------------------------
-@dataclass(frozen=True)
-class ScenarioInfo:
-    scenario: Scenario
-    procedure_title: str
-    manual_title: str
-    problem: str = ""  # why it cannot be run (its checklist is missing or has errors)
-
-
 class ScenarioTableModel(QAbstractTableModel):
     """Every scenario in the library: title, the checklist it exercises, the manual."""
 

@@ -1,16 +1,39 @@
-"""The trainer's debrief: one row per trainee per scenario for a spreadsheet, and a printable
-summary with what each trainee got wrong, why, and which sections to re-read."""
+"""The trainer's debrief: one row per trainee per scenario for a spreadsheet, a printable
+summary with what each trainee got wrong, why, and which sections to re-read, and one attempt's
+debrief as the debrief window shows, prints and saves it (score and time, each decision beside
+the expected one, the trainee's path beside the expected path, the sections to re-read).
+
+Right and wrong are always words and a symbol ("\u2714 Right", "\u2718 Not right"), never
+colour alone: the room may be looking at a washed-out projector, and some trainees cannot
+tell red from green."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from manualviewer.core.procedures.model import (
+    AnyStep,
+    CheckStep,
+    DocumentStep,
+    EscalateStep,
+    InfoStep,
+    InputStep,
+    Procedure,
+    QuestionStep,
+)
 from manualviewer.core.training.grading import Grade
 from manualviewer.core.training.model import RawAnswer, Scenario
+
+SectionTitle = Callable[[str], str]
+RIGHT = "\u2714 Right"
+WRONG = "\u2718 Not right"
+NOT_REACHED = "\u2718 Not reached"
+DASH = "\u2014"
 
 DEBRIEF_COLUMNS = (
     "trainee",
@@ -134,3 +157,128 @@ def format_duration(duration: dt.timedelta) -> str:
 
 def _safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+# --- one attempt's debrief, as the window shows it ---------------------------------------------------
+def verdict(correct: bool, reached: bool = True) -> str:
+    if correct:
+        return RIGHT
+    return WRONG if reached else NOT_REACHED
+
+
+def answer_words(step: AnyStep | None, value: RawAnswer) -> str:
+    """An answer as a trainee would say it: the choice's label, not its ID."""
+    if value is None:
+        return "Nothing"
+    if step is None:
+        return str(value)
+    if isinstance(step, CheckStep):
+        if value is False:
+            return step.not_confirmed.label if step.not_confirmed else "Not confirmed"
+        return step.confirm_label if value is True else str(value)
+    if isinstance(step, QuestionStep) and isinstance(value, str):
+        choice = step.choice(value)
+        return choice.label if choice else f"{value} (not one of the choices)"
+    if isinstance(step, InputStep) and isinstance(value, Mapping):
+        labels = {f.name: f.label for f in step.fields}
+        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items()) or "Nothing"
+    if isinstance(step, DocumentStep) and isinstance(value, Mapping):
+        parts = []
+        for name, choice_id in value.items():
+            option = step.template.option(name)
+            picked = option.choice(choice_id) if option else None
+            parts.append(f"{option.label if option else name}: {picked.label if picked else choice_id}")
+        return "; ".join(parts) or "Nothing"
+    if isinstance(step, InfoStep | EscalateStep):
+        return "Went to this step" if value is True else str(value)
+    return str(value)
+
+
+def score_line(attempt: Attempt, procedure: Procedure | None = None) -> str:
+    grade = attempt.grade
+    timing = format_duration(grade.time_taken) if grade.time_taken is not None else "not timed"
+    if grade.finished:
+        ending = "reached the end of the checklist"
+    else:
+        step = procedure.step(grade.stopped_at) if procedure and grade.stopped_at else None
+        where = f"\u201c{step.title}\u201d" if step else grade.stopped_at
+        ending = f"stopped before the end (at {where})" if where else "stopped before the end"
+    return f"Score: {grade.correct} of {grade.total} decisions right  \u00b7  Time taken: {timing}  \u00b7  {ending}"
+
+
+def parting_line(attempt: Attempt, procedure: Procedure | None) -> str:
+    """Where the trainee's path left the expected one, in words."""
+    grade = attempt.grade
+    at = grade.diverged_at
+    if at is None:
+        return "The trainee's path is the expected path, step for step."
+    titles = {s.id: s.title for s in procedure.steps} if procedure else {}
+    mine = grade.path[at] if at < len(grade.path) else ""
+    theirs = grade.expected_path[at] if at < len(grade.expected_path) else ""
+    went = f"the trainee went to \u201c{titles.get(mine, mine)}\u201d" if mine else "the trainee stopped"
+    expected = f"the guidance goes to \u201c{titles.get(theirs, theirs)}\u201d" if theirs else "the guidance ends"
+    return f"The paths part at step {at + 1}: {went}; {expected}."
+
+
+def debrief_html(attempt: Attempt, scenario: Scenario | None, procedure: Procedure | None,
+                 section_title: SectionTitle) -> str:
+    """The printable debrief of one attempt (for print and PDF)."""
+    grade = attempt.grade
+    esc = html.escape
+    title = scenario.title if scenario else grade.scenario
+    checklist = procedure.title if procedure else grade.procedure
+    rows = []
+    for n, step in enumerate(grade.steps, 1):
+        spec = procedure.step(step.step) if procedure else None
+        given = answer_words(spec, step.given) if step.reached else "Not reached"
+        rows.append(
+            "<tr>"
+            f"<td>{n}</td><td>{esc(step.title)}</td><td>{esc(given)}</td>"
+            f"<td>{esc(answer_words(spec, step.expected))}</td>"
+            f"<td><b>{esc(verdict(step.correct, step.reached))}</b></td>"
+            f"<td>\u201c{esc(step.reason.strip())}\u201d</td>"
+            f"<td>{esc(step.section)} {esc(section_title(step.section))}</td>"
+            "</tr>"
+        )
+    titles = {s.id: s.title for s in procedure.steps} if procedure else {}
+    path_rows = []
+    for n in range(max(len(grade.path), len(grade.expected_path))):
+        mine = grade.path[n] if n < len(grade.path) else ""
+        theirs = grade.expected_path[n] if n < len(grade.expected_path) else ""
+        same = "\u2714 Same" if mine == theirs else "\u2260 Different"
+        path_rows.append(f"<tr><td>{n + 1}</td><td>{esc(titles.get(mine, mine) or DASH)}</td>"
+                         f"<td>{esc(titles.get(theirs, theirs) or DASH)}</td><td>{same}</td></tr>")
+    reread = "".join(f"<li>{esc(s)} {esc(section_title(s))}</li>" for s in grade.sections_to_reread)
+    return (
+        "<p><b>TRAINING \u2014 not a real call</b></p>"
+        f"<h2>Debrief: {esc(attempt.trainee)}</h2>"
+        f"<p><b>Scenario:</b> {esc(title)}<br><b>Checklist:</b> {esc(checklist)}"
+        f"<br><b>Date:</b> {attempt.date.isoformat()}</p>"
+        f"<p><b>{esc(score_line(attempt, procedure))}</b></p>"
+        "<h3>Decisions</h3>"
+        "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
+        "<tr><th>#</th><th>Step</th><th>Trainee's answer</th><th>Expected</th><th>Result</th>"
+        "<th>Why (the guidance)</th><th>Section</th></tr>"
+        f"{''.join(rows)}</table>"
+        "<h3>Sections to re-read</h3>"
+        + (f"<ul>{reread}</ul>" if reread else "<p>None: every decision was right.</p>")
+        + "<h3>The trainee's path beside the expected one</h3>"
+        f"<p>{esc(parting_line(attempt, procedure))}</p>"
+        "<table border='1' cellspacing='0' cellpadding='4'>"
+        "<tr><th>#</th><th>Trainee's path</th><th>Expected path</th><th>Same?</th></tr>"
+        f"{''.join(path_rows)}</table>"
+    )
+
+
+def reread_html(sections: Iterable[str], section_title: SectionTitle) -> str:
+    """The sections to re-read as links (`section:ID`) for the debrief window."""
+    links = ", ".join(f"<a href='section:{html.escape(s)}'>{html.escape(s)}</a> {html.escape(section_title(s))}"
+                      for s in sections)
+    return f"<b>Sections to re-read:</b> {links}" if links else \
+        "<b>Sections to re-read:</b> none \u2014 every decision was right."
+
+
+def debrief_file_name(attempt: Attempt, ext: str) -> str:
+    """A file name for one attempt's debrief: the trainee's name in letters and digits only."""
+    trainee = "".join(c if c.isalnum() else "-" for c in attempt.trainee).strip("-") or "trainee"
+    return f"debrief-{trainee}-{attempt.grade.scenario}.{ext}"
