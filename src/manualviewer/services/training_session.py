@@ -13,7 +13,6 @@ line manager", addressed where it can never be delivered, and goes nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,10 +27,8 @@ from manualviewer.core.procedures import (
     Procedure,
     RunError,
     check_note,
-    compose_escalations,
     compose_note,
     content_version,
-    customer_reference,
 )
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.training import (
@@ -44,7 +41,8 @@ from manualviewer.core.training import (
     validate_scenario,
 )
 from manualviewer.core.training.records import attempts_from_text, attempts_to_text
-from manualviewer.storage.notes import NewNote, StoredNote
+from manualviewer.services.finish_run import finish_run, queue_escalations, store_note
+from manualviewer.storage.notes import StoredNote
 from manualviewer.storage.outbox import Escalation
 from manualviewer.storage.stores import Stores
 
@@ -327,8 +325,9 @@ class TrainingService:
                                glossary_of(self.library).abbreviations()))
 
     def save_note(self, text: str) -> TrainingChanges:
-        """Keep the note in the training database, and each escalation there as "would be sent".
-        Raises NoteError, or RuntimeError when the training records cannot be opened."""
+        """Keep the note in the training database, and each escalation there as "would be sent"
+        (finish_run, as live notes are made, but stored only here and addressed where nothing can
+        be delivered). Raises NoteError, or RuntimeError when the training records cannot be opened."""
         session = self.state.session
         assert session is not None and session.finished
         stores = self.stores
@@ -336,25 +335,13 @@ class TrainingService:
             raise RuntimeError(self.stores_error)
         run = session.run
         trainee = self.state.trainee
-        draft = self.note_draft()
-        record = dict(draft.record)
-        record["training"] = {"scenario": session.scenario.id, "trainee": trainee}
-        record["note_edited"] = text.strip() != draft.text.strip()
-        stored = stores.notes.add(NewNote(
-            officer=trainee,
-            text=text.strip(),
-            customer_reference=customer_reference(run) or "",
-            procedure_id=run.procedure.id,
-            procedure_version=str(run.procedure.version),
-            content_version=str(record.get("content_version", "")),
-            record_json=json.dumps(record, ensure_ascii=False),
-        ))
-        held = []
-        for escalation in compose_escalations(run, NoteDraft(stored.text, record), officer=trainee):
-            body = (f"{TRAINING_MARK}. This message was never sent: it is kept in the training records only.\n\n"
-                    + escalation.body)
-            held.append((escalation, stores.outbox.enqueue(TRAINING_RECIPIENT, f"[TRAINING] {escalation.subject}",
-                                                           body)))
+        finished = finish_run(run, officer=trainee, content_version=content_version(run.procedure, self.library),
+                              text=text, extra={"training": {"scenario": session.scenario.id, "trainee": trainee}})
+        stored = store_note(stores.notes, run, finished, officer=trainee)
+        queued = queue_escalations(
+            stores.outbox, finished.escalations, to=TRAINING_RECIPIENT, subject_prefix="[TRAINING] ",
+            body_prefix=f"{TRAINING_MARK}. This message was never sent: it is kept in the training records only.\n\n")
+        held = list(zip(finished.escalations, queued, strict=True))
         self.state = replace(self.state, saved_note=stored, held_escalations=tuple(held))
         kept = f" and {len(held)} escalation{'s' if len(held) != 1 else ''}" if held else ""
         return TrainingChanges(
