@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from manualviewer.core.files import atomic_write
 
 
 class EscalationChannel(StrEnum):
@@ -285,7 +286,8 @@ def _toml_type(value: object) -> str:
 def save_settings(settings: Settings, path: Path) -> None:
     """Validate, then write `settings` to `path` atomically with mode 0600."""
     settings.validate(path)
-    write_private_atomic(path, settings_to_toml(settings).encode("utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, settings_to_toml(settings), mode=0o600)  # a reader sees the old file or the new one
 
 
 def settings_to_toml(settings: Settings) -> str:
@@ -336,38 +338,6 @@ def _toml_list(values: tuple[str, ...] | list[str]) -> str:
     return "[\n" + "".join(f"    {_toml_str(v)},\n" for v in values) + "]"
 
 
-def write_private_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` (mode 0600) so a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)  # mkstemp already creates 0600; say so where it matters
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on every platform (Windows), so best effort.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 __all__ = [
     "DEFAULT_KNOWN_ABBREVIATIONS",
     "DEFAULT_NOTE_CHECK_WORDS",
@@ -379,5 +349,4 @@ __all__ = [
     "save_settings",
     "settings_from_dict",
     "settings_to_toml",
-    "write_private_atomic",
 ]

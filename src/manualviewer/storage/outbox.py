@@ -16,11 +16,9 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import email.utils
-import os
 import smtplib
 import sqlite3
 import ssl
-import tempfile
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from manualviewer.core.files import atomic_write
 from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.clock import Clock, from_db, from_db_optional, to_db, utc_now
 from manualviewer.storage.database import transaction
@@ -230,33 +229,9 @@ class FolderChannel:
         msg = escalation.to_email()
         if "From" not in msg and self.sender:
             msg["From"] = self.sender
-        _write_atomic(self.file_for(escalation), msg.as_bytes())
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    # A collector polling the folder must never pick up half a file: write a dot-file beside
-    # it, fsync, then rename into place (atomic within one file system).
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+        # A collector polling the folder must never pick up half a file (the temporary one is a
+        # dot-file); 0600 as before: the message is the user's.
+        atomic_write(self.file_for(escalation), msg.as_bytes(), mode=0o600)
 
 
 def channel_from_settings(

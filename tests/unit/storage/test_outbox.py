@@ -195,7 +195,7 @@ def test_folder_write_is_atomic(outbox: Outbox, tmp_path: Path, monkeypatch: pyt
         seen.append((src, dst, src.read_bytes(), dst.exists()))
         real_replace(src, dst)
 
-    monkeypatch.setattr(outbox_module.os, "replace", spy)
+    monkeypatch.setattr(os, "replace", spy)
     outbox.deliver_pending(FolderChannel(drop))
     [(src, dst, data, dst_existed)] = seen
     # Complete content under a hidden name in the same folder, renamed into place.
@@ -214,7 +214,7 @@ def test_folder_failure_mid_write_leaves_no_partial_file(
     def full_disk(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(outbox_module.os, "replace", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)
     [after] = outbox.deliver_pending(FolderChannel(drop))
     assert after.state is FAILED and "No space left" in after.last_error
     assert list(drop.iterdir()) == []

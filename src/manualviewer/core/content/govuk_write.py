@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import yaml
 
 from manualviewer.core.content.frontmatter import FrontMatterError, parse_document
+from manualviewer.core.files import atomic_write
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 
@@ -125,7 +125,7 @@ def write_folder(
                 counts.unchanged += 1
             continue
         try:
-            _atomic_write(path, text)
+            atomic_write(path, text)
         except OSError as exc:
             problems.append(ContentProblem("cannot-write", path, 0, f"cannot write: {exc}"))
             continue
@@ -143,20 +143,7 @@ def write_folder(
         "files": sorted(files),
     }
     try:
-        _atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        atomic_write(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         problems.append(ContentProblem("cannot-write", folder / MANIFEST, 0, f"cannot write: {exc}"))
     return counts
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    # A crash mid-write must not leave half a section that the viewer then loads. The temporary
-    # name starts with a dot, so neither the loader nor a re-import ever reads it.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -18,6 +18,7 @@ from typing import Any
 from manualviewer.core.content.frontmatter import Document, FrontMatterError, read_document
 from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library, link_pattern_for
+from manualviewer.core.files import atomic_open
 from manualviewer.core.model import (
     SECTION_ID_RE,
     ChangeNote,
@@ -190,12 +191,9 @@ def open_snapshot(cache_file: Path) -> Library | None:
 
 def _write_snapshot(path: Path, library: Library) -> None:
     try:
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as handle:
+        with atomic_open(path, mode=0o600) as handle:
             pickle.dump({"version": SNAPSHOT_VERSION, "library": library.snapshot()}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
     except OSError:
         pass  # no snapshot: the next start loads the usual way
 
@@ -273,12 +271,9 @@ def _write_cache(
 ) -> None:
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_name(cache_file.name + ".tmp")
-        with tmp.open("wb") as handle:
+        with atomic_open(cache_file, mode=0o600) as handle:
             pickle.dump({"version": CACHE_VERSION, "codes": codes, "files": files}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, cache_file)
     except OSError:
         pass  # no cache (full disk, read-only folder): the next start parses again
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
+from manualviewer.core.files import atomic_write
 from manualviewer.core.model import IndexStats
 from manualviewer.core.search.protocol import SearchIndex
 
@@ -55,6 +56,4 @@ def record_fingerprint(index: SearchIndex, fingerprint: str) -> None:
     if not fingerprint:
         return
     with contextlib.suppress(OSError):  # no record: only a slower check next time
-        tmp = index.path / (FINGERPRINT_FILE + ".tmp")
-        tmp.write_text(fingerprint + "\n", encoding="ascii")
-        tmp.replace(index.path / FINGERPRINT_FILE)
+        atomic_write(index.path / FINGERPRINT_FILE, fingerprint + "\n")

@@ -50,6 +50,7 @@ from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
+from manualviewer.core.files import atomic_write
 from manualviewer.core.model import IndexStats, SearchResult, Section, normalise_id
 from manualviewer.core.search import analysis
 from manualviewer.core.search.protocol import (
@@ -220,7 +221,7 @@ class WhooshIndex:
                 for f in staging.iterdir():
                     os.replace(f, self.path / f.name)
                 staging.rmdir()
-                _write_atomic(self.path / VERSION_FILE, SCHEMA_VERSION + "\n")
+                atomic_write(self.path / VERSION_FILE, SCHEMA_VERSION + "\n")
                 self._suspect = False
                 self._open_existing()
                 generation = self._ix.latest_generation() if self._ix else -1
@@ -576,12 +577,6 @@ def _add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
     except Exception:
         log.warning("could not write the search index's postings files in %s", folder, exc_info=True)
     return wrote
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 if TYPE_CHECKING:  # mypy checks that WhooshIndex keeps to the protocol
