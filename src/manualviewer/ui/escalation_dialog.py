@@ -93,7 +93,7 @@ class EscalationDialog(QDialog):
         self.resize(640, 620)
         self._shown_recipient = ""
         self.refresh_recipient()
-        controller.settings_changed.connect(self.refresh_recipient)
+        controller.changed.connect(lambda change: self.refresh_recipient() if change.settings else None)
 
     def refresh_recipient(self) -> None:
         """Fill in the line manager from Settings (again after Settings changes, unless the

@@ -121,7 +121,7 @@ class EscalationsPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
-        controller.escalations_changed.connect(self.refresh)
+        controller.changed.connect(lambda change: self.refresh() if change.escalations else None)
         self.refresh()
 
     def refresh(self) -> None:

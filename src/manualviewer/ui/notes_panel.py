@@ -29,6 +29,7 @@ from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
+    from manualviewer.services.checklist_session import SessionChange
     from manualviewer.ui.checklists import ChecklistController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -206,8 +207,7 @@ class NotesPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
 
-        controller.notes_changed.connect(self.refresh)
-        controller.note_saved.connect(self.select_note)
+        controller.changed.connect(self.on_changed)
         self.refresh()
 
     # --- filtering -----------------------------------------------------------------------------
@@ -250,6 +250,12 @@ class NotesPanel(QWidget):
             self.view.setCurrentIndex(self.model.index(0, 0))
         self.show_details()
         return True
+
+    def on_changed(self, change: SessionChange) -> None:
+        if change.note_saved is not None:
+            self.select_note(change.note_saved)
+        if change.notes:
+            self.refresh()
 
     def select_note(self, note_id: int) -> None:
         row = self.model.row_of(note_id)

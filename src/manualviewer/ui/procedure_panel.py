@@ -68,6 +68,7 @@ from manualviewer.ui.step_panel_common import label as _label
 from manualviewer.ui.step_panel_common import scaled_font as _scaled_font
 
 if TYPE_CHECKING:
+    from manualviewer.services.checklist_session import SessionChange
     from manualviewer.ui.checklists import ChecklistController, ResumableRun
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -734,9 +735,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.pages, 1)
 
-        controller.run_changed.connect(self.refresh)
-        controller.saved_runs_changed.connect(self.refresh_resume_bar)
-        controller.settings_changed.connect(self.on_settings_changed)
+        controller.changed.connect(self.on_changed)
         controller.window.section_opened.connect(lambda _sid: self.refresh_procedure_list())
         self.refresh()
         self.refresh_resume_bar()
@@ -860,6 +859,14 @@ class ProcedurePanel(StepPanelMixin, QWidget):
         self.path_view.scrollTo(last)
         self._build_card()
         self._update_buttons()
+
+    def on_changed(self, change: SessionChange) -> None:
+        if change.run:
+            self.refresh()
+        if change.saved_runs:
+            self.refresh_resume_bar()
+        if change.settings:
+            self.on_settings_changed()
 
     def refresh_resume_bar(self) -> None:
         self.resume_bar.set_runs(self.controller.resumable())
@@ -1082,7 +1089,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
             return
         self.controller.raise_panel("checklist")
         if not offered:
-            self.controller.message.emit("The open section offers no checklist. Choose one from the Checklists menu.")
+            self.controller.say("The open section offers no checklist. Choose one from the Checklists menu.")
             return
         menu = QMenu(self)
         menu.setAccessibleName("Checklists this section offers")

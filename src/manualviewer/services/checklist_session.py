@@ -1,0 +1,472 @@
+"""The running checklist, without Qt: start, answer, back, jump out of order, resume a saved run,
+save or amend the note (and keep the note as it is typed), queue and deliver escalations.
+
+Like Anki's operations, every method that changes something returns a `SessionChange` saying
+what changed (the run, the saved runs, the notes, the outbox, the settings) and a sentence for
+the status bar; the window's adapter (ui/checklists.py) shows it. The run is saved after every
+change (storage/runs.py), so a crash resumes where it stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from manualviewer.core.content.glossary import glossary_of
+from manualviewer.core.content.library import Library
+from manualviewer.core.procedures import (
+    EscalationDraft,
+    NoteDraft,
+    NoteWarning,
+    Procedure,
+    Run,
+    RunError,
+    answer,
+    back,
+    check_note,
+    compose_note,
+    content_version,
+    customer_reference,
+    out_of_order,
+    start,
+)
+from manualviewer.core.procedures.loader import load_library_procedures
+from manualviewer.core.settings import Settings, SettingsError
+from manualviewer.services.finish_run import finish_run, line_manager_address, officer_address, store_note
+from manualviewer.storage.database import open_database
+from manualviewer.storage.notes import NewNote, NoteError, StoredNote
+from manualviewer.storage.outbox import Channel, Escalation, Outbox
+from manualviewer.storage.runs import SavedRun
+from manualviewer.storage.stores import Stores
+
+SettingsLoader = Callable[[], Settings]
+ChannelFactory = Callable[[Settings], Channel]
+Clock = Callable[[], dt.datetime]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """What an operation changed, for the window to show. Empty: nothing changed."""
+
+    run: bool = False  # the run on screen (or that there is none)
+    saved_runs: bool = False  # the unfinished runs saved for later
+    notes: bool = False
+    escalations: bool = False  # the outbox, or whether a delivery is running
+    settings: bool = False
+    note_saved: int | None = None  # the note a finished run just produced
+    message: str = ""  # a sentence for the status bar
+    dropped: tuple[str, ...] = ()  # titles of later steps whose answers no longer applied
+
+    def __or__(self, other: SessionChange) -> SessionChange:
+        return SessionChange(
+            run=self.run or other.run,
+            saved_runs=self.saved_runs or other.saved_runs,
+            notes=self.notes or other.notes,
+            escalations=self.escalations or other.escalations,
+            settings=self.settings or other.settings,
+            note_saved=other.note_saved if other.note_saved is not None else self.note_saved,
+            message=other.message or self.message,
+            dropped=self.dropped + other.dropped,
+        )
+
+
+@dataclass(frozen=True)
+class ResumableRun:
+    """A saved, unfinished run as the resume bar shows it."""
+
+    saved: SavedRun
+    title: str
+    customer_reference: str
+    step_title: str
+    problem: str = ""  # why it cannot be resumed (procedure gone, no longer fits)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How to deliver the outbox now: on this connection, or (SMTP can take seconds) off the
+    GUI thread on a connection of its own to `database`."""
+
+    channel: Channel
+    database: Path | None = None
+
+    @property
+    def in_background(self) -> bool:
+        return self.database is not None
+
+
+def deliver_on_own_connection(database: Path, channel: Channel) -> list[Escalation]:
+    """Deliver every waiting escalation on a new connection (for a worker thread)."""
+    conn = open_database(database)
+    try:
+        return Outbox(conn).deliver_pending(channel)
+    finally:
+        conn.close()
+
+
+def database_file(stores: Stores) -> Path | None:
+    for row in stores.conn.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    return None
+
+
+class ChecklistSession:
+    def __init__(
+        self,
+        stores: Stores,
+        settings_loader: SettingsLoader,
+        library: Callable[[], Library],
+        channel_factory: ChannelFactory,
+        *,
+        clock: Clock = _now,
+        procedures: Mapping[str, Procedure] | None = None,
+    ) -> None:
+        self.stores = stores
+        self._settings_loader = settings_loader
+        self._library = library
+        self.channel_factory = channel_factory
+        self.clock = clock
+        self._fixed_procedures = dict(procedures) if procedures is not None else None
+        self._procedures: dict[str, Procedure] = {}
+        self._procedures_library: object = None
+        self._settings: Settings | None = None
+        self.settings_error = ""
+        self.run: Run | None = None
+        self.run_id: str | None = None
+        self.saved_note: StoredNote | None = None  # the note the current (finished) run produced
+        self.escalation_drafts: list[EscalationDraft] = []  # its concerns not in the outbox yet
+
+    # --- settings --------------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = self._settings_loader()
+                self.settings_error = ""
+            except SettingsError as exc:
+                # The app still works on defaults; the panels say what is wrong with the file.
+                self._settings = Settings()
+                self.settings_error = str(exc)
+        return self._settings
+
+    def apply_settings(self, settings: Settings) -> SessionChange:
+        self._settings = settings
+        self.settings_error = ""
+        return SessionChange(settings=True)
+
+    # --- procedures ------------------------------------------------------------------------
+    @property
+    def library(self) -> Library:
+        return self._library()
+
+    @property
+    def procedures(self) -> dict[str, Procedure]:
+        if self._fixed_procedures is not None:
+            return self._fixed_procedures
+        library = self.library
+        if library is not self._procedures_library:  # loaded once per library (reload = new one)
+            found, _problems = load_library_procedures(library)
+            self._procedures = found
+            self._procedures_library = library
+        return self._procedures
+
+    def procedure_list(self) -> list[Procedure]:
+        return sorted(self.procedures.values(), key=lambda p: p.title.lower())
+
+    def procedures_for_section(self, section_id: str | None) -> list[Procedure]:
+        section = self.library.get(section_id) if section_id else None
+        if section is None:
+            return []
+        return [self.procedures[p] for p in section.procedures if p in self.procedures]
+
+    def section_title(self, section_id: str) -> str:
+        section = self.library.get(section_id)
+        return section.title if section else "not in this library"
+
+    # --- the run ---------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """A run is on screen and its note is not saved yet."""
+        return self.run is not None and self.saved_note is None
+
+    def start(self, procedure_id: str) -> SessionChange:
+        procedure = self.procedures.get(procedure_id)
+        if procedure is None:
+            return SessionChange(message=f"There is no checklist called {procedure_id!r} in this library.")
+        earlier = self.run if self.running else None
+        self._show(start(procedure, self.clock()), uuid.uuid4().hex)
+        if earlier is not None:
+            message = (
+                f"Started \u201c{procedure.title}\u201d. Your earlier checklist \u201c{earlier.procedure.title}\u201d "
+                "is saved: resume it from the bar at the top of the Checklist panel."
+            )
+        else:
+            message = f"Started the checklist \u201c{procedure.title}\u201d."
+        return SessionChange(run=True, saved_runs=True, message=message)
+
+    def answer(self, step_id: str, value: object) -> SessionChange:
+        """Answer the current step or change an earlier answer; `dropped` names the later steps
+        whose answers no longer applied. Raises AnswerError/RunError."""
+        assert self.run is not None
+        before = [v.step_id for v in self.run.answered]
+        self.run = answer(self.run, step_id, value, self.clock())
+        after = {v.step_id for v in self.run.answered}
+        position = before.index(step_id) if step_id in before else len(before)
+        dropped = [s for s in before[position + 1 :] if s not in after]
+        return self._saved() | SessionChange(dropped=tuple(self._step_title(s) for s in dropped))
+
+    def back(self) -> SessionChange:
+        """One step back (its answer is cleared); nothing changes at the first step or once the
+        note is saved."""
+        if self.run is None or self.saved_note is not None:
+            return SessionChange()
+        try:
+            self.run = back(self.run)
+        except RunError:
+            return SessionChange()
+        return self._saved()
+
+    def jumps(self) -> list[tuple[str, str]]:
+        """Out-of-order steps the officer can go to now: (step ID, title)."""
+        # Allowed at the note too, until it is saved: "by the way, I recorded this" comes last.
+        if self.run is None or self.saved_note is not None:
+            return []
+        visited = {v.step_id for v in self.run.visits}
+        result = []
+        for step_id in self.run.procedure.allow_out_of_order:
+            step = self.run.procedure.step(step_id)
+            if step is not None and step_id not in visited:
+                result.append((step_id, step.title))
+        return result
+
+    def jump(self, step_id: str) -> SessionChange:
+        assert self.run is not None
+        self.run = out_of_order(self.run, step_id, self.clock())
+        return self._saved()
+
+    def close(self) -> SessionChange:
+        """Put the current run away: unfinished, it stays saved for later."""
+        if self.run is None:
+            return SessionChange()
+        if self.saved_note is not None and self.escalation_drafts:
+            n = len(self.escalation_drafts)
+            what = f"{n} concerns for your line manager were" if n != 1 else "a concern for your line manager was"
+            message = (f"Checklist finished. Note {self.saved_note.id} is saved, but {what} not sent: "
+                       "raise it with your line manager directly.")
+        elif self.saved_note is not None:
+            message = f"Checklist finished. Note {self.saved_note.id} is in the Notes panel (Ctrl+Shift+N)."
+        else:
+            message = "The checklist is saved: resume it from the bar at the top of the Checklist panel."
+        return SessionChange(message=message) | self._clear()
+
+    def discard(self) -> SessionChange:
+        """Stop the run on screen; unfinished, it is deleted with nothing saved."""
+        change = SessionChange()
+        if self.run_id is not None and self.saved_note is None:
+            self.stores.runs.discard(self.run_id)
+            change = SessionChange(message="The checklist was discarded. Nothing was saved.")
+        return change | self._clear()
+
+    def _show(self, run: Run, run_id: str) -> None:
+        self.run = run
+        self.run_id = run_id
+        self.saved_note = None
+        self.escalation_drafts = []
+        self._save_run()
+
+    def _clear(self) -> SessionChange:
+        self.run = None
+        self.run_id = None
+        self.saved_note = None
+        self.escalation_drafts = []
+        return SessionChange(run=True, saved_runs=True)
+
+    def _saved(self) -> SessionChange:
+        self._save_run()
+        return SessionChange(run=True, saved_runs=True)
+
+    def _save_run(self) -> None:
+        if self.run is not None and self.run_id is not None:
+            self.stores.runs.save(self.run_id, self.run.procedure.id, json.dumps(self.run.to_json()))
+
+    def _step_title(self, step_id: str) -> str:
+        step = self.run.procedure.step(step_id) if self.run else None
+        return step.title if step else step_id
+
+    # --- saved runs ------------------------------------------------------------------------
+    def resumable(self) -> list[ResumableRun]:
+        """Saved unfinished runs other than the one on screen, most recent first."""
+        result = []
+        for saved in self.stores.runs.load_unfinished():
+            if saved.run_id == self.run_id:
+                continue
+            procedure = self.procedures.get(saved.procedure_id)
+            if procedure is None:
+                result.append(ResumableRun(saved, saved.procedure_id, "", "",
+                                           "this checklist is no longer in the library"))
+                continue
+            try:
+                run = Run.from_json(json.loads(saved.state_json), procedure)
+            except (RunError, ValueError) as exc:
+                result.append(ResumableRun(saved, procedure.title, "", "", f"it cannot be restored: {exc}"))
+                continue
+            result.append(ResumableRun(saved, procedure.title, customer_reference(run) or "", run.current_step.title))
+        return result
+
+    def resume(self, run_id: str) -> SessionChange:
+        """Show a saved run again; `run` is set in the change when it is on screen."""
+        saved = self.stores.runs.get(run_id)
+        if saved is None:
+            return SessionChange(saved_runs=True, message="That checklist is no longer saved.")
+        procedure = self.procedures.get(saved.procedure_id)
+        if procedure is None:
+            return SessionChange(message=f"The checklist {saved.procedure_id!r} is no longer in this library.")
+        try:
+            run = Run.from_json(json.loads(saved.state_json), procedure)
+        except (RunError, ValueError) as exc:
+            return SessionChange(message=f"That checklist cannot be restored: {exc}")
+        self._show(run, saved.run_id)  # a replayed older version is stored in its new shape
+        return SessionChange(run=True, saved_runs=True,
+                             message=f"Resumed \u201c{procedure.title}\u201d at \u201c{run.current_step.title}\u201d.")
+
+    def discard_saved(self, run_id: str) -> SessionChange:
+        self.stores.runs.discard(run_id)
+        if run_id == self.run_id:
+            return self._clear()
+        return SessionChange(saved_runs=True)
+
+    # --- the note --------------------------------------------------------------------------
+    def keep_note_edit(self, edited_from: str, text: str) -> SessionChange:
+        """Keep the note as the officer is editing it with the unfinished run, so a crash before
+        they save it does not lose their words."""
+        if self.run is None or self.run_id is None or self.saved_note is not None:
+            return SessionChange()
+        try:
+            self.stores.runs.keep_note(self.run_id, edited_from, text)
+        except sqlite3.Error as exc:
+            return SessionChange(message=f"Your changes to the note could not be kept in case of a crash ({exc}). "
+                                 "Saving the note still works once the problem is fixed.")
+        return SessionChange()
+
+    def note_edit(self) -> tuple[str, str] | None:
+        """(draft, the officer's text) kept with the run on screen, if they had edited its note."""
+        if self.run_id is None:
+            return None
+        saved = self.stores.runs.get(self.run_id)
+        if saved is None or saved.note_from is None or saved.note_text is None:
+            return None
+        return saved.note_from, saved.note_text
+
+    def content_version(self) -> str:
+        assert self.run is not None
+        return content_version(self.run.procedure, self.library)
+
+    def note_draft(self) -> NoteDraft:
+        assert self.run is not None
+        return compose_note(self.run, officer=self.settings.officer_name, content_version=self.content_version())
+
+    def check(self, text: str) -> list[NoteWarning]:
+        settings = self.settings
+        return check_note(text, settings.note_check_words, settings.known_abbreviations,
+                          glossary_of(self.library).abbreviations())
+
+    def save_note(self, text: str) -> tuple[StoredNote, SessionChange]:
+        """Save the (possibly edited) note with the run's record; the run's concerns wait in
+        `escalation_drafts` for the officer to review. Raises NoteError."""
+        assert self.run is not None and self.run_id is not None
+        officer = self.settings.officer_name
+        finished = finish_run(self.run, officer=officer, content_version=self.content_version(), text=text,
+                              warnings=self.check(text))
+        stored = store_note(self.stores.notes, self.run, finished, officer=officer)
+        self.stores.runs.finish(self.run_id)
+        self.saved_note = stored
+        self.escalation_drafts = list(finished.escalations)
+        return stored, SessionChange(run=True, saved_runs=True, notes=True, note_saved=stored.id,
+                                     message=f"Saved note {stored.id}.")
+
+    def amend_note(self, note_id: int, text: str) -> tuple[StoredNote, SessionChange]:
+        """A correction: a new note that amends `note_id` (notes are never changed). Raises NoteError."""
+        original = self.stores.notes.get(note_id)
+        if original is None:
+            raise NoteError(f"there is no note {note_id}")
+        stored = self.stores.notes.add(
+            NewNote(
+                officer=self.settings.officer_name,
+                text=text.strip(),
+                customer_reference=original.customer_reference,
+                procedure_id=original.procedure_id,
+                procedure_version=original.procedure_version,
+                content_version=original.content_version,
+                record_json=original.record_json,
+                amends=note_id,
+            )
+        )
+        return stored, SessionChange(notes=True, message=f"Saved note {stored.id}, which amends note {note_id}.")
+
+    # --- escalations -----------------------------------------------------------------------
+    def recipient(self) -> str:
+        return line_manager_address(self.settings)
+
+    def sender(self) -> str:
+        return officer_address(self.settings)
+
+    def channel_description(self) -> str:
+        settings = self.settings
+        channel = settings.escalation_channel.value
+        if channel == "mailto":
+            return "your email program (you press Send there)"
+        if channel == "smtp":
+            return f"the mail server {settings.smtp.host or '(not set)'}"
+        return f"the drop folder {settings.drop_folder}"
+
+    def queue_escalation(
+        self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
+    ) -> tuple[Escalation, SessionChange]:
+        """Store it in the outbox (raises EscalationError). Queued, `draft` is no longer one of
+        the run's concerns to send, so it cannot be sent a second time."""
+        queued = self.stores.outbox.enqueue(to, subject, body, sender=self.sender())
+        if draft is not None and draft in self.escalation_drafts:
+            self.escalation_drafts.remove(draft)
+        return queued, SessionChange(escalations=True)
+
+    def delivery(self) -> Delivery:
+        """The channel the settings name, and where to deliver. Raises ValueError (with the
+        reason) when the settings name no usable channel."""
+        channel = self.channel_factory(self.settings)
+        database = database_file(self.stores) if channel.name == "smtp" else None
+        return Delivery(channel, database)
+
+    def deliver_pending(self, channel: Channel) -> list[Escalation]:
+        return self.stores.outbox.deliver_pending(channel)
+
+    def pending(self) -> bool:
+        return bool(self.stores.outbox.pending())
+
+    def delivered(self, results: list[Escalation], error: str = "") -> SessionChange:
+        """What a delivery did, as a sentence."""
+        failed = [e for e in results if e.state.value == "failed"]
+        delivered = [e for e in results if e.state.value == "delivered"]
+        waiting = [e for e in results if e.state.value == "queued"]
+        message = ""
+        if error:
+            message = f"Sending escalations stopped: {error}. They stay in the outbox; use Retry."
+        elif failed:
+            message = (
+                f"{len(failed)} escalation{'s' if len(failed) != 1 else ''} could not be sent "
+                f"({failed[-1].last_error}). {'They stay' if len(failed) != 1 else 'It stays'} in the outbox: "
+                "see the Escalations panel and use Retry."
+            )
+        elif waiting:
+            message = f"Escalations are waiting to be sent: {waiting[-1].last_error}"
+        elif delivered:
+            message = f"Escalation sent through {self.channel_description()}."
+        return SessionChange(escalations=True, message=message)
+
