@@ -1,6 +1,7 @@
 """Training mode's adapter between the window and services.training_session: it calls the
 TrainingService and re-emits what changed as Qt signals (`changed` carries the whole
-TrainingChanges; the older, narrower signals stay for the widgets that connect to them).
+TrainingChanges; mode_changed, session_changed, finished and message stay because the window,
+the Training panel and the tests connect to them).
 
 The rules (training never reaches the live notes or the outbox; escalations are kept as "would
 be sent") are the service's; nothing here decides anything."""
@@ -43,10 +44,7 @@ class TrainingController(QObject):
     changed = Signal(object)  # TrainingChanges, after every operation that changed something
     mode_changed = Signal(bool)
     session_changed = Signal()
-    feedback_given = Signal(object)  # Feedback
-    note_saved = Signal(int)
     finished = Signal(object)  # Attempt
-    attempts_changed = Signal()
     message = Signal(str)
 
     def __init__(
@@ -68,14 +66,8 @@ class TrainingController(QObject):
             self.mode_changed.emit(self.service.state.active)
         if changes.session:
             self.session_changed.emit()
-        if changes.feedback is not None:
-            self.feedback_given.emit(changes.feedback)
-        if changes.note_saved is not None:
-            self.note_saved.emit(changes.note_saved)
         if changes.finished is not None:
             self.finished.emit(changes.finished)
-        if changes.attempts:
-            self.attempts_changed.emit()
         if changes.message:
             self.message.emit(changes.message)
         if changes != TrainingChanges() and not (changes.refused and not changes.message):
