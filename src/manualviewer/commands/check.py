@@ -11,7 +11,7 @@ from typing import Any
 from manualviewer.commands.common import add_content_arguments, print_json, workspace_from_args
 from manualviewer.core.content.glossary import glossary_problems
 from manualviewer.core.content.library import Library
-from manualviewer.core.problems import ContentProblem, Severity
+from manualviewer.core.problems import ContentProblem, ProblemKind, Severity
 
 # Other parts of the library (procedures, scenarios) add their checks here: each takes the
 # loaded library and returns its problems.
@@ -25,6 +25,8 @@ def register(sub: Any) -> None:
     add_content_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    parser.add_argument("--suppress", action="append", type=ProblemKind, default=[], metavar="KIND",
+                        help="leave out problems of this kind (repeatable; kinds: docs/content-format.md)")
     parser.set_defaults(func=run)
 
 
@@ -52,7 +54,7 @@ def _load_extra_checks() -> None:
 def run(args: argparse.Namespace) -> int:
     # Bodies stay on disk and big libraries are parsed on every core: 100,000 sections in a minute.
     library = workspace_from_args(args).load(keep_bodies=False, workers=os.cpu_count() or 1)
-    problems = collect_problems(library)
+    problems = [p for p in collect_problems(library) if p.kind not in args.suppress]
     errors = [p for p in problems if p.severity is Severity.ERROR]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     links = library.link_counts()
