@@ -10,6 +10,9 @@ import pytest
 
 from manualviewer.cli import main
 
+# Every search here is of the bundled library, whose index is built once a session.
+pytestmark = pytest.mark.usefixtures("bundled_cache")
+
 
 def search_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
     code = main(["search", "--json", *argv])

@@ -23,6 +23,7 @@ def search_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, di
     return code, json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_json_shape_and_id_jump(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = search_json(capsys, "dmbm", "511015")
     assert code == 0
@@ -35,6 +36,7 @@ def test_search_json_shape_and_id_jump(capsys: pytest.CaptureFixture[str]) -> No
     assert set(hits[0]) == {"id", "title", "manual", "score", "snippet"}
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_words_best_first_with_marked_snippets(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = search_json(capsys, "recording")
     hits = out["hits"]
@@ -44,12 +46,14 @@ def test_search_words_best_first_with_marked_snippets(capsys: pytest.CaptureFixt
     assert any('<b class="match">' in h["snippet"] for h in hits)
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_typo_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = search_json(capsys, "recordin")
     assert out["suggestion"] == "recording"
     assert out["hits"]
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_manual_filter_and_limit(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = search_json(capsys, "--manual", "dmbm", "--limit", "2", "customer")
     hits = out["hits"]
@@ -57,6 +61,7 @@ def test_search_manual_filter_and_limit(capsys: pytest.CaptureFixture[str]) -> N
     assert {h["manual"] for h in hits} == {"DMBM"}
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_plain_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "dmbm511015"]) == 0
     text = capsys.readouterr().out
@@ -65,11 +70,13 @@ def test_search_plain_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert "<b" not in text
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_nothing_found(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "zzzqqqxxx"]) == 1
     assert "Nothing found" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("bundled_cache")  # the bundled library, indexed once a session
 def test_search_malformed_query(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = search_json(capsys, '"(((', "AND", "-")
     assert code == 1

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service_helpers import RECORDING, TickingClock, library
+from tests.helpers.bundled import library
+from tests.helpers.services import RECORDING, TickingClock
 
 from manualviewer.core.procedures import AnswerError
 from manualviewer.core.settings import Settings

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service_helpers import RECORDING, escalated_run, library, procedures, quiet_run
+from tests.helpers.bundled import library, procedures
+from tests.helpers.services import RECORDING, escalated_run, quiet_run
 
 from manualviewer.core.procedures import NoteWarning, check_note, compose, content_version
 from manualviewer.core.settings import Settings

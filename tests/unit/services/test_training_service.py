@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service_helpers import TickingClock, library
+from tests.helpers.bundled import library
+from tests.helpers.services import TickingClock
 
 from manualviewer.core.procedures import AnswerError
 from manualviewer.services.training_session import (

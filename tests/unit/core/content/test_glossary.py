@@ -194,14 +194,7 @@ def test_an_edited_glossary_changes_the_content_fingerprint(tmp_path: Path) -> N
     assert content_fingerprint([root]) != before
 
 
-# --- the bundled manuals ------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bundled_library() -> Library:
-    from manualviewer.core.content.bundled import content_folders
-
-    return load_library(content_folders())
-
-
+# --- the bundled manuals (bundled_library: tests/conftest.py, loaded once a session) --------------
 def test_every_bundled_manual_has_a_glossary_without_problems(bundled_library: Library) -> None:
     assert glossary_problems(bundled_library) == []
     glossary = glossary_of(bundled_library)

@@ -1,9 +1,9 @@
-"""Fixtures for the procedure tests; the helpers live in procedure_helpers."""
+"""Fixtures for the procedure tests; the helpers live in tests/helpers/procedures.py."""
 
 from __future__ import annotations
 
 import pytest
-from procedure_helpers import SAMPLE, build
+from tests.helpers.procedures import SAMPLE, build
 
 from manualviewer.core.procedures import Procedure
 

@@ -8,13 +8,11 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 import pytest
-from procedure_helpers import T0
+from tests.helpers.bundled import library
+from tests.helpers.procedures import T0
 
-from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
 from manualviewer.core.procedures import (
     AnswerValue,
     AnyStep,
@@ -37,7 +35,6 @@ from manualviewer.core.procedures import (
 )
 from manualviewer.core.settings import DEFAULT_KNOWN_ABBREVIATIONS, DEFAULT_NOTE_CHECK_WORDS
 
-BUNDLED = Path(__file__).resolve().parents[4] / "content"
 EXPECTED = {
     "dmbm-customer-recording-call",
     "dmbm-customer-sends-recording",
@@ -50,11 +47,6 @@ EXPECTED = {
 }
 # The guidance never spells this out; the officer picks it in the DWP letter.
 UNEXPLAINED_IN_GUIDANCE = {"PDCS"}
-
-
-@cache
-def library() -> Library:
-    return load_library([BUNDLED])
 
 
 @cache

@@ -4,17 +4,15 @@ ignored, at least half the words needed, and where they join the section results
 from __future__ import annotations
 
 import pytest
-from tests.conftest import BUNDLED_CONTENT
 
 from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
 from manualviewer.core.model import SearchHit, SearchResult
 from manualviewer.core.procedures.search import match_checklists, with_checklists
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library([BUNDLED_CONTENT])
+@pytest.fixture
+def library(bundled_library: Library) -> Library:
+    return bundled_library  # read only, loaded once a session
 
 
 def ids(hits: list[SearchHit]) -> list[str]:

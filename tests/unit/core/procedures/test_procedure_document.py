@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from manualviewer.core.content.loader import load_library
+from manualviewer.core.content.library import Library
 from manualviewer.core.procedures import (
     DocumentError,
     DocumentStep,
@@ -122,11 +122,10 @@ def test_adapted_letter_for_a_published_recording(
 
 
 def test_letter_templates_match_the_section_the_officer_reads(
-    letters: dict[str, DocumentStep], bundled_content: Path
+    letters: dict[str, DocumentStep], bundled_library: Library
 ) -> None:
     """The wording in the procedures is the wording in DWPREC0300, paragraph for paragraph."""
-    library = load_library([bundled_content])
-    section = library.get("DWPREC0300")
+    section = bundled_library.get("DWPREC0300")
     assert section is not None
     plain = re.sub(r"\*\*|\\", "", section.body)
     for paragraph in [OFFICIAL_OPENING, *OFFICIAL_BODY]:

@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from procedure_helpers import T0, minutes
+from tests.helpers.procedures import T0, minutes
 
 from manualviewer.core.procedures import (
     AnswerError,

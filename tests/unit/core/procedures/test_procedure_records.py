@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from procedure_helpers import T0, minutes
+from tests.helpers.procedures import T0, minutes
 
 from manualviewer.core.procedures import (
     Procedure,

@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from procedure_helpers import SAMPLE, build
+from tests.helpers.procedures import SAMPLE, build
 
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures import (

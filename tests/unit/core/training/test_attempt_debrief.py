@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from training_helpers import procedures, scenarios, seconds
+from tests.helpers.bundled import procedures, scenarios
+from tests.helpers.training import seconds
 
 from manualviewer.core.training import Attempt, Grade, grade
 from manualviewer.core.training.debrief import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from training_helpers import BUNDLED, library, procedures, scenarios, section_body
+from tests.helpers.bundled import BUNDLED, library, procedures, scenarios, section_body
 
 from manualviewer.core.procedures import QuestionStep
 from manualviewer.core.training import check_library, grade, validate_scenario

@@ -6,7 +6,8 @@ import csv
 import datetime as dt
 import io
 
-from training_helpers import procedures, scenarios, seconds
+from tests.helpers.bundled import procedures, scenarios
+from tests.helpers.training import seconds
 
 from manualviewer.core.training import DEBRIEF_COLUMNS, Attempt, Grade, debrief_csv, debrief_rows, debrief_text, grade
 

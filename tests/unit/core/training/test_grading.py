@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from training_helpers import JOURNALIST, RIGHT, build, procedures, scenarios, seconds
+from tests.helpers.bundled import procedures, scenarios
+from tests.helpers.training import JOURNALIST, RIGHT, build, seconds
 
 from manualviewer.core.training import Grade, grade
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from training_helpers import T0, procedures, scenarios
+from tests.helpers.bundled import procedures, scenarios
+from tests.helpers.training import T0
 
 from manualviewer.core.procedures import CheckStep, QuestionStep
 from manualviewer.core.training.presenter import (

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from training_helpers import BUNDLED, JOURNALIST, build, library, line_of, procedures, section_body
+from tests.helpers.bundled import BUNDLED, library, procedures, section_body
+from tests.helpers.training import JOURNALIST, build, line_of
 
 from manualviewer.cli import main
 from manualviewer.core.content.loader import load_library

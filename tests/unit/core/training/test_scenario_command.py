@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from training_helpers import BUNDLED, JOURNALIST, scenarios
+from tests.helpers.bundled import BUNDLED, scenarios
+from tests.helpers.training import JOURNALIST
 
 from manualviewer.cli import main
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training_helpers import JOURNALIST, build, line_of, parse
+from tests.helpers.training import JOURNALIST, build, line_of, parse
 
 from manualviewer.core.problems import Severity
 from manualviewer.core.training import Detail, Turn, load_scenarios

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from training_helpers import JOURNALIST, build, procedures, scenarios, seconds
+from tests.helpers.bundled import procedures, scenarios
+from tests.helpers.training import JOURNALIST, build, seconds
 
 from manualviewer.core.procedures import AnswerError
 from manualviewer.core.training import TrainingSession

@@ -1,5 +1,4 @@
-"""A small procedure with every kind of step, and helpers to build procedures from text.
-(A plain module, not conftest: the test folders are not packages, so tests import it by name.)"""
+"""A small procedure with every kind of step, and helpers to build procedures from text."""
 
 from __future__ import annotations
 

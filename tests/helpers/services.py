@@ -1,32 +1,15 @@
-"""The bundled library and its procedures, read once, and a finished run of the "customer wants to
-record the call" checklist with a late disclosure and an escalation. (A plain module, not
-conftest: tests import it by name.)"""
+"""Finished runs of the bundled "customer wants to record the call" checklist: one with a late
+disclosure and an escalation, one quiet; and a clock that ticks a minute a call."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from pathlib import Path
 
-from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
-from manualviewer.core.procedures import Procedure, Run, answer, out_of_order, start
-from manualviewer.core.procedures.loader import load_library_procedures
+from manualviewer.core.procedures import Run, answer, out_of_order, start
+from tests.helpers.bundled import procedures
 
-BUNDLED = Path(__file__).resolve().parents[3] / "content"
 T0 = dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.UTC)
 RECORDING = "dmbm-customer-recording-call"
-
-
-@cache
-def library() -> Library:
-    return load_library([BUNDLED])
-
-
-@cache
-def procedures() -> dict[str, Procedure]:
-    found, _ = load_library_procedures(library())
-    return found
 
 
 class TickingClock:

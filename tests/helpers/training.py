@@ -1,44 +1,16 @@
-"""The bundled library, its procedures and scenarios, read once; and a way to write scenario
-text to a file. (A plain module, not conftest: tests import it by name.)"""
+"""Scenarios from text for the training tests, and the journalist scenario on the bundled
+recording checklist. (The bundled library itself: tests.helpers.bundled.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from functools import cache
 from pathlib import Path
 
-from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
 from manualviewer.core.problems import ContentProblem
-from manualviewer.core.procedures import Procedure
-from manualviewer.core.procedures.loader import load_library_procedures
-from manualviewer.core.training import Scenario, load_library_scenarios, parse_scenario
+from manualviewer.core.training import Scenario, parse_scenario
 
-BUNDLED = Path(__file__).resolve().parents[4] / "content"
 T0 = dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.UTC)
-
-
-@cache
-def library() -> Library:
-    return load_library([BUNDLED])
-
-
-@cache
-def procedures() -> dict[str, Procedure]:
-    found, _ = load_library_procedures(library())
-    return found
-
-
-@cache
-def scenarios() -> dict[str, Scenario]:
-    found, _ = load_library_scenarios(library())
-    return found
-
-
-def section_body(section_id: str) -> str | None:
-    section = library().get(section_id)
-    return section.body if section else None
 
 
 def parse(text: str, name: str = "s.yaml") -> tuple[Scenario | None, list[ContentProblem]]:
