@@ -31,7 +31,7 @@ class Application:
     def __init__(self, content: Sequence[Path] | None = None) -> None:
         from PySide6.QtCore import QFileSystemWatcher, QTimer
 
-        from manualviewer.ui.main_window import MainWindow
+        from manualviewer.ui.reading.main_window import MainWindow
         from manualviewer.ui.single_instance import InstanceServer
 
         self.workspace = Workspace.from_folders(content)

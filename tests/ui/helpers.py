@@ -9,7 +9,7 @@ from manualviewer.app import render_section
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.model import SearchHit, SearchResult, normalise_id
-from manualviewer.ui.main_window import MainWindow
+from manualviewer.ui.reading.main_window import MainWindow
 
 
 class WordSearch:

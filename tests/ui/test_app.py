@@ -12,7 +12,7 @@ from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
 from manualviewer.app import Application
-from manualviewer.ui.section_view import SectionView
+from manualviewer.ui.reading.section_view import SectionView
 from manualviewer.ui.single_instance import send_to_running
 
 

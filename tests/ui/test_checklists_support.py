@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklists import ChecklistController, install_checklists
-from manualviewer.ui.main_window import MainWindow
 from manualviewer.ui.procedure_panel import CheckView, InputView, ProcedurePanel, QuestionView
+from manualviewer.ui.reading.main_window import MainWindow
 from tests.ui.helpers import make_window
 
 OFFICER = Settings(officer_name="Sam Patel", officer_email="sam@example.org",

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.app import Application
 from manualviewer.core.model import SearchHit, SearchResult
-from manualviewer.ui.results_model import HTML_ROLE, PROCEDURE_ID_ROLE, SECTION_ID_ROLE, ResultsModel
-from manualviewer.ui.search_panel import SearchPanel
+from manualviewer.ui.reading.results_model import HTML_ROLE, PROCEDURE_ID_ROLE, SECTION_ID_ROLE, ResultsModel
+from manualviewer.ui.reading.search_panel import SearchPanel
 
 QUERY = "customer wants to record the call"
 PROCEDURE = "dmbm-customer-recording-call"

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklists import ChecklistController, install_checklists
-from manualviewer.ui.main_window import MainWindow
 from manualviewer.ui.procedure_panel import CheckView, EscalateView, InputView, QuestionView
+from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.training_controller import TrainingController, open_training_stores
 from manualviewer.ui.training_debrief import DebriefWindow
 from manualviewer.ui.training_install import TrainingUI, install_training

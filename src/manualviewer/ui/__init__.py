@@ -1,0 +1,24 @@
+"""Everything Qt (PySide6), grouped by feature. Thin adapters: call a service, show what changed.
+
+Where a module goes, one rule: a module that belongs to one feature lives in that feature's
+package; a module that knows no feature (a helper any window may use) stays at the top of
+`ui/`. A feature package imports the top-level modules and the packages below it, never a
+sibling it is independent of.
+
+- `reading/`: the main window and its pieces (section view, find bar, search panel and results
+  model, contents model, bookmarks and recent panels, start/about pages, printing).
+- `checklist/`: running a guided checklist beside the guidance (the controller adapter over
+  `services.checklist_session`, note and escalation dialogs, notes and escalations panels).
+- `steps/`: the step views and models that show one step of a checklist, shared by live
+  checklists and training.
+- `training/`: scenarios for new staff (picker, training panel, debrief, presenter).
+- top level, shared and feature-free: `actions.py` (QAction and menu helpers), `widgets.py`
+  (small widget helpers), `workers.py` (work off the GUI thread), `dialog_lifetime.py`,
+  `record_table.py` (a table model over stored records), `settings_dialog.py` (Edit > Settings),
+  `single_instance.py` (one app per user).
+
+Names: a guided checklist is a "checklist" in the UI (menus, labels, the `ui.checklist`
+package, ChecklistController) and a "procedure" in content and below (`procedures/*.yaml`,
+`core.procedures`, `Procedure`, `procedure_id`). Code in `ui/` says "checklist" for what
+the user sees and keeps "procedure" only where it handles a core `Procedure` value or its id.
+"""

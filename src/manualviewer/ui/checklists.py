@@ -31,7 +31,7 @@ from manualviewer.storage.outbox import Channel, Escalation, channel_from_settin
 from manualviewer.storage.settings_file import save_user_settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.dialog_lifetime import retire
-from manualviewer.ui.main_window import MainWindow
+from manualviewer.ui.reading.main_window import MainWindow
 
 __all__ = ["ChecklistController", "ResumableRun", "SessionChange", "default_channel", "install_checklists"]
 

@@ -32,7 +32,7 @@ from manualviewer.services.training_session import (
 from manualviewer.storage.notes import StoredNote
 from manualviewer.storage.outbox import Escalation
 from manualviewer.storage.stores import Stores
-from manualviewer.ui.main_window import MainWindow
+from manualviewer.ui.reading.main_window import MainWindow
 
 __all__ = [
     "ATTEMPTS_KEY", "TRAINING_MARK", "TRAINING_RECIPIENT", "Clock", "LibraryProvider", "StoresOpener",

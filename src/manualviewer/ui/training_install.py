@@ -42,7 +42,7 @@ from manualviewer.services.training_session import (
     utc_now,
 )
 from manualviewer.ui.dialog_lifetime import retire
-from manualviewer.ui.main_window import MainWindow
+from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.training_controller import TrainingController
 from manualviewer.ui.training_debrief import DebriefWindow
 from manualviewer.ui.training_models import AttemptsModel

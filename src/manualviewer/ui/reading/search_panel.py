@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from manualviewer.core.model import SearchResult, normalise_id
-from manualviewer.ui.results_model import HtmlDelegate, ResultsModel
+from manualviewer.ui.reading.results_model import HtmlDelegate, ResultsModel
 
 SearchFunction = Callable[[str, str | None], SearchResult | None]  # None: index not ready yet
 DEBOUNCE_MS = 150

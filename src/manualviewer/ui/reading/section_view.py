@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import normalise_id
-from manualviewer.ui.find_bar import FindBar
+from manualviewer.ui.reading.find_bar import FindBar
 
 Renderer = Callable[[str], str]  # section ID -> HTML
 START_PAGE = ""  # the history entry of a new, empty tab

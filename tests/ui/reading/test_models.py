@@ -6,8 +6,8 @@ from pytestqt.modeltest import ModelTester
 
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.model import SearchHit
-from manualviewer.ui.contents_model import MANUAL_CODE_ROLE, SECTION_ID_ROLE, ContentsModel
-from manualviewer.ui.results_model import ResultsModel
+from manualviewer.ui.reading.contents_model import MANUAL_CODE_ROLE, SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.reading.results_model import ResultsModel
 
 
 def test_contents_model_passes_qtmodeltester(qtmodeltester: ModelTester, bundled_content: Path) -> None:
@@ -57,7 +57,7 @@ def test_results_model_passes_qtmodeltester(qtmodeltester: ModelTester) -> None:
 
 def test_bookmarks_and_recent_models_pass_qtmodeltester(qtmodeltester: ModelTester, bundled_content: Path) -> None:
     from manualviewer.storage.stores import open_stores
-    from manualviewer.ui.bookmarks_panel import BookmarksModel, RecentModel
+    from manualviewer.ui.reading.bookmarks_panel import BookmarksModel, RecentModel
 
     library = load_library([bundled_content])
     stores = open_stores()

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from manualviewer.ui.main_window import MainWindow
-from manualviewer.ui.section_view import SectionView
+from manualviewer.ui.reading.main_window import MainWindow
+from manualviewer.ui.reading.section_view import SectionView
 from tests.ui.helpers import WordSearch, make_window
 
 
@@ -108,7 +108,7 @@ def test_external_links_ask_first(window: MainWindow, monkeypatch: pytest.Monkey
     asked: list[str] = []
     opened: list[str] = []
     window.confirm_external = lambda url: asked.append(url.toString()) or False
-    monkeypatch.setattr("manualviewer.ui.main_window.QDesktopServices.openUrl", lambda url: opened.append(url))
+    monkeypatch.setattr("manualviewer.ui.reading.main_window.QDesktopServices.openUrl", lambda url: opened.append(url))
     window.current_view().on_link(QUrl("https://www.gov.uk/"), False)
     assert asked == ["https://www.gov.uk/"] and opened == []
 

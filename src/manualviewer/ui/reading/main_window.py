@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import SearchResult
-from manualviewer.ui.contents_model import SECTION_ID_ROLE, ContentsModel
-from manualviewer.ui.search_panel import SearchPanel
-from manualviewer.ui.section_view import SectionView
+from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.reading.search_panel import SearchPanel
+from manualviewer.ui.reading.section_view import SectionView
 
 if TYPE_CHECKING:
     from manualviewer.storage.stores import Stores
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
 
     # --- the user's stores: bookmarks, recent, session ---------------------------------
     def attach_stores(self, stores: Stores) -> None:
-        from manualviewer.ui.bookmarks_panel import BookmarksModel, BookmarksPanel, RecentModel, RecentPanel
+        from manualviewer.ui.reading.bookmarks_panel import BookmarksModel, BookmarksPanel, RecentModel, RecentPanel
 
         self.stores = stores
         self.bookmarks_model = BookmarksModel(stores.bookmarks, self.library, self)
