@@ -89,7 +89,7 @@ def test_a_database_from_before_kept_notes_is_migrated(tmp_path: Path) -> None:
 
     old = tmp_path / "old.sqlite3"
     raw = sqlite3.connect(old)
-    database._migration_1(raw)
+    database.MIGRATIONS[0](raw)  # the schema as version 1 left it
     raw.execute("PRAGMA user_version = 1")
     raw.execute("INSERT INTO runs VALUES ('r', 'p', '{}', '2024-05-01T09:00:00Z', '2024-05-01T09:00:00Z')")
     raw.commit()

@@ -317,6 +317,12 @@ class Executor:
             scores[p.docs] += (idf * boost * (K1 + 1)) * p.freqs / (p.freqs + norm)
         return scores
 
+    @property
+    def cached_postings(self) -> int:
+        """Postings (documents, over all cached term lists) held in memory now: no more than
+        CACHED_POSTINGS once more than one list is cached."""
+        return self._cached
+
     def norm(self, f: str) -> Scores:
         """K1 * (1 - B + B * length / average length), per document."""
         norm = self._norms.get(f)

@@ -76,7 +76,9 @@ def leaf_postings(matcher: Any) -> tuple[list[int], list[float]]:
     return ids, weights
 
 
-def _encode(ids: list[int], weights: list[float]) -> tuple[int, int, bytes, int, bytes]:
+def encode(ids: list[int], weights: list[float]) -> tuple[int, int, bytes, int, bytes]:
+    """One posting list (ascending document numbers, term frequencies) as a postings-file row:
+    first document, gap width kind, gaps, whether frequencies take two bytes, frequencies."""
     if len(ids) <= 32:  # most terms are rare: plain Python beats numpy's per-call cost here
         gaps = [b - a for a, b in itertools.pairwise(ids)]
         top = max(gaps, default=0)
@@ -95,7 +97,8 @@ def _encode(ids: list[int], weights: list[float]) -> tuple[int, int, bytes, int,
             tf.astype(np.uint16 if wide else np.uint8).tobytes())
 
 
-def _decode(first: int, kind: int, gaps: bytes, wide: int, tfs: bytes) -> tuple[DocNums, Freqs]:
+def decode(first: int, kind: int, gaps: bytes, wide: int, tfs: bytes) -> tuple[DocNums, Freqs]:
+    """The posting list of a row written by `encode`."""
     steps = np.frombuffer(gaps, dtype=_GAP_TYPES[kind])
     docs = np.empty(len(steps) + 1, dtype=np.int64)
     docs[0] = first
@@ -142,7 +145,7 @@ def _rows(leaf: Any, vocabulary: set[str]) -> Iterator[tuple[str, str, int, int,
                 term = raw.decode("utf-8")
                 if _in_vocabulary(field, raw):
                     vocabulary.add(term)
-                yield (field, term, *_encode(ids, weights))
+                yield (field, term, *encode(ids, weights))
 
 
 def lexicon_vocabulary(leaf: Any) -> set[str]:
@@ -214,7 +217,7 @@ class SegmentPostings:
     def get(self, field: str, term: str) -> tuple[DocNums, Freqs] | None:
         row = self._db.execute("SELECT first, kind, gaps, wide, tfs FROM postings WHERE field=? AND term=?",
                                (field, term)).fetchone()
-        return None if row is None else _decode(*row)
+        return None if row is None else decode(*row)
 
     def close(self) -> None:
         self._db.close()

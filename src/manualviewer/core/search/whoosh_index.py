@@ -180,6 +180,12 @@ class WhooshIndex:
             s = self._get_searcher()
             return len(s.reader().leaf_readers()) if s is not None else 0
 
+    def cached_postings(self) -> int:
+        """Postings the query executor holds in memory (0 before the first search)."""
+        with self._lock:
+            executor = self._exec
+            return executor.cached_postings if executor is not None else 0
+
     # --- writing ------------------------------------------------------------------------
     def add_postings_files(self) -> bool:
         """Write the postings file of each segment that has none (an index written by an older

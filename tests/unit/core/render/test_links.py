@@ -2,7 +2,8 @@
 
 def test_plain_prose_fast_path_agrees_with_the_token_stream() -> None:
     """Bodies without code, explicit links, escapes or entities skip the parser; for those the
-    result must equal what the token stream gives."""
+    result must equal what the token stream gives. (White box on purpose: the private helpers are
+    the two paths being compared, and which one a body takes is invisible from outside.)"""
     import sys
     from pathlib import Path
 
@@ -33,6 +34,7 @@ def test_plain_prose_fast_path_agrees_with_the_token_stream() -> None:
 
 
 def test_candidate_scan_matches_the_link_pattern() -> None:
+    # White box on purpose: the fast scan is an internal shortcut that must find what the pattern finds.
     from manualviewer.core.render import links
     from manualviewer.core.render.targets import link_pattern
 

@@ -94,7 +94,7 @@ def test_results_stay_right_when_the_postings_cache_is_tiny(index: WhooshIndex, 
     for _ in range(2):
         assert ids(index.search("complaint employer"))[0] == "PAYE100000"
         assert ids(index.search('"direct debit"')) == ["DMBM511020"]
-    assert index._exec is not None and index._exec._cached <= 4
+    assert 0 < index.cached_postings() <= 4
 
 
 def test_a_heading_inside_a_section_outranks_the_same_words_in_running_text(tmp_path: object) -> None:

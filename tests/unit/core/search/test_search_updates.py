@@ -201,9 +201,10 @@ def test_another_writer_makes_update_busy_not_broken(tmp_path: Path, sections: l
     path = tmp_path / "ix"
     ix = WhooshIndex(path)
     ix.ensure(sections)
-    other = WhooshIndex(path)
-    assert other.open() and other._ix is not None
-    held = other._writer(other._ix)  # another process's writer, as far as `ix` can tell
+    from whoosh import index as whoosh_store
+
+    # Another process's writer, as `ix` sees it: Whoosh's own, holding the index's write lock.
+    held = whoosh_store.open_dir(str(path), indexname=whoosh_index.INDEX_NAME).writer()
     monkeypatch.setattr(whoosh_index, "WRITE_TIMEOUT", 0.05)
     try:
         with pytest.raises(whoosh_index.IndexBusyError):
@@ -213,4 +214,3 @@ def test_another_writer_makes_update_busy_not_broken(tmp_path: Path, sections: l
         held.cancel()
     assert ix.ensure([edited(s, "changed") if s.id == "DMBM511015" else s for s in sections]).updated == 1
     ix.close()
-    other.close()
