@@ -3,8 +3,6 @@ with every action and its shortcut, and a status bar that shows indexing progres
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,14 +26,16 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import SearchResult
+from manualviewer.ui.actions import Shortcut, add_menu, make_action
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.reading.pages import APP_TITLE, about_html, print_header_html, start_page_html
+from manualviewer.ui.reading.printing import print_with_dialog, write_pdf
 from manualviewer.ui.reading.search_panel import SearchPanel
 from manualviewer.ui.reading.section_view import SectionView
 
 if TYPE_CHECKING:
     from manualviewer.storage.stores import Stores
 
-APP_TITLE = "Manual Viewer"
 ZOOM_STEPS = (-4, 12)  # smallest and largest zoom steps from the default size
 
 
@@ -114,19 +114,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     # --- actions ---------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | list[QKeySequence] | None,
-                slot: Callable[[], object], tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if isinstance(shortcut, list):
-            action.setShortcuts(shortcut)
-        elif shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{tip or text.replace('&', '')} ({action.shortcut().toString()})"
-                          if not action.shortcut().isEmpty() else tip or text.replace("&", ""))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+    def _action(self, text: str, shortcut: Shortcut, slot: Callable[[], object], tip: str = "") -> QAction:
+        return make_action(self, text, shortcut, slot, tip)
 
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
@@ -159,27 +148,15 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("&Quit", "Ctrl+Q", self.close)
         self.act_about = self._action("&About and licences", None, self.show_about)
 
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        for a in (self.act_new_tab, self.act_close_tab, self.act_reopen_tab, None, self.act_print, self.act_pdf,
-                  None, self.act_quit):
-            file_menu.addSeparator() if a is None else file_menu.addAction(a)
-        self.file_menu = file_menu
-        edit_menu = menu.addMenu("&Edit")
-        for a in (self.act_find, self.act_copy_id, self.act_copy_ref):
-            edit_menu.addAction(a)
-        self.edit_menu = edit_menu
-        view_menu = menu.addMenu("&View")
-        for a in (self.act_search, self.act_contents, None, self.act_zoom_in, self.act_zoom_out,
-                  self.act_zoom_reset, None, self.act_next_tab, self.act_prev_tab, None, self.act_reload):
-            view_menu.addSeparator() if a is None else view_menu.addAction(a)
-        self.view_menu = view_menu
-        go_menu = menu.addMenu("&Go")
-        for a in (self.act_back, self.act_forward, self.act_backlinks):
-            go_menu.addAction(a)
-        self.go_menu = go_menu
-        self.help_menu = menu.addMenu("&Help")
-        self.help_menu.addAction(self.act_about)
+        bar = self.menuBar()
+        self.file_menu = add_menu(bar, "&File", (self.act_new_tab, self.act_close_tab, self.act_reopen_tab, None,
+                                                 self.act_print, self.act_pdf, None, self.act_quit))
+        self.edit_menu = add_menu(bar, "&Edit", (self.act_find, self.act_copy_id, self.act_copy_ref))
+        self.view_menu = add_menu(bar, "&View", (self.act_search, self.act_contents, None, self.act_zoom_in,
+                                                 self.act_zoom_out, self.act_zoom_reset, None, self.act_next_tab,
+                                                 self.act_prev_tab, None, self.act_reload))
+        self.go_menu = add_menu(bar, "&Go", (self.act_back, self.act_forward, self.act_backlinks))
+        self.help_menu = add_menu(bar, "&Help", (self.act_about,))
 
         toolbar = QToolBar("Navigation", self)
         toolbar.setObjectName("navigation")
@@ -218,7 +195,7 @@ class MainWindow(QMainWindow):
         view.external_link.connect(self.open_external)
         view.procedure_requested.connect(self.procedure_requested)
         index = self.tabs.addTab(view, "Start")
-        self._apply_zoom(view)
+        view.set_zoom(self.zoom)
         if section_id:
             view.open_section(section_id)
         else:
@@ -301,9 +278,8 @@ class MainWindow(QMainWindow):
         self.act_forward.setEnabled(view.can_go_forward())
         for action in (self.act_copy_id, self.act_copy_ref, self.act_backlinks, self.act_print, self.act_pdf):
             action.setEnabled(section is not None)
-        if hasattr(self, "act_bookmark"):
-            self.act_bookmark.setEnabled(section is not None)
-            self.act_bookmark.setChecked(section is not None and self.stores.bookmarks.contains(section.id))
+        if hasattr(self, "user_lists"):
+            self.user_lists.show_section(section.id if section else None)
         title = f"{section.id} {section.title} - {APP_TITLE}" if section else APP_TITLE
         self.setWindowTitle(self.title_prefix + title)
 
@@ -347,17 +323,9 @@ class MainWindow(QMainWindow):
     def set_zoom(self, steps: int) -> None:
         self.zoom = max(ZOOM_STEPS[0], min(ZOOM_STEPS[1], steps))
         for view in self.views():
-            self._apply_zoom(view)
+            view.set_zoom(self.zoom)
         self.status_label.setText(f"Text size: {'+' if self.zoom > 0 else ''}{self.zoom}" if self.zoom else
                                   "Text size: normal")
-
-    def _apply_zoom(self, view: SectionView) -> None:
-        # zoomIn/zoomOut are relative: start again from the application font each time.
-        font = QGuiApplication.font()
-        base = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-        font.setPointSizeF(max(6.0, base * (1.1**self.zoom)))
-        view.browser.document().setDefaultFont(font)
-        view.browser.setFont(font)
 
     # --- section actions -------------------------------------------------------------
     def copy_section_id(self) -> None:
@@ -389,33 +357,16 @@ class MainWindow(QMainWindow):
         self.backlinks_menu = menu
         menu.popup(self.mapToGlobal(self.tabs.geometry().topLeft()))
 
-    def _print_document(self, printer: object) -> None:
-        from PySide6.QtGui import QTextDocument
-
-        view = self.current_view()
-        section = self.library.get(view.current_id)
+    def _printable_html(self) -> str | None:
+        section = self.library.get(self.current_view().current_id)
         if section is None:
-            return
-        doc = QTextDocument()
-        stamp = dt.date.today().strftime("%d %b %Y")
-        header = (
-            f"<p><small>{html.escape(section.id)} &mdash; {html.escape(section.title)} &mdash; "
-            f"printed {stamp} from {APP_TITLE}</small></p><hr>"
-        )
-        doc.setHtml(header + self._render(self.library, section.id))
-        doc.print_(printer)  # type: ignore[arg-type]
+            return None
+        return print_header_html(section.id, section.title) + self._render(self.library, section.id)
 
     def print_section(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            self._print_document(printer)
+        print_with_dialog(self, self._printable_html)
 
     def export_pdf(self, path: str | None = None) -> str | None:
-        from PySide6.QtGui import QPageSize, QPdfWriter
-
         view = self.current_view()
         if not view.current_id:
             return None
@@ -423,11 +374,7 @@ class MainWindow(QMainWindow):
             path, _ = QFileDialog.getSaveFileName(self, "Export to PDF", f"{view.current_id}.pdf", "PDF (*.pdf)")
             if not path:
                 return None
-        writer = QPdfWriter(path)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setTitle(view.current_id)
-        self._print_document(writer)
-        del writer  # the file is complete once the writer is gone
+        write_pdf(path, view.current_id, self._printable_html())
         self.status_label.setText(f"Saved {path}")
         return path
 
@@ -447,73 +394,30 @@ class MainWindow(QMainWindow):
 
     # --- pages -----------------------------------------------------------------------
     def start_page_html(self) -> str:
-        rows = []
-        for manual in sorted(self.library.manuals.values(), key=lambda m: m.title):
-            first = self.library.children(manual.code, None)
-            link = f'<a href="section:{first[0]}">{html.escape(manual.title)}</a>' if first else html.escape(
-                manual.title)
-            count = self.library.section_count(manual.code)
-            rows.append(
-                f"<tr><td>{link}<br><small>{html.escape(manual.organisation)} &middot; {manual.code} &middot; "
-                f"{count} section{'s' if count != 1 else ''}</small></td></tr>"
-            )
-        return (
-            "<h2>Guidance library</h2>"
-            "<p>Search with <b>Ctrl+K</b> (words or a section ID such as DMBM511015), or browse the "
-            "contents on the left.</p>"
-            f"<table cellpadding='6'>{''.join(rows)}</table>"
-        )
+        return start_page_html(self.library)
 
     def show_about(self) -> None:
-        lines = [f"<h3>{APP_TITLE}</h3><p>Guidance in this library:</p><ul>"]
-        for manual in sorted(self.library.manuals.values(), key=lambda m: m.title):
-            lines.append(
-                f"<li><b>{html.escape(manual.title)}</b> ({html.escape(manual.organisation)}): "
-                f"{html.escape(manual.licence or 'licence not stated')}. {html.escape(manual.attribution)}</li>"
-            )
-        lines.append("</ul>")
-        QMessageBox.about(self, f"About {APP_TITLE}", "".join(lines))
+        QMessageBox.about(self, f"About {APP_TITLE}", about_html(self.library))
 
     # --- the user's stores: bookmarks, recent, session ---------------------------------
     def attach_stores(self, stores: Stores) -> None:
-        from manualviewer.ui.reading.bookmarks_panel import BookmarksModel, BookmarksPanel, RecentModel, RecentPanel
+        from manualviewer.ui.reading.user_lists import UserLists
 
         self.stores = stores
-        self.bookmarks_model = BookmarksModel(stores.bookmarks, self.library, self)
-        self.bookmarks_panel = BookmarksPanel(self.bookmarks_model, stores.bookmarks, self.sidebar)
-        self.bookmarks_panel.section_chosen.connect(self.open_bookmark)
-        self.sidebar.addTab(self.bookmarks_panel, "Bookmarks")
-        self.recent_model = RecentModel(stores.history, self.library, self)
-        self.recent_panel = RecentPanel(self.recent_model, self.sidebar)
-        self.recent_panel.section_chosen.connect(self.open_bookmark)
-        self.sidebar.addTab(self.recent_panel, "Recent")
-        self.act_bookmark = self._action("&Bookmark this section", "Ctrl+D", self.toggle_bookmark,
-                                         "Add or remove a bookmark for this section")
-        self.act_bookmark.setCheckable(True)
-        self.act_bookmarks = self._action("Show b&ookmarks", "Ctrl+Shift+B", self.focus_bookmarks)
-        self.act_recent = self._action("Show &recent sections", "Ctrl+H", self.focus_recent)
-        bookmarks_menu = self.menuBar().insertMenu(self.help_menu.menuAction(), QMenu("B&ookmarks", self))
-        menu = bookmarks_menu.menu()
-        menu.addAction(self.act_bookmark)
-        menu.addAction(self.act_bookmarks)
-        menu.addAction(self.act_recent)
-        self.toolbar.addAction(self.act_bookmark)
-        self.section_opened.connect(self._record_history)
+        self.user_lists = UserLists(self, stores, self.library, self.sidebar, self.toolbar, self.help_menu,
+                                    self.open_bookmark, self.toggle_bookmark)
+        self.bookmarks_model, self.recent_model = self.user_lists.bookmarks_model, self.user_lists.recent_model
+        self.act_bookmark = self.user_lists.act_bookmark
+        self.section_opened.connect(self.user_lists.record_history)
         self.state_saver = lambda state: stores.session.set("window", json.dumps(state))
         self._update_actions()
-
-    def _record_history(self, section_id: str) -> None:
-        self.stores.history.record(section_id)
-        self.recent_model.refresh()
 
     def toggle_bookmark(self) -> None:
         section = self.library.get(self.current_view().current_id or "")
         if section is None:
             self.act_bookmark.setChecked(False)
             return
-        added = self.stores.bookmarks.toggle(section.id, section.title)
-        self.bookmarks_model.refresh()
-        self.act_bookmark.setChecked(added)
+        added = self.user_lists.toggle(section.id, section.title)
         self.status_label.setText(f"Bookmarked {section.id}" if added else f"Removed the bookmark for {section.id}")
 
     def open_bookmark(self, section_id: str) -> None:
@@ -524,16 +428,6 @@ class MainWindow(QMainWindow):
                 "keeping its old ID. Search for its title to find where it went.")
             return
         self.open_section(section_id)
-
-    def focus_bookmarks(self) -> None:
-        if hasattr(self, "bookmarks_panel"):
-            self.sidebar.setCurrentWidget(self.bookmarks_panel)
-            self.bookmarks_panel.view.setFocus()
-
-    def focus_recent(self) -> None:
-        if hasattr(self, "recent_panel"):
-            self.sidebar.setCurrentWidget(self.recent_panel)
-            self.recent_panel.view.setFocus()
 
     def saved_state(self) -> dict[str, object] | None:
         if not hasattr(self, "stores"):
@@ -549,9 +443,8 @@ class MainWindow(QMainWindow):
     def set_library(self, library: Library) -> None:
         self.library = library
         self.contents_model.set_library(library)
-        if hasattr(self, "stores"):
-            self.bookmarks_model.set_library(library)
-            self.recent_model.set_library(library)
+        if hasattr(self, "user_lists"):
+            self.user_lists.set_library(library)
         self.search_panel.set_library(library.resolve, {c: m.title for c, m in library.manuals.items()})
         for view in self.views():
             view.set_library(library)

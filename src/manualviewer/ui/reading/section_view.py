@@ -163,6 +163,15 @@ class SectionView(QWidget):
         section = self._library.get(self.current_id) if self.current_id else None
         return section.id if section else (self.current_id or "Start")
 
+    def set_zoom(self, steps: int) -> None:
+        """Text size `steps` steps of 10 % from the application font."""
+        # zoomIn/zoomOut are relative: start again from the application font each time.
+        font = QGuiApplication.font()
+        base = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+        font.setPointSizeF(max(6.0, base * (1.1**steps)))
+        self.browser.document().setDefaultFont(font)
+        self.browser.setFont(font)
+
     def set_library(self, library: Library) -> None:
         """Content changed on disk: keep the place, redraw from the new library."""
         self._library = library
