@@ -44,17 +44,17 @@ class Application:
         self.search = self.workspace.search_service(lambda: self.library)
         self.window = MainWindow(self.library, render_section, self.search.search)
         self.stores = _open_stores(self.window)
-        # Guided checklists, notes and escalations (ui/checklists.py): only with the user's database.
+        # Guided checklists, notes and escalations (ui/checklist/): only with the user's database.
         self.checklists: Any = None
         if self.stores is not None:
             from manualviewer.storage.settings_file import load_user_settings
-            from manualviewer.ui.checklists import install_checklists
+            from manualviewer.ui.checklist.controller import install_checklists
 
             self.checklists = install_checklists(self.window, self.stores, load_user_settings)
-        # --- Training mode (ui/training_install.py): scenarios on the real checklists. It opens only
+        # --- Training mode (ui/training/install.py): scenarios on the real checklists. It opens only
         # the separate training database (paths.training_database_path()), never the live notes or
         # outbox, and builds no delivery channel: nothing is ever sent from training.
-        from manualviewer.ui.training_install import install_training
+        from manualviewer.ui.training.install import install_training
 
         self.training: Any = install_training(self.window, lambda: self.library)
         # --- end of training mode

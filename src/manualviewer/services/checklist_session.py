@@ -3,7 +3,7 @@ save or amend the note (and keep the note as it is typed), queue and deliver esc
 
 Like Anki's operations, every method that changes something returns a `SessionChange` saying
 what changed (the run, the saved runs, the notes, the outbox, the settings) and a sentence for
-the status bar; the window's adapter (ui/checklists.py) shows it. The run is saved after every
+the status bar; the window's adapter (ui/checklist/controller.py) shows it. The run is saved after every
 change (storage/runs.py), so a crash resumes where it stopped."""
 
 from __future__ import annotations

@@ -8,14 +8,14 @@ sibling it is independent of.
 - `reading/`: the main window and its pieces (section view, find bar, search panel and results
   model, contents model, bookmarks and recent panels, start/about pages, printing).
 - `checklist/`: running a guided checklist beside the guidance (the controller adapter over
-  `services.checklist_session`, note and escalation dialogs, notes and escalations panels).
+  `services.checklist_session`, its installer, the Checklist panel, note and escalation dialogs,
+  notes and escalations panels, and Edit > Settings, whose every field is about checklists).
 - `steps/`: the step views and models that show one step of a checklist, shared by live
   checklists and training.
 - `training/`: scenarios for new staff (picker, training panel, debrief, presenter).
 - top level, shared and feature-free: `actions.py` (QAction and menu helpers), `widgets.py`
   (small widget helpers), `workers.py` (work off the GUI thread), `dialog_lifetime.py`,
-  `record_table.py` (a table model over stored records), `settings_dialog.py` (Edit > Settings),
-  `single_instance.py` (one app per user).
+  `record_table.py` (a table model over stored records), `single_instance.py` (one app per user).
 
 Names: a guided checklist is a "checklist" in the UI (menus, labels, the `ui.checklist`
 package, ChecklistController) and a "procedure" in content and below (`procedures/*.yaml`,

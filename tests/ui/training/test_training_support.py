@@ -14,15 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
-from manualviewer.ui.checklists import ChecklistController, install_checklists
-from manualviewer.ui.procedure_panel import CheckView, EscalateView, InputView, QuestionView
+from manualviewer.ui.checklist.controller import ChecklistController, install_checklists
+from manualviewer.ui.checklist.panel import CheckView, EscalateView, InputView, QuestionView
 from manualviewer.ui.reading.main_window import MainWindow
-from manualviewer.ui.training_controller import TrainingController, open_training_stores
-from manualviewer.ui.training_debrief import DebriefWindow
-from manualviewer.ui.training_install import TrainingUI, install_training
-from manualviewer.ui.training_window import ScenarioPicker, TrainingPanel
+from manualviewer.ui.training.controller import TrainingController, open_training_stores
+from manualviewer.ui.training.debrief import DebriefWindow
+from manualviewer.ui.training.install import TrainingUI, install_training
+from manualviewer.ui.training.window import ScenarioPicker, TrainingPanel
+from tests.ui.checklist.test_checklists_support import OFFICER, TickingClock, click, type_text
 from tests.ui.helpers import make_window
-from tests.ui.test_checklists_support import OFFICER, TickingClock, click, type_text
 
 THIRD_PARTY = "dmbm-recording-for-a-third-party"  # goes through an escalate step and the note
 LATE = "dmbm-late-disclosure-recorded-call"  # an out-of-order step is a marked decision

@@ -20,7 +20,7 @@ from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
-    from manualviewer.ui.checklists import ChecklistController
+    from manualviewer.ui.checklist.controller import ChecklistController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ESCALATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1

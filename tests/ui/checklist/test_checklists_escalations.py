@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.outbox import DeliveryError, Escalation, EscalationState
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.escalation_dialog import EscalationDialog
-from manualviewer.ui.escalations_panel import EscalationsPanel
-from tests.ui.test_checklists_support import (
+from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
+from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
+from tests.ui.checklist.test_checklists_support import (
     OFFICER,
     Rig,
     choose,
@@ -231,7 +231,7 @@ def test_mailto_hands_the_message_to_the_mail_program(
     qtbot: QtBot, bundled_content: Path, stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("manualviewer.ui.checklists._desktop_opener", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("manualviewer.ui.checklist.controller._desktop_opener", lambda url: opened.append(url) or True)
     rig = make_rig(qtbot, bundled_content, stores)  # mailto is the default channel
     run_with_concern(qtbot, rig)
     with qtbot.waitSignal(rig.controller.delivery_finished):

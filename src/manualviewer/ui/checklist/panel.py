@@ -55,21 +55,21 @@ from manualviewer.core.procedures.model import InputField
 from manualviewer.core.procedures.records import NOT_GIVEN, answer_text
 from manualviewer.core.procedures.templates import render
 from manualviewer.core.render.html import library_config, render_fragment
-from manualviewer.ui.note_dialog import NoteEditor
-from manualviewer.ui.step_panel_common import (
+from manualviewer.ui.checklist.note_dialog import NoteEditor
+from manualviewer.ui.steps.panel_common import (
     StepPanelMixin,
     clear_layout,
     keep_note_text,
     kept_note_text,
     read_only_list,
 )
-from manualviewer.ui.step_panel_common import button as _button
-from manualviewer.ui.step_panel_common import label as _label
-from manualviewer.ui.step_panel_common import scaled_font as _scaled_font
+from manualviewer.ui.steps.panel_common import button as _button
+from manualviewer.ui.steps.panel_common import label as _label
+from manualviewer.ui.steps.panel_common import scaled_font as _scaled_font
 
 if TYPE_CHECKING:
     from manualviewer.services.checklist_session import SessionChange
-    from manualviewer.ui.checklists import ChecklistController, ResumableRun
+    from manualviewer.ui.checklist.controller import ChecklistController, ResumableRun
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 STEP_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -20,14 +20,14 @@ from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.notes import NewNote
 from manualviewer.storage.settings_file import load_user_settings, save_user_settings
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.checklists import install_checklists
-from manualviewer.ui.escalations_panel import EscalationsModel
-from manualviewer.ui.note_dialog import NoteDialog
-from manualviewer.ui.notes_panel import NotesModel, NotesPanel
-from manualviewer.ui.procedure_panel import PathModel, ProcedureListModel
-from manualviewer.ui.settings_dialog import SettingsDialog
+from manualviewer.ui.checklist.controller import install_checklists
+from manualviewer.ui.checklist.escalations_panel import EscalationsModel
+from manualviewer.ui.checklist.note_dialog import NoteDialog
+from manualviewer.ui.checklist.notes_panel import NotesModel, NotesPanel
+from manualviewer.ui.checklist.panel import PathModel, ProcedureListModel
+from manualviewer.ui.checklist.settings_dialog import SettingsDialog
+from tests.ui.checklist.test_checklists_support import click, close_windows, make_rig
 from tests.ui.helpers import make_window
-from tests.ui.test_checklists_support import click, close_windows, make_rig
 
 T0 = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -43,12 +43,12 @@ from manualviewer.services.training_session import (
 )
 from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.reading.main_window import MainWindow
-from manualviewer.ui.training_controller import TrainingController
-from manualviewer.ui.training_debrief import DebriefWindow
-from manualviewer.ui.training_models import AttemptsModel
-from manualviewer.ui.training_picker import ScenarioPicker
-from manualviewer.ui.training_presenter import PresenterWindow
-from manualviewer.ui.training_window import TrainingPanel
+from manualviewer.ui.training.controller import TrainingController
+from manualviewer.ui.training.debrief import DebriefWindow
+from manualviewer.ui.training.models import AttemptsModel
+from manualviewer.ui.training.picker import ScenarioPicker
+from manualviewer.ui.training.presenter import PresenterWindow
+from manualviewer.ui.training.window import TrainingPanel
 
 TITLE_PREFIX = f"{TRAINING_MARK} - "
 BANNER_TEXT = ("TRAINING \u2014 not a real call.  Notes and escalations go to the training records only; "

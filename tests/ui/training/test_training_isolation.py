@@ -20,10 +20,10 @@ from manualviewer.storage import outbox as outbox_module
 from manualviewer.storage import paths
 from manualviewer.storage.outbox import EscalationState
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui import checklists as checklists_module
-from manualviewer.ui.training_controller import TRAINING_RECIPIENT
-from tests.ui.test_checklists_support import OFFICER
-from tests.ui.test_training_support import (
+from manualviewer.ui.checklist import controller as checklists_module
+from manualviewer.ui.training.controller import TRAINING_RECIPIENT
+from tests.ui.checklist.test_checklists_support import OFFICER
+from tests.ui.training.test_training_support import (
     THIRD_PARTY,
     close_windows,
     make_training_rig,

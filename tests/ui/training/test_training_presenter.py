@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.procedures import load_library_procedures
 from manualviewer.core.training import load_library_scenarios
-from manualviewer.ui.training_presenter import PRESENTER_SCALE, PresenterScript, PresenterWindow
-from tests.ui.test_checklists_support import TickingClock
-from tests.ui.test_training_support import LATE, THIRD_PARTY, TrainingRig, close_windows, make_training_rig
+from manualviewer.ui.training.presenter import PRESENTER_SCALE, PresenterScript, PresenterWindow
+from tests.ui.checklist.test_checklists_support import TickingClock
+from tests.ui.training.test_training_support import LATE, THIRD_PARTY, TrainingRig, close_windows, make_training_rig
 
 
 @pytest.fixture

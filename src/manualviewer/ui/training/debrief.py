@@ -34,7 +34,7 @@ from manualviewer.core.training.debrief import (
     reread_html,
     score_line,
 )
-from manualviewer.ui.training_models import SECTION_ROLE, DebriefModel, PathCompareModel
+from manualviewer.ui.training.models import SECTION_ROLE, DebriefModel, PathCompareModel
 
 
 class DebriefWindow(QDialog):

@@ -24,7 +24,7 @@ from manualviewer.core.procedures.records import EscalationDraft
 from manualviewer.storage.outbox import Escalation, EscalationError
 
 if TYPE_CHECKING:
-    from manualviewer.ui.checklists import ChecklistController
+    from manualviewer.ui.checklist.controller import ChecklistController
 
 
 class EscalationDialog(QDialog):

@@ -11,9 +11,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from manualviewer.core.training import DEBRIEF_COLUMNS
-from manualviewer.ui.training_controller import attempt_from_json, attempt_to_json
-from manualviewer.ui.training_install import RecordsDialog
-from tests.ui.test_training_support import (
+from manualviewer.ui.training.controller import attempt_from_json, attempt_to_json
+from manualviewer.ui.training.install import RecordsDialog
+from tests.ui.training.test_training_support import (
     LATE,
     THIRD_PARTY,
     TrainingRig,

@@ -175,7 +175,7 @@ class ChecklistController(QObject):
         self.show(self.session.apply_settings(settings))
 
     def open_settings(self, focus_key: str = "") -> Any:
-        from manualviewer.ui.settings_dialog import SettingsDialog
+        from manualviewer.ui.checklist.settings_dialog import SettingsDialog
 
         retire(self.settings_dialog)
         dialog = SettingsDialog(self.settings, self.settings_saver, self.window, error=self.settings_error)
@@ -237,7 +237,7 @@ class ChecklistController(QObject):
         return stored
 
     def open_amend(self, note_id: int) -> Any:
-        from manualviewer.ui.note_dialog import NoteDialog
+        from manualviewer.ui.checklist.note_dialog import NoteDialog
 
         note = self.stores.notes.get(note_id)
         if note is None:
@@ -275,7 +275,7 @@ class ChecklistController(QObject):
 
     # --- escalations -----------------------------------------------------------------------
     def open_escalation(self, draft: EscalationDraft) -> Any:
-        from manualviewer.ui.escalation_dialog import EscalationDialog
+        from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
 
         retire(self.escalation_dialog)
         dialog = EscalationDialog(self, draft, self.window)
@@ -359,9 +359,9 @@ def install_checklists(
 ) -> ChecklistController:
     """Add the Checklist, Notes and Escalations panels (right-hand docks), the Checklists menu,
     Edit > Settings and their shortcuts to `window`; return the controller."""
-    from manualviewer.ui.escalations_panel import EscalationsPanel
-    from manualviewer.ui.notes_panel import NotesPanel
-    from manualviewer.ui.procedure_panel import ProcedurePanel
+    from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
+    from manualviewer.ui.checklist.notes_panel import NotesPanel
+    from manualviewer.ui.checklist.panel import ProcedurePanel
 
     controller = ChecklistController(
         window, stores, settings_loader, settings_saver=settings_saver, channel_factory=channel_factory,
@@ -435,7 +435,7 @@ class _Installed:
 
 
 def _build_menu(window: MainWindow, controller: ChecklistController, installed: _Installed) -> None:
-    from manualviewer.ui.procedure_panel import ProcedurePanel
+    from manualviewer.ui.checklist.panel import ProcedurePanel
 
     panel = installed.panel
     assert isinstance(panel, ProcedurePanel)

@@ -1,7 +1,7 @@
 """The trainee's side of training mode: the Training panel, where the trainee walks the real
 checklist against the scenario, hears the customer's turns as the trainer reveals them, and is
 told after each answer whether it was right, why (the guidance's words) and where the guidance
-says so. Choosing the scenario is training_picker's.
+says so. Choosing the scenario is picker.py's.
 
 The step widgets are the Checklist panel's own (procedure_panel.VIEW_TYPES), so a trainee
 learns exactly what they will use on a call. The panel never changes state itself: it asks the
@@ -39,9 +39,9 @@ from manualviewer.core.procedures import (
 from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.core.training import Feedback
 from manualviewer.storage.notes import NoteError
-from manualviewer.ui.note_dialog import NoteEditor
-from manualviewer.ui.procedure_panel import KIND_WORDS, VIEW_TYPES, EscalateView, StepView
-from manualviewer.ui.step_panel_common import (
+from manualviewer.ui.checklist.note_dialog import NoteEditor
+from manualviewer.ui.checklist.panel import KIND_WORDS, VIEW_TYPES, EscalateView, StepView
+from manualviewer.ui.steps.panel_common import (
     StepPanelMixin,
     button,
     clear_layout,
@@ -50,16 +50,16 @@ from manualviewer.ui.step_panel_common import (
     label,
     read_only_list,
 )
-from manualviewer.ui.step_panel_common import scaled_font as scaled
-from manualviewer.ui.training_controller import TrainingController
-from manualviewer.ui.training_models import (
+from manualviewer.ui.steps.panel_common import scaled_font as scaled
+from manualviewer.ui.training.controller import TrainingController
+from manualviewer.ui.training.models import (
     RIGHT,
     WRONG,
     TrainingPathModel,
     TurnsModel,
     answer_words,
 )
-from manualviewer.ui.training_picker import ScenarioPicker
+from manualviewer.ui.training.picker import ScenarioPicker
 
 __all__ = ["TRAINING_ESCALATE_TEXT", "ScenarioPicker", "TrainingPanel", "boxed"]
 

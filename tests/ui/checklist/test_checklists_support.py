@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
-from manualviewer.ui.checklists import ChecklistController, install_checklists
-from manualviewer.ui.procedure_panel import CheckView, InputView, ProcedurePanel, QuestionView
+from manualviewer.ui.checklist.controller import ChecklistController, install_checklists
+from manualviewer.ui.checklist.panel import CheckView, InputView, ProcedurePanel, QuestionView
 from manualviewer.ui.reading.main_window import MainWindow
 from tests.ui.helpers import make_window
 

@@ -30,7 +30,7 @@ from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
     from manualviewer.services.checklist_session import SessionChange
-    from manualviewer.ui.checklists import ChecklistController
+    from manualviewer.ui.checklist.controller import ChecklistController
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NOTE_ID_ROLE = Qt.ItemDataRole.UserRole + 1

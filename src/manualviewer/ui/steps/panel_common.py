@@ -28,8 +28,8 @@ from manualviewer.core.procedures import AnswerError, AnyStep, QuestionStep, Run
 from manualviewer.storage.notes import NoteError
 
 if TYPE_CHECKING:
-    from manualviewer.ui.note_dialog import NoteEditor
-    from manualviewer.ui.procedure_panel import StepView
+    from manualviewer.ui.checklist.note_dialog import NoteEditor
+    from manualviewer.ui.checklist.panel import StepView
 
 
 # --- small widgets ---------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.procedure_panel import DocumentView, InputView, NoteEditor
-from tests.ui.test_checklists_support import (
+from manualviewer.ui.checklist.panel import DocumentView, InputView, NoteEditor
+from tests.ui.checklist.test_checklists_support import (
     Rig,
     choose,
     click,
@@ -493,7 +493,7 @@ def test_an_edited_note_survives_a_redraw_and_a_step_back(
     go_on(qtbot, panel)
     assert panel.note_editor is not None and panel.note_editor.text().endswith("My own addition.")
     # Had the answers changed, the checklist's new draft replaces the edited text.
-    from manualviewer.ui.step_panel_common import keep_note_text, kept_note_text
+    from manualviewer.ui.steps.panel_common import keep_note_text, kept_note_text
 
     keep_note_text(panel)
     assert kept_note_text(panel, drafted + "\nA different answer.") == drafted + "\nA different answer."

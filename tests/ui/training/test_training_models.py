@@ -13,7 +13,7 @@ from pytestqt.modeltest import ModelTester
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.procedures import Procedure, load_library_procedures
 from manualviewer.core.training import Attempt, Scenario, TrainingSession, grade, load_library_scenarios
-from manualviewer.ui.training_models import (
+from manualviewer.ui.training.models import (
     CORRECT_ROLE,
     NOT_REACHED,
     RIGHT,
@@ -35,7 +35,7 @@ LATE = "dmbm-late-disclosure-recorded-call"
 
 @pytest.fixture(scope="module")
 def loaded() -> tuple[dict[str, Scenario], dict[str, Procedure]]:
-    library = load_library([Path(__file__).resolve().parents[2] / "content"])
+    library = load_library([Path(__file__).resolve().parents[3] / "content"])
     scenarios, _ = load_library_scenarios(library)
     procedures, _ = load_library_procedures(library)
     return scenarios, procedures

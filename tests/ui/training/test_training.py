@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QDockWidget
 from pytestqt.qtbot import QtBot
 
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.training_controller import TRAINING_MARK
-from manualviewer.ui.training_models import NOT_REACHED, RIGHT, WRONG
-from tests.ui.test_checklists_support import click
-from tests.ui.test_training_support import (
+from manualviewer.ui.training.controller import TRAINING_MARK
+from manualviewer.ui.training.models import NOT_REACHED, RIGHT, WRONG
+from tests.ui.checklist.test_checklists_support import click
+from tests.ui.training.test_training_support import (
     LATE,
     THIRD_PARTY,
     TrainingRig,
