@@ -15,7 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.checklist.panel import DocumentView, InputView, NoteEditor
+from manualviewer.ui.steps.document_view import DocumentView
+from manualviewer.ui.steps.input_view import InputView
+from manualviewer.ui.steps.note_editor import NoteEditor
 from tests.ui.checklist.test_checklists_support import (
     Rig,
     choose,

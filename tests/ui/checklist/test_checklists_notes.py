@@ -24,8 +24,8 @@ from manualviewer.ui.checklist.controller import install_checklists
 from manualviewer.ui.checklist.escalations_panel import EscalationsModel
 from manualviewer.ui.checklist.note_dialog import NoteDialog
 from manualviewer.ui.checklist.notes_panel import NotesModel, NotesPanel
-from manualviewer.ui.checklist.panel import PathModel, ProcedureListModel
 from manualviewer.ui.checklist.settings_dialog import SettingsDialog
+from manualviewer.ui.steps.models import PathModel, ProcedureListModel
 from tests.ui.checklist.test_checklists_support import click, close_windows, make_rig
 from tests.ui.helpers import make_window
 

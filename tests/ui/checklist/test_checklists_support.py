@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.controller import ChecklistController, install_checklists
-from manualviewer.ui.checklist.panel import CheckView, InputView, ProcedurePanel, QuestionView
+from manualviewer.ui.checklist.panel import ProcedurePanel
 from manualviewer.ui.reading.main_window import MainWindow
+from manualviewer.ui.steps.choice_views import CheckView, QuestionView
+from manualviewer.ui.steps.input_view import InputView
 from tests.ui.helpers import make_window
 
 OFFICER = Settings(officer_name="Sam Patel", officer_email="sam@example.org",

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.controller import ChecklistController, install_checklists
-from manualviewer.ui.checklist.panel import CheckView, EscalateView, InputView, QuestionView
 from manualviewer.ui.reading.main_window import MainWindow
+from manualviewer.ui.steps.choice_views import CheckView, QuestionView
+from manualviewer.ui.steps.escalate_view import EscalateView
+from manualviewer.ui.steps.input_view import InputView
 from manualviewer.ui.training.controller import TrainingController, open_training_stores
 from manualviewer.ui.training.debrief import DebriefWindow
 from manualviewer.ui.training.install import TrainingUI, install_training

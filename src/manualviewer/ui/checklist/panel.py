@@ -7,694 +7,54 @@ another step's leftovers."""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from manualviewer.core.procedures import (
-    AnyStep,
     CheckStep,
-    DocumentError,
-    DocumentStep,
     EndStep,
-    EscalateStep,
-    FieldType,
-    InfoStep,
-    InputStep,
-    Procedure,
-    QuestionStep,
     Run,
-    RunError,
-    document_text,
 )
-from manualviewer.core.procedures.document import reached_options
-from manualviewer.core.procedures.model import InputField
-from manualviewer.core.procedures.records import NOT_GIVEN, answer_text
-from manualviewer.core.procedures.templates import render
 from manualviewer.core.render.html import library_config, render_fragment
-from manualviewer.ui.checklist.note_dialog import NoteEditor
+from manualviewer.ui.checklist.note_card import add_saved_note_card, record_summary
+from manualviewer.ui.checklist.resume_bar import ResumeBar
+from manualviewer.ui.steps.base import StepView, framed_box
+from manualviewer.ui.steps.models import (
+    KIND_WORDS,
+    PROCEDURE_ID_ROLE,
+    STEP_ID_ROLE,
+    VISIT_STATE_ROLE,
+    PathModel,
+    ProcedureListModel,
+)
+from manualviewer.ui.steps.note_editor import NoteEditor
 from manualviewer.ui.steps.panel_common import (
     StepPanelMixin,
-    clear_layout,
     keep_note_text,
     kept_note_text,
-    read_only_list,
 )
-from manualviewer.ui.steps.panel_common import button as _button
-from manualviewer.ui.steps.panel_common import label as _label
-from manualviewer.ui.steps.panel_common import scaled_font as _scaled_font
+from manualviewer.ui.steps.registry import VIEW_TYPES
+from manualviewer.ui.widgets import button as _button
+from manualviewer.ui.widgets import clear_layout, read_only_list
+from manualviewer.ui.widgets import label as _label
+from manualviewer.ui.widgets import scaled_font as _scaled_font
 
 if TYPE_CHECKING:
     from manualviewer.services.checklist_session import SessionChange
-    from manualviewer.ui.checklist.controller import ChecklistController, ResumableRun
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-STEP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-VISIT_STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "answered", "current", "left"
-PROCEDURE_ID_ROLE = Qt.ItemDataRole.UserRole + 3
-
-KIND_WORDS = {
-    CheckStep: "Check with the customer",
-    QuestionStep: "Question",
-    InputStep: "Fill in",
-    InfoStep: "Read",
-    EscalateStep: "Raise a concern",
-    DocumentStep: "Letter",
-    EndStep: "Note",
-}
-
-
-# --- models --------------------------------------------------------------------------------
-class PathModel(QAbstractListModel):
-    """The steps of the run so far, in order: answered ones with their answer, then the step on
-    screen. A step left when something happened out of order says so."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._run: Run | None = None
-
-    def set_run(self, run: Run | None) -> None:
-        self.beginResetModel()
-        self._run = run
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self._run is None:
-            return 0
-        return len(self._run.visits)
-
-    def state(self, row: int) -> str:
-        assert self._run is not None
-        visit = self._run.visits[row]
-        if row == len(self._run.visits) - 1:
-            return "current"
-        return "answered" if visit.answered else "left"
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if self._run is None or not index.isValid() or not 0 <= index.row() < len(self._run.visits):
-            return None
-        row = index.row()
-        visit = self._run.visits[row]
-        step = self._run.procedure.step(visit.step_id)
-        if step is None:
-            return None
-        state = self.state(row)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            heading = f"{row + 1}. {step.title}" + ("  (out of order)" if visit.out_of_order else "")
-            if state == "current":
-                detail = "Note: check it and save it" if isinstance(step, EndStep) else "\u25b6 On screen now"
-            elif state == "left":
-                detail = "Left unanswered when something happened out of order"
-            else:
-                detail = "Answer: " + answer_text(step, visit.value)
-            return f"{heading}\n    {detail}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if state == "answered":
-                return "Click to change this answer. Later answers that no longer apply are removed."
-            if state == "left":
-                return "You left this step for an out-of-order step. Previous step (Ctrl+Shift+Backspace) returns here."
-            return "The step on screen now"
-        if role == Qt.ItemDataRole.FontRole and state == "current":
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == STEP_ID_ROLE:
-            return visit.step_id
-        if role == VISIT_STATE_ROLE:
-            return state
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
-class ProcedureListModel(QAbstractListModel):
-    """Every checklist in the library, by title; the open section's own ones first."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[Procedure, bool]] = []
-
-    def set_procedures(self, procedures: list[Procedure], offered: list[str] | None = None) -> None:
-        first = set(offered or [])
-        self.beginResetModel()
-        self._rows = sorted(((p, p.id in first) for p in procedures), key=lambda r: (not r[1], r[0].title.lower()))
-        self.endResetModel()
-
-    def procedure(self, row: int) -> Procedure | None:
-        return self._rows[row][0] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        procedure, offered = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            prefix = "For the open section: " if offered else ""
-            guidance = ", ".join(procedure.sections)
-            return f"{prefix}{procedure.title}\n    Follows {guidance}" if guidance else f"{prefix}{procedure.title}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return procedure.summary or procedure.title
-        if role == PROCEDURE_ID_ROLE:
-            return procedure.id
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
-# --- small widgets ---------------------------------------------------------------------------
-def _box(parent: QWidget | None = None, name: str = "") -> QFrame:
-    frame = QFrame(parent)
-    frame.setFrameShape(QFrame.Shape.StyledPanel)
-    frame.setAutoFillBackground(True)
-    frame.setBackgroundRole(frame.palette().ColorRole.AlternateBase)
-    if name:
-        frame.setAccessibleName(name)
-    return frame
-
-
-def _mnemonic_safe(text: str) -> str:
-    return text.replace("&", "&&")
-
-
-class _ClickLabel(QLabel):
-    """A wrapping label that checks its radio button when clicked (QRadioButton cannot wrap)."""
-
-    def __init__(self, text: str, button: QRadioButton, parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self._button = button
-        self.setWordWrap(True)
-        self.setBuddy(button)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._button.setChecked(True)
-        self._button.setFocus()
-        super().mousePressEvent(event)
-
-
-# --- step views ----------------------------------------------------------------------------
-class StepView(QWidget):
-    """The answer part of one step. `value()` is what the engine is given."""
-
-    primary_text = "&Continue"
-    secondary_text = ""
-
-    def __init__(self, step: AnyStep, run: Run, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.step = step
-        self.run = run
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-
-    def value(self) -> object:
-        return None
-
-    def secondary_value(self) -> object:
-        return None
-
-    def set_value(self, value: object) -> None:
-        """Show an earlier answer, for changing it."""
-
-    def show_field_error(self, field: str | None, message: str) -> bool:
-        """Show an error beside its field; False when the view has no such field."""
-        return False
-
-    def clear_errors(self) -> None:
-        pass
-
-    def focus_first(self) -> None:
-        self.setFocus()
-
-
-class InfoView(StepView):
-    primary_text = "&Done, continue"
-
-
-class CheckView(StepView):
-    def __init__(self, step: CheckStep, run: Run, parent: QWidget | None = None) -> None:
-        super().__init__(step, run, parent)
-        self.primary_text = "&" + _mnemonic_safe(step.confirm_label)
-        if step.not_confirmed is not None:
-            self.secondary_text = _mnemonic_safe(step.not_confirmed.label)
-        else:
-            self.layout_.addWidget(_label("This point must be confirmed before you can go on.", self))
-        self.answer_label = _label("", self, name="Your earlier answer")
-        self.answer_label.hide()
-        self.layout_.addWidget(self.answer_label)
-
-    def value(self) -> object:
-        return True
-
-    def secondary_value(self) -> object:
-        return False
-
-    def set_value(self, value: object) -> None:
-        assert isinstance(self.step, CheckStep)
-        self.answer_label.setText(f"Your answer was: {answer_text(self.step, value)}")  # type: ignore[arg-type]
-        self.answer_label.show()
-
-
-class QuestionView(StepView):
-    primary_text = "&Continue"
-
-    def __init__(self, step: QuestionStep, run: Run, parent: QWidget | None = None) -> None:
-        super().__init__(step, run, parent)
-        self.group = QButtonGroup(self)
-        self.buttons: dict[str, QRadioButton] = {}
-        self.shortcuts: list[QShortcut] = []
-        for n, choice in enumerate(step.choices, 1):
-            row = QHBoxLayout()
-            button = QRadioButton(self)
-            button.setAccessibleName(choice.label)
-            button.setAccessibleDescription(f"Choice {n} of {len(step.choices)}" + (f", Alt+{n}" if n < 10 else ""))
-            label = _ClickLabel(f"{n}.  {choice.label}", button, self)
-            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-            row.addWidget(label, 1)
-            self.layout_.addLayout(row)
-            self.group.addButton(button, n)
-            self.buttons[choice.id] = button
-            if n < 10:
-                shortcut = QShortcut(QKeySequence(f"Alt+{n}"), self)
-                shortcut.activated.connect(lambda b=button: (b.setChecked(True), b.setFocus()))
-                self.shortcuts.append(shortcut)
-        self.layout_.addWidget(_label("Choose with the mouse, the arrow keys, or Alt and the number.", self))
-
-    def value(self) -> object:
-        return next((cid for cid, b in self.buttons.items() if b.isChecked()), None)
-
-    def set_value(self, value: object) -> None:
-        button = self.buttons.get(str(value))
-        if button is not None:
-            button.setChecked(True)
-
-    def choose(self, choice_id: str) -> None:
-        self.buttons[choice_id].setChecked(True)
-
-    def focus_first(self) -> None:
-        checked = self.group.checkedButton() or next(iter(self.buttons.values()), None)
-        if checked is not None:
-            checked.setFocus()
-
-
-class InputView(StepView):
-    primary_text = "&Continue"
-
-    def __init__(self, step: InputStep, run: Run, parent: QWidget | None = None) -> None:
-        super().__init__(step, run, parent)
-        self.editors: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
-        previous = run.answer_of(step.id)
-        for field in step.fields:
-            editor, holder = self._editor(field)
-            self.editors[field.name] = editor
-            need = "required" if field.required else "optional"
-            # Label above its field, full width: labels from the guidance can be long.
-            label = _label(f"{_mnemonic_safe(field.label)} ({need})", self)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setBuddy(editor)
-            bold = QFont(label.font())
-            bold.setBold(True)
-            label.setFont(bold)
-            editor.setAccessibleName(f"{field.label} ({need})")
-            error = _label("", self, name=f"Problem with {field.label}")
-            error.hide()
-            self.errors[field.name] = error
-            self.layout_.addWidget(label)
-            self.layout_.addWidget(holder)
-            if field.hint or field.type in (FieldType.DATE, FieldType.CUSTOMER_REFERENCE):
-                self.layout_.addWidget(_label(self._hint(field), self))
-            self.layout_.addWidget(error)
-            self.layout_.addSpacing(6)
-        if isinstance(previous, dict):
-            self.set_value(previous)
-
-    @staticmethod
-    def _hint(field: InputField) -> str:
-        if field.type is FieldType.DATE:
-            return "As DD/MM/YYYY, for example 01/05/2024."
-        if field.type is FieldType.CUSTOMER_REFERENCE:
-            return field.hint or "Letters, digits, spaces, / . and -"
-        return field.hint
-
-    def _editor(self, field: InputField) -> tuple[QWidget, QWidget]:
-        if field.type is FieldType.CHOICE:
-            combo = QComboBox(self)
-            combo.addItem("Choose..." if field.required else "(not given)", "")
-            for option in field.options:
-                combo.addItem(option, option)
-            return combo, combo
-        if field.multiline and field.type is FieldType.TEXT:
-            text = QPlainTextEdit(self)
-            text.setTabChangesFocus(True)
-            text.setMaximumHeight(110)
-            return text, text
-        line = QLineEdit(self)
-        if field.type is FieldType.DATE:
-            line.setPlaceholderText("DD/MM/YYYY")
-            holder = QWidget(self)
-            row = QHBoxLayout(holder)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(line, 1)
-            today = QPushButton("Today", holder)
-            today.setAccessibleName(f"Today's date for {field.label}")
-            today.clicked.connect(lambda: line.setText(dt.date.today().strftime("%d/%m/%Y")))
-            row.addWidget(today)
-            return line, holder
-        return line, line
-
-    def value(self) -> object:
-        result: dict[str, str] = {}
-        for name, editor in self.editors.items():
-            if isinstance(editor, QComboBox):
-                result[name] = str(editor.currentData() or "")
-            elif isinstance(editor, QPlainTextEdit):
-                result[name] = editor.toPlainText()
-            elif isinstance(editor, QLineEdit):
-                result[name] = editor.text()
-        return result
-
-    def set_value(self, value: object) -> None:
-        if not isinstance(value, dict):
-            return
-        for name, editor in self.editors.items():
-            text = str(value.get(name, ""))
-            if isinstance(editor, QComboBox):
-                editor.setCurrentIndex(max(0, editor.findData(text)))
-            elif isinstance(editor, QPlainTextEdit):
-                editor.setPlainText(text)
-            elif isinstance(editor, QLineEdit):
-                field = self.step.field(name) if isinstance(self.step, InputStep) else None
-                if field is not None and field.type is FieldType.DATE and len(text) == 10 and text[4] == "-":
-                    text = f"{text[8:10]}/{text[5:7]}/{text[0:4]}"  # stored ISO, typed the UK way
-                editor.setText(text)
-
-    def set_field(self, name: str, text: str) -> None:
-        editor = self.editors[name]
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(text)))
-        elif isinstance(editor, QPlainTextEdit):
-            editor.setPlainText(text)
-        elif isinstance(editor, QLineEdit):
-            editor.setText(text)
-
-    def show_field_error(self, field: str | None, message: str) -> bool:
-        if field is None or field not in self.errors:
-            return False
-        self.errors[field].setText(message)
-        self.errors[field].show()
-        editor = self.editors[field]
-        editor.setAccessibleDescription(message)
-        editor.setFocus()
-        return True
-
-    def clear_errors(self) -> None:
-        for name, error in self.errors.items():
-            error.hide()
-            self.editors[name].setAccessibleDescription("")
-
-    def focus_first(self) -> None:
-        first = next(iter(self.editors.values()), None)
-        if first is not None:
-            first.setFocus()
-
-
-class EscalateView(StepView):
-    WHAT_HAPPENS = ("Nothing is sent yet. After you save the note you will see the whole message, "
-                    "addressed to your line manager, and send it from there.")
-
-    primary_text = "&Raise this concern"
-
-    def __init__(self, step: EscalateStep, run: Run, parent: QWidget | None = None) -> None:
-        super().__init__(step, run, parent)
-        values = run.values
-        reason = render(step.reason.text, lambda name: values.get(name) or
-                        {"procedure_title": run.procedure.title}.get(name, NOT_GIVEN)).strip()
-        box = _box(self, "The concern")
-        box_layout = QVBoxLayout(box)
-        box_layout.addWidget(_label(f"The concern, for your {step.to}:", box))
-        self.reason_label = _label(reason, box, name="The concern")
-        box_layout.addWidget(self.reason_label)
-        self.layout_.addWidget(box)
-        label = QLabel("Anything to add (optional):", self)
-        self.extra = QPlainTextEdit(self)
-        self.extra.setTabChangesFocus(True)
-        self.extra.setMaximumHeight(100)
-        self.extra.setAccessibleName("Anything to add to the concern (optional)")
-        label.setBuddy(self.extra)
-        self.layout_.addWidget(label)
-        self.layout_.addWidget(self.extra)
-        self.what_happens = _label(self.WHAT_HAPPENS, self, name="What happens to the concern")
-        self.layout_.addWidget(self.what_happens)
-
-    def value(self) -> object:
-        return self.extra.toPlainText()
-
-    def set_value(self, value: object) -> None:
-        self.extra.setPlainText(str(value or ""))
-
-    def focus_first(self) -> None:
-        self.extra.setFocus()
-
-
-class DocumentView(StepView):
-    """"Delete as appropriate": one drop-down per option, the finished letter below as you pick."""
-
-    primary_text = "&Continue"
-
-    def __init__(self, step: DocumentStep, run: Run, parent: QWidget | None = None) -> None:
-        super().__init__(step, run, parent)
-        self.combos: dict[str, QComboBox] = {}
-        self.labels: dict[str, QLabel] = {}
-        self.layout_.addWidget(_label(
-            "The wording of the letter is set by the guidance. Where it offers a choice (\u201cdelete as "
-            "appropriate\u201d), pick one below; the finished letter underneath changes as you pick.", self))
-        for option in step.template.options:
-            combo = QComboBox(self)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(16)
-            if option.default is None:
-                combo.addItem("Choose...", None)
-            for choice in option.choices:
-                combo.addItem(choice.label, choice.id)
-                combo.setItemData(combo.count() - 1, choice.text or "(removes this paragraph)",
-                                  Qt.ItemDataRole.ToolTipRole)
-            if option.default is not None:
-                combo.setCurrentIndex(max(0, combo.findData(option.default)))
-            combo.setAccessibleName(option.label)
-            combo.currentIndexChanged.connect(self.update_preview)
-            label = _label(_mnemonic_safe(option.label), self)
-            label.setBuddy(combo)
-            self.combos[option.name] = combo
-            self.labels[option.name] = label
-            self.layout_.addWidget(label)
-            self.layout_.addWidget(combo)
-        self.layout_.addWidget(QLabel("The finished letter:", self))
-        self.preview = QPlainTextEdit(self)
-        self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("The finished letter")
-        self.preview.setMinimumHeight(180)
-        self.layout_.addWidget(self.preview)
-        buttons = QHBoxLayout()
-        self.copy_button = QPushButton("Cop&y letter", self)
-        self.copy_button.clicked.connect(self.copy_text)
-        self.txt_button = QPushButton("Save as &text...", self)
-        self.txt_button.clicked.connect(lambda: self.save_text())
-        self.pdf_button = QPushButton("Save as &PDF...", self)
-        self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        for button in (self.copy_button, self.txt_button, self.pdf_button):
-            button.setAccessibleName(button.text().replace("&", "").rstrip("."))
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.layout_.addLayout(buttons)
-        self.status = _label("", self, name="Letter status")
-        self.layout_.addWidget(self.status)
-        previous = run.answer_of(step.id)
-        if isinstance(previous, dict):
-            self.set_value(previous)
-        self.update_preview()
-
-    def choices(self) -> dict[str, str]:
-        return {name: str(c.currentData()) for name, c in self.combos.items() if c.currentData() is not None}
-
-    def choose(self, option: str, choice_id: str) -> None:
-        combo = self.combos[option]
-        combo.setCurrentIndex(combo.findData(choice_id))
-
-    def value(self) -> object:
-        assert isinstance(self.step, DocumentStep)
-        used = reached_options(self.step.template, self.choices())
-        return {name: cid for name, cid in self.choices().items() if name in used}
-
-    def set_value(self, value: object) -> None:
-        if isinstance(value, dict):
-            for name, cid in value.items():
-                if name in self.combos:
-                    self.choose(name, str(cid))
-
-    def letter(self) -> str:
-        try:
-            return document_text(self.run, self.step.id, self.value())  # type: ignore[arg-type]
-        except (DocumentError, RunError):
-            return ""
-
-    def update_preview(self) -> None:
-        assert isinstance(self.step, DocumentStep)
-        used = reached_options(self.step.template, self.choices())
-        for name, combo in self.combos.items():
-            combo.setEnabled(name in used)
-            option = self.step.template.option(name)
-            text = _mnemonic_safe(option.label if option else name)
-            self.labels[name].setText(text if name in used else f"{text} (not used with the choices above)")
-        try:
-            letter = document_text(self.run, self.step.id, self.value())  # type: ignore[arg-type]
-        except (DocumentError, RunError):
-            missing = [self.labels[n].text() for n in used if self.combos[n].currentData() is None]
-            self.preview.setPlainText("")
-            self.status.setText("Still to choose: " + "; ".join(missing) if missing else "")
-            self._enable(False)
-            return
-        self.preview.setPlainText(letter)
-        self.status.setText("")
-        self._enable(True)
-
-    def _enable(self, ready: bool) -> None:
-        for button in (self.copy_button, self.txt_button, self.pdf_button):
-            button.setEnabled(ready)
-
-    def copy_text(self) -> None:
-        QGuiApplication.clipboard().setText(self.letter())
-        self.status.setText("The letter is copied: paste it into your letter template.")
-
-    def save_text(self, path: str | None = None) -> str | None:
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the letter as text", "letter.txt", "Text (*.txt)")
-            if not path:
-                return None
-        Path(path).write_text(self.letter() + "\n", encoding="utf-8")
-        self.status.setText(f"Saved {path}")
-        return path
-
-    def save_pdf(self, path: str | None = None) -> str | None:
-        from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
-
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the letter as PDF", "letter.pdf", "PDF (*.pdf)")
-            if not path:
-                return None
-        writer = QPdfWriter(path)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setTitle(self.step.title)
-        document = QTextDocument()
-        paragraphs = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in self.letter().split("\n\n"))
-        document.setHtml(paragraphs)
-        document.print_(writer)  # type: ignore[arg-type]
-        del writer  # the file is complete once the writer is gone
-        self.status.setText(f"Saved {path}")
-        return path
-
-
-VIEW_TYPES: dict[type, Callable[..., StepView]] = {
-    CheckStep: CheckView,
-    QuestionStep: QuestionView,
-    InputStep: InputView,
-    InfoStep: InfoView,
-    EscalateStep: EscalateView,
-    DocumentStep: DocumentView,
-}
-
-
-# --- resume bar ----------------------------------------------------------------------------
-class ResumeBar(QFrame):
-    """Unfinished checklists from earlier, each with Resume and Discard. Never a modal."""
-
-    resume_requested = Signal(str)
-    discard_requested = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName("Unfinished checklists")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(8, 6, 8, 6)
-        self.buttons: dict[str, tuple[QPushButton, QPushButton]] = {}
-        self.hide()
-
-    def set_runs(self, runs: list[ResumableRun]) -> None:
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.buttons = {}
-        if not runs:
-            self.hide()
-            return
-        count = len(runs)
-        heading = _label(
-            f"You have {count} unfinished checklist{'s' if count != 1 else ''} from earlier. "
-            "Resume to carry on where you stopped, or discard.", self)
-        heading.setFont(_scaled_font(heading, 1.0))
-        self._layout.addWidget(heading)
-        for n, item in enumerate(runs[:5]):
-            row = QWidget(self)
-            row_layout = QHBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            when = item.saved.updated_at.astimezone().strftime("%d %b %H:%M")
-            parts = [item.title]
-            if item.customer_reference:
-                parts.append(f"customer {item.customer_reference}")
-            if item.problem:
-                parts.append(item.problem)
-            elif item.step_title:
-                parts.append(f"at \u201c{item.step_title}\u201d")
-            parts.append(f"last changed {when}")
-            text = _label(" \u2014 ".join(parts), row)
-            row_layout.addWidget(text, 1)
-            resume = QPushButton("&Resume" if n == 0 else "Resume", row)
-            resume.setAccessibleName(f"Resume {item.title}")
-            resume.setEnabled(not item.problem)
-            resume.clicked.connect(lambda _c=False, rid=item.saved.run_id: self.resume_requested.emit(rid))
-            discard = QPushButton("D&iscard" if n == 0 else "Discard", row)
-            discard.setAccessibleName(f"Discard {item.title}")
-            discard.clicked.connect(lambda _c=False, rid=item.saved.run_id: self.discard_requested.emit(rid))
-            row_layout.addWidget(resume, 0, Qt.AlignmentFlag.AlignTop)
-            row_layout.addWidget(discard, 0, Qt.AlignmentFlag.AlignTop)
-            self._layout.addWidget(row)
-            self.buttons[item.saved.run_id] = (resume, discard)
-        if count > 5:
-            self._layout.addWidget(_label(f"and {count - 5} more.", self))
-        self.show()
+    from manualviewer.ui.checklist.controller import ChecklistController
 
 
 # --- the panel -----------------------------------------------------------------------------
@@ -803,7 +163,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
         layout.addWidget(path_label)
         layout.addWidget(self.path_view)
 
-        self.confirm_discard = _box(page, "Confirm discard")
+        self.confirm_discard = framed_box(page, "Confirm discard")
         confirm_layout = QHBoxLayout(self.confirm_discard)
         confirm_layout.addWidget(_label("Discard this checklist? Its answers are lost and no note is saved.",
                                         self.confirm_discard), 1)
@@ -930,7 +290,7 @@ class ProcedurePanel(StepPanelMixin, QWidget):
         self.card_layout.addWidget(title)
         self.step_title = title
         if self.editing:
-            banner = _box(self.card, "Changing an earlier answer")
+            banner = framed_box(self.card, "Changing an earlier answer")
             banner_layout = QVBoxLayout(banner)
             banner_layout.addWidget(_label(
                 "You are changing an earlier answer. Answers after this step are kept if they still "
@@ -1001,47 +361,15 @@ class ProcedurePanel(StepPanelMixin, QWidget):
     def _record_summary(self) -> str:
         run = self.controller.run
         assert run is not None
-        officer = self.controller.settings.officer_name or "(your name is not set)"
-        answered = len(run.answered)
-        return (f"Saved with the note: checklist \u201c{run.procedure.title}\u201d version {run.procedure.version}, "
-                f"guidance {', '.join(run.procedure.cited_sections()) or 'none'}, {answered} answer"
-                f"{'s' if answered != 1 else ''} with their times, officer {officer}.")
+        return record_summary(run, self.controller.settings.officer_name)
 
     def _build_saved_card(self, run: Run) -> None:
         note = self.controller.saved_note
         assert note is not None
-        title = _label(f"Note {note.id} is saved", self.card, name="Note saved")
-        title.setFont(_scaled_font(title, 1.3))
-        self.card_layout.addWidget(title)
-        self.card_layout.addWidget(_label(
-            "Paste it into the case system if you need to: Copy note text puts it on the clipboard. "
-            "Notes are never changed once saved; to correct one, use Amend in the Notes panel.", self.card))
-        text = QPlainTextEdit(self.card)
-        text.setReadOnly(True)
-        text.setPlainText(note.text)
-        text.setAccessibleName("The saved note")
-        self.card_layout.addWidget(text, 1)
-        row = QHBoxLayout()
-        copy = QPushButton("&Copy note text", self.card)
-        copy.setAccessibleName("Copy note text")
-        copy.clicked.connect(lambda: self.copy_saved_note())
-        notes = QPushButton("Show in &notes", self.card)
-        notes.setAccessibleName("Show in notes")
-        notes.clicked.connect(lambda: self.controller.raise_panel("notes"))
-        done = QPushButton("&Finish", self.card)
-        done.setAccessibleName("Finish: close this checklist")
-        done.clicked.connect(self.controller.close_run)
-        for button in (copy, notes, done):
-            row.addWidget(button)
-        row.addStretch(1)
-        self.card_layout.addLayout(row)
-        drafts = self.controller.escalation_drafts
-        if drafts:
-            send = QPushButton(f"Review and send the concern to your line manager ({len(drafts)})...", self.card)
-            send.setAccessibleName("Review and send the concern to your line manager")
-            send.clicked.connect(lambda: self.controller.open_next_escalation())
-            self.card_layout.addWidget(send, 0, Qt.AlignmentFlag.AlignLeft)
-        self.finish_button = done
+        self.finish_button = add_saved_note_card(
+            self.card, self.card_layout, note, len(self.controller.escalation_drafts),
+            copy=self.copy_saved_note, show_notes=lambda: self.controller.raise_panel("notes"),
+            finish=self.controller.close_run, send=self.controller.open_next_escalation)
 
     def _note_error_html(self, text: str) -> str:
         return self.controller.note_error_html(text)

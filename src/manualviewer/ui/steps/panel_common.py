@@ -8,16 +8,11 @@ panel sets."""
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QListView,
     QMenu,
     QPushButton,
     QVBoxLayout,
@@ -26,71 +21,9 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.procedures import AnswerError, AnyStep, QuestionStep, RunError
 from manualviewer.storage.notes import NoteError
-
-if TYPE_CHECKING:
-    from manualviewer.ui.checklist.note_dialog import NoteEditor
-    from manualviewer.ui.checklist.panel import StepView
-
-
-# --- small widgets ---------------------------------------------------------------------------
-def label(text: str = "", parent: QWidget | None = None, *, rich: bool = False, name: str = "") -> QLabel:
-    """A wrapping label; a rich one shows links but never opens them itself."""
-    widget = QLabel(parent)
-    widget.setWordWrap(True)
-    widget.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    widget.setText(text)
-    if rich:
-        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        widget.setOpenExternalLinks(False)
-    if name:
-        widget.setAccessibleName(name)
-    return widget
-
-
-def scaled_font(widget: QWidget, factor: float, bold: bool = True) -> QFont:
-    font = QFont(widget.font())
-    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    font.setPointSizeF(size * factor)
-    font.setBold(bold)
-    return font
-
-
-def button(text: str, parent: QWidget, name: str, tip: str = "") -> QPushButton:
-    widget = QPushButton(text, parent)
-    widget.setAccessibleName(name)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
-
-
-def read_only_list(parent: QWidget, model: QAbstractItemModel, name: str) -> QListView:
-    """A wrapping list of rows that are read, not edited."""
-    view = QListView(parent)
-    view.setModel(model)
-    view.setWordWrap(True)
-    view.setAlternatingRowColors(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAccessibleName(name)
-    return view
-
-
-def clear_layout(layout: QLayout) -> None:
-    """Empty a layout, deleting what it holds; the layout itself stays."""
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            break
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()
-            widget.deleteLater()
-        elif item.layout() is not None:
-            delete_layout(item.layout())
-
-
-def delete_layout(layout: QLayout) -> None:
-    clear_layout(layout)
-    layout.deleteLater()
+from manualviewer.ui.steps.base import StepView
+from manualviewer.ui.steps.note_editor import NoteEditor
+from manualviewer.ui.widgets import button, label
 
 
 # --- the panels' shared plumbing ---------------------------------------------------------------

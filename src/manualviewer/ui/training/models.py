@@ -19,7 +19,7 @@ from manualviewer.core.procedures import Procedure
 from manualviewer.core.training import Attempt, Feedback, Grade, Turn, format_duration
 from manualviewer.core.training.debrief import NOT_REACHED, RIGHT, WRONG, answer_words, verdict
 from manualviewer.services.training_session import ScenarioInfo
-from manualviewer.ui.checklist.panel import STEP_ID_ROLE, VISIT_STATE_ROLE, PathModel
+from manualviewer.ui.steps.models import STEP_ID_ROLE, VISIT_STATE_ROLE, PathModel
 
 __all__ = [
     "CORRECT_ROLE", "NOT_REACHED", "RIGHT", "SCENARIO_ID_ROLE", "SECTION_ROLE", "WRONG",

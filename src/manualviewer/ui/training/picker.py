@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from manualviewer.ui.steps.panel_common import label
 from manualviewer.ui.training.controller import TrainingController
 from manualviewer.ui.training.models import SCENARIO_ID_ROLE, ScenarioTableModel
+from manualviewer.ui.widgets import label
 
 
 # --- choosing a scenario -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from manualviewer.core.training.presenter import (
     progress_line,
     step_html,
 )
-from manualviewer.ui.checklist.panel import KIND_WORDS
+from manualviewer.ui.steps.models import KIND_WORDS
 
 __all__ = ["KEYS_LEGEND", "PRESENTER_SCALE", "PresenterScript", "PresenterWindow"]
 

@@ -3,7 +3,7 @@ checklist against the scenario, hears the customer's turns as the trainer reveal
 told after each answer whether it was right, why (the guidance's words) and where the guidance
 says so. Choosing the scenario is picker.py's.
 
-The step widgets are the Checklist panel's own (procedure_panel.VIEW_TYPES), so a trainee
+The step widgets are the Checklist panel's own (ui/steps/registry.py's VIEW_TYPES), so a trainee
 learns exactly what they will use on a call. The panel never changes state itself: it asks the
 TrainingController."""
 
@@ -39,18 +39,12 @@ from manualviewer.core.procedures import (
 from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.core.training import Feedback
 from manualviewer.storage.notes import NoteError
-from manualviewer.ui.checklist.note_dialog import NoteEditor
-from manualviewer.ui.checklist.panel import KIND_WORDS, VIEW_TYPES, EscalateView, StepView
-from manualviewer.ui.steps.panel_common import (
-    StepPanelMixin,
-    button,
-    clear_layout,
-    keep_note_text,
-    kept_note_text,
-    label,
-    read_only_list,
-)
-from manualviewer.ui.steps.panel_common import scaled_font as scaled
+from manualviewer.ui.steps.base import StepView
+from manualviewer.ui.steps.escalate_view import EscalateView
+from manualviewer.ui.steps.models import KIND_WORDS
+from manualviewer.ui.steps.note_editor import NoteEditor
+from manualviewer.ui.steps.panel_common import StepPanelMixin, keep_note_text, kept_note_text
+from manualviewer.ui.steps.registry import VIEW_TYPES
 from manualviewer.ui.training.controller import TrainingController
 from manualviewer.ui.training.models import (
     RIGHT,
@@ -60,6 +54,8 @@ from manualviewer.ui.training.models import (
     answer_words,
 )
 from manualviewer.ui.training.picker import ScenarioPicker
+from manualviewer.ui.widgets import button, clear_layout, label, read_only_list
+from manualviewer.ui.widgets import scaled_font as scaled
 
 __all__ = ["TRAINING_ESCALATE_TEXT", "ScenarioPicker", "TrainingPanel", "boxed"]
 

@@ -1,0 +1,59 @@
+"""The end of a checklist on the Checklist panel's card: what is saved with the note, and the card
+once the note is saved (its text, Copy, Show in notes, Finish, and the concerns to send)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from manualviewer.core.procedures import Run
+from manualviewer.storage.notes import StoredNote
+from manualviewer.ui.widgets import label as _label
+from manualviewer.ui.widgets import scaled_font as _scaled_font
+
+
+def record_summary(run: Run, officer_name: str) -> str:
+    officer = officer_name or "(your name is not set)"
+    answered = len(run.answered)
+    return (f"Saved with the note: checklist \u201c{run.procedure.title}\u201d version {run.procedure.version}, "
+            f"guidance {', '.join(run.procedure.cited_sections()) or 'none'}, {answered} answer"
+            f"{'s' if answered != 1 else ''} with their times, officer {officer}.")
+
+
+def add_saved_note_card(card: QWidget, layout: QVBoxLayout, note: StoredNote, concerns: int, *,
+                        copy: Callable[[], object], show_notes: Callable[[], object],
+                        finish: Callable[[], object], send: Callable[[], object]) -> QPushButton:
+    """Fill `layout` (of `card`) with the saved note; returns the Finish button."""
+    title = _label(f"Note {note.id} is saved", card, name="Note saved")
+    title.setFont(_scaled_font(title, 1.3))
+    layout.addWidget(title)
+    layout.addWidget(_label(
+        "Paste it into the case system if you need to: Copy note text puts it on the clipboard. "
+        "Notes are never changed once saved; to correct one, use Amend in the Notes panel.", card))
+    text = QPlainTextEdit(card)
+    text.setReadOnly(True)
+    text.setPlainText(note.text)
+    text.setAccessibleName("The saved note")
+    layout.addWidget(text, 1)
+    row = QHBoxLayout()
+    copy_button = QPushButton("&Copy note text", card)
+    copy_button.setAccessibleName("Copy note text")
+    copy_button.clicked.connect(lambda: copy())
+    notes = QPushButton("Show in &notes", card)
+    notes.setAccessibleName("Show in notes")
+    notes.clicked.connect(lambda: show_notes())
+    done = QPushButton("&Finish", card)
+    done.setAccessibleName("Finish: close this checklist")
+    done.clicked.connect(lambda: finish())
+    for button in (copy_button, notes, done):
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    if concerns:
+        send_button = QPushButton(f"Review and send the concern to your line manager ({concerns})...", card)
+        send_button.setAccessibleName("Review and send the concern to your line manager")
+        send_button.clicked.connect(lambda: send())
+        layout.addWidget(send_button, 0, Qt.AlignmentFlag.AlignLeft)
+    return done
