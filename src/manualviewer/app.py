@@ -48,7 +48,7 @@ class Application:
         self.checklists: Any = None
         if self.stores is not None:
             from manualviewer.storage.settings_file import load_user_settings
-            from manualviewer.ui.checklist.controller import install_checklists
+            from manualviewer.ui.checklist.install import install_checklists
 
             self.checklists = install_checklists(self.window, self.stores, load_user_settings)
         # --- Training mode (ui/training/install.py): scenarios on the real checklists. It opens only

@@ -20,8 +20,8 @@ from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.notes import NewNote
 from manualviewer.storage.settings_file import load_user_settings, save_user_settings
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.checklist.controller import install_checklists
 from manualviewer.ui.checklist.escalations_panel import EscalationsModel
+from manualviewer.ui.checklist.install import install_checklists
 from manualviewer.ui.checklist.note_dialog import NoteDialog
 from manualviewer.ui.checklist.notes_panel import NotesModel, NotesPanel
 from manualviewer.ui.checklist.settings_dialog import SettingsDialog

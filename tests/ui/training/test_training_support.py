@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
-from manualviewer.ui.checklist.controller import ChecklistController, install_checklists
+from manualviewer.ui.checklist.controller import ChecklistController
+from manualviewer.ui.checklist.install import install_checklists
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.steps.choice_views import CheckView, QuestionView
 from manualviewer.ui.steps.escalate_view import EscalateView

@@ -5,9 +5,9 @@ configured channel delivers it; nothing goes anywhere the officer did not set up
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,12 +23,21 @@ from PySide6.QtWidgets import (
 from manualviewer.core.procedures.records import EscalationDraft
 from manualviewer.storage.outbox import Escalation, EscalationError
 
-if TYPE_CHECKING:
-    from manualviewer.ui.checklist.controller import ChecklistController
+
+class EscalationSender(Protocol):
+    """What the form needs from the checklist controller (which opens the form, so the form names
+    the calls it makes rather than importing the controller)."""
+
+    @property
+    def changed(self) -> SignalInstance: ...  # emits a SessionChange
+    def recipient(self) -> str: ...
+    def channel_description(self) -> str: ...
+    def open_settings(self, focus_key: str = "") -> Any: ...
+    def queue_escalation(self, to: str, subject: str, body: str) -> Escalation: ...
 
 
 class EscalationDialog(QDialog):
-    def __init__(self, controller: ChecklistController, draft: EscalationDraft, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: EscalationSender, draft: EscalationDraft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.draft = draft
