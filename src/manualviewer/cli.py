@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # Sub-command modules, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -24,6 +25,16 @@ COMMAND_MODULES = (
 )
 
 
+def start_app(content: Sequence[Path] | None = None, section: str | None = None) -> int:
+    """Start the desktop app (manualviewer.app, beside the commands rather than below them)."""
+    try:
+        from manualviewer.app import main as app_main
+    except ImportError as exc:
+        print(f"The desktop app cannot start: {exc}")
+        return 2
+    return app_main(content=content, section=section)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from manualviewer import __version__
 
@@ -32,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read, search and follow internal guidance manuals.",
     )
     parser.add_argument("--version", action="version", version=f"manualviewer {__version__}")
+    parser.set_defaults(start_app=start_app)  # for the gui and open commands (commands/gui.py)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

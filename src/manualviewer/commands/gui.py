@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from manualviewer.commands.common import add_content_arguments
@@ -19,9 +20,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        from manualviewer.app import main as app_main
-    except ImportError as exc:
-        print(f"The desktop app cannot start: {exc}")
-        return 2
-    return app_main(content=getattr(args, "content", None), section=getattr(args, "section", None))
+    # The app sits beside the commands, not below them: cli.py, above both, gives its entry point.
+    start_app: Callable[..., int] = args.start_app
+    return start_app(content=getattr(args, "content", None), section=getattr(args, "section", None))

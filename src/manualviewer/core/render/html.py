@@ -10,18 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from markdown_it.common.utils import escapeHtml
 
-from manualviewer.core.model import Section, Status
+from manualviewer.core.model import Manual, Section, Status
 from manualviewer.core.render.boxes import CELL_PADDING
 from manualviewer.core.render.parser import RenderConfig, create_parser
 from manualviewer.core.render.plaintext import PlainTextRenderer
 from manualviewer.core.render.xref import MISSING_NOTE, MISSING_NOTE_HTML, MISSING_TITLE
 
-if TYPE_CHECKING:
-    from manualviewer.core.content.library import Library
+
+class Library(Protocol):
+    """What rendering reads of the library (core.content.library.Library is one). A protocol, so
+    core.render does not import core.content, which imports core.render to find links."""
+
+    @property
+    def manuals(self) -> Mapping[str, Manual]: ...
+    @property
+    def sections(self) -> Mapping[str, Section]: ...
+    def body_of(self, section: Section) -> str: ...
+    def resolve(self, section_id: str) -> str | None: ...
+    def get(self, section_id: str) -> Section | None: ...
+    def codes(self) -> tuple[str, ...]: ...
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
