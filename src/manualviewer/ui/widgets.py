@@ -59,8 +59,8 @@ def clear_layout(layout: QLayout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
-        elif item.layout() is not None:
-            delete_layout(item.layout())
+        elif (inner := item.layout()) is not None:
+            delete_layout(inner)
 
 
 def delete_layout(layout: QLayout) -> None:

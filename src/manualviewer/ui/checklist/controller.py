@@ -154,9 +154,6 @@ class ChecklistController(QObject):
     def recipient(self) -> str:
         return self.session.recipient()
 
-    def sender(self) -> str:
-        return self.session.sender()
-
     def channel_description(self) -> str:
         return self.session.channel_description()
 

@@ -213,13 +213,16 @@ class NotesPanel(QWidget):
     # --- filtering -----------------------------------------------------------------------------
     def _fill_procedures(self) -> None:
         titles = {p.id: p.title for p in self.controller.procedure_list()}
-        used = sorted({n.procedure_id for n in self.store.list() if n.procedure_id})
+        used = sorted(filter(None, {n.procedure_id for n in self.store.list()}))
         self.model.set_titles(titles)
         current = self.procedure_filter.currentData()
         self.procedure_filter.blockSignals(True)
         self.procedure_filter.clear()
         self.procedure_filter.addItem("All checklists", None)
-        for pid in sorted(set(used) | set(titles), key=lambda p: titles.get(p, p).lower()):
+        def by_title(procedure_id: str) -> str:
+            return titles.get(procedure_id, procedure_id).lower()
+
+        for pid in sorted(set(used) | set(titles), key=by_title):
             self.procedure_filter.addItem(titles.get(pid, pid), pid)
         self.procedure_filter.setCurrentIndex(max(0, self.procedure_filter.findData(current)))
         self.procedure_filter.blockSignals(False)

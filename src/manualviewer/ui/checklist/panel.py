@@ -62,6 +62,7 @@ NOTE_AUTOSAVE_MS = 1000
 
 
 class ProcedurePanel(StepPanelMixin, QWidget):
+    controller: ChecklistController
     jump_message = "Went to a step out of order. Previous step (Ctrl+Shift+Backspace) returns to where you were."
 
     def __init__(self, controller: ChecklistController, parent: QWidget | None = None) -> None:
@@ -139,17 +140,17 @@ class ProcedurePanel(StepPanelMixin, QWidget):
 
         # The step on screen is the main thing: it comes first and gets the room; the steps so
         # far sit below it, a few lines high.
-        self.scroll = QScrollArea(page)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setAccessibleName("The step on screen")
+        self.step_scroll = QScrollArea(page)
+        self.step_scroll.setWidgetResizable(True)
+        self.step_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.step_scroll.setAccessibleName("The step on screen")
         # A scroll bar that comes and goes changes the width, and wrapped labels then overlap.
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.card = QWidget(self.scroll)
+        self.step_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.card = QWidget(self.step_scroll)
         self.card_layout = QVBoxLayout(self.card)
         self.card_layout.setContentsMargins(4, 4, 4, 4)
-        self.scroll.setWidget(self.card)
-        layout.addWidget(self.scroll, 1)
+        self.step_scroll.setWidget(self.card)
+        layout.addWidget(self.step_scroll, 1)
 
         self.path_model = PathModel(self)
         self.path_view = read_only_list(page, self.path_model, "Steps so far")

@@ -37,8 +37,8 @@ class ResumeBar(QFrame):
 
     def set_runs(self, runs: list[ResumableRun]) -> None:
         while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget()
+            layout_item = self._layout.takeAt(0)
+            widget = layout_item.widget() if layout_item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.buttons = {}

@@ -164,8 +164,8 @@ class SettingsDialog(QDialog):
         channel = self.channel.currentData()
         for widget in (self.smtp_host, self.smtp_port, self.smtp_starttls, self.smtp_username, self.smtp_password_env):
             widget.setEnabled(channel == EscalationChannel.SMTP.value)
-        for widget in (self.drop_folder, self.browse_button):
-            widget.setEnabled(channel == EscalationChannel.FOLDER.value)
+        for folder_widget in (self.drop_folder, self.browse_button):
+            folder_widget.setEnabled(channel == EscalationChannel.FOLDER.value)
 
     def focus_key(self, key: str) -> None:
         """Show the tab of a setting and put the cursor in it (links such as "set your name")."""

@@ -125,8 +125,8 @@ class FindBar(QWidget):
         selections = []
         for i, cursor in enumerate(self._matches):
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor  # type: ignore[attr-defined]
-            sel.format = current_format if i == self._current else all_format  # type: ignore[attr-defined]
+            sel.cursor = cursor
+            sel.format = current_format if i == self._current else all_format
             selections.append(sel)
         self._browser.setExtraSelections(selections)
         if self._matches:

@@ -485,7 +485,8 @@ class MainWindow(QMainWindow):
             while self.tabs.count():
                 widget = self.tabs.widget(0)
                 self.tabs.removeTab(0)
-                widget.deleteLater()
+                if widget is not None:
+                    widget.deleteLater()
             for tab in tabs:
                 if isinstance(tab, dict) and isinstance(tab.get("history"), list):
                     view = self.new_tab()

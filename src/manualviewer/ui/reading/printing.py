@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 def print_html(printer: QPagedPaintDevice, text: str) -> None:
     doc = QTextDocument()
     doc.setHtml(text)
-    doc.print_(printer)  # type: ignore[arg-type]
+    doc.print_(printer)
 
 
 def print_with_dialog(parent: QWidget, html_of_section: Callable[[], str | None]) -> None:

@@ -160,7 +160,7 @@ class DocumentView(StepView):
         document = QTextDocument()
         paragraphs = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in self.letter().split("\n\n"))
         document.setHtml(paragraphs)
-        document.print_(writer)  # type: ignore[arg-type]
+        document.print_(writer)
         del writer  # the file is complete once the writer is gone
         self.status.setText(f"Saved {path}")
         return path

@@ -116,10 +116,10 @@ class NoteEditor(QWidget):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setFontUnderline(True)
             fmt.setFontWeight(QFont.Weight.Bold)
-            selection.format = fmt  # type: ignore[attr-defined]
+            selection.format = fmt
             cursor = QTextCursor(self.editor.document())
             cursor.setPosition(warning.start)
             cursor.setPosition(warning.end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.cursor = cursor
             selections.append(selection)
         self.editor.setExtraSelections(selections)
