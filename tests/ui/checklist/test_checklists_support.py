@@ -16,7 +16,7 @@ from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.controller import ChecklistController
 from manualviewer.ui.checklist.install import install_checklists
-from manualviewer.ui.checklist.panel import ProcedurePanel
+from manualviewer.ui.checklist.panel import ChecklistPanel as ProcedurePanel
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.steps.choice_views import CheckView, QuestionView
 from manualviewer.ui.steps.input_view import InputView

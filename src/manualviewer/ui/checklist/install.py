@@ -28,7 +28,7 @@ from manualviewer.ui.checklist.controller import (
 )
 from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
 from manualviewer.ui.checklist.notes_panel import NotesPanel
-from manualviewer.ui.checklist.panel import ProcedurePanel
+from manualviewer.ui.checklist.panel import ChecklistPanel
 from manualviewer.ui.reading.main_window import MainWindow
 
 
@@ -48,7 +48,7 @@ def install_checklists(
         window, stores, settings_loader, settings_saver=settings_saver, channel_factory=channel_factory,
         clock=clock, procedures=procedures,
     )
-    panel = ProcedurePanel(controller, window)
+    panel = ChecklistPanel(controller, window)
     notes = NotesPanel(controller, window)
     escalations = EscalationsPanel(controller, window)
 
@@ -117,7 +117,7 @@ class _Installed:
 
 def _build_menu(window: MainWindow, controller: ChecklistController, installed: _Installed) -> None:
     panel = installed.panel
-    assert isinstance(panel, ProcedurePanel)
+    assert isinstance(panel, ChecklistPanel)
     actions: dict[str, QAction] = {}
 
     def action(key: str, text: str, shortcut: str, slot: Callable[[], object], tip: str) -> QAction:

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 NOTE_AUTOSAVE_MS = 1000
 
 
-class ProcedurePanel(StepPanelMixin, QWidget):
+class ChecklistPanel(StepPanelMixin, QWidget):
     controller: ChecklistController
     jump_message = "Went to a step out of order. Previous step (Ctrl+Shift+Backspace) returns to where you were."
 
