@@ -10,15 +10,16 @@ sibling it is independent of.
 - `checklist/`: running a guided checklist beside the guidance (the controller adapter over
   `services.checklist_session`, its installer, the Checklist panel, note and escalation dialogs,
   notes and escalations panels, and Edit > Settings, whose every field is about checklists).
-- `steps/`: the step views and models that show one step of a checklist, shared by live
-  checklists and training.
+- `steps/`: one step of a checklist on screen, shared by live checklists and training (so it
+  imports neither): a view per step kind or small group, `registry.py` (which view shows which
+  kind), `models.py` (path and checklist list), the note editor, `panel_common.py`.
 - `training/`: scenarios for new staff (picker, training panel, debrief, presenter).
 - top level, shared and feature-free: `actions.py` (QAction and menu helpers), `widgets.py`
   (small widget helpers), `workers.py` (work off the GUI thread), `dialog_lifetime.py`,
   `record_table.py` (a table model over stored records), `single_instance.py` (one app per user).
 
 Names: a guided checklist is a "checklist" in the UI (menus, labels, the `ui.checklist`
-package, ChecklistController) and a "procedure" in content and below (`procedures/*.yaml`,
+package, ChecklistController, ChecklistPanel) and a "procedure" in content and below (`procedures/*.yaml`,
 `core.procedures`, `Procedure`, `procedure_id`). Code in `ui/` says "checklist" for what
 the user sees and keeps "procedure" only where it handles a core `Procedure` value or its id.
 """
