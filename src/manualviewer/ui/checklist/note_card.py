@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from manualviewer.core.procedures import Run
 from manualviewer.storage.notes import StoredNote
@@ -57,3 +57,25 @@ def add_saved_note_card(card: QWidget, layout: QVBoxLayout, note: StoredNote, co
         send_button.clicked.connect(lambda: send())
         layout.addWidget(send_button, 0, Qt.AlignmentFlag.AlignLeft)
     return done
+
+
+def add_note_intro(card: QWidget, layout: QVBoxLayout, concerns: int, *, name_set: bool,
+                   on_link: Callable[[str], object]) -> QLabel:
+    """Above the note editor: what the note is, a notice when the officer's name is not set (the
+    label returned, shown again once it is), and the concerns to send once it is saved."""
+    layout.addWidget(_label(
+        "This is the note of what you did. Read it, change anything that is not right, then save it. "
+        "It is saved with a record of every answer, when you gave it, and the guidance you followed.",
+        card))
+    officer_notice = _label(
+        "<b>Your name is not set.</b> Every note carries the officer's name: "
+        "<a href='settings:officer_name'>set it in Settings</a> (Ctrl+,).", card, rich=True,
+        name="Your name is not set")
+    officer_notice.linkActivated.connect(lambda link: on_link(link))
+    officer_notice.setVisible(not name_set)
+    layout.addWidget(officer_notice)
+    if concerns:
+        layout.addWidget(_label(
+            f"You raised {concerns} concern{'s' if concerns != 1 else ''}. After you save the note you will see "
+            "the message to your line manager and send it.", card, name="Concerns raised"))
+    return officer_notice

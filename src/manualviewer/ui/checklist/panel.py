@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -29,7 +28,9 @@ from manualviewer.core.procedures import (
     Run,
 )
 from manualviewer.core.render.html import library_config, render_fragment
-from manualviewer.ui.checklist.note_card import add_saved_note_card, record_summary
+from manualviewer.ui.checklist.footer import ChecklistFooter
+from manualviewer.ui.checklist.idle_page import IdlePage
+from manualviewer.ui.checklist.note_card import add_note_intro, add_saved_note_card, record_summary
 from manualviewer.ui.checklist.resume_bar import ResumeBar
 from manualviewer.ui.steps.base import StepView, framed_box
 from manualviewer.ui.steps.models import (
@@ -38,7 +39,6 @@ from manualviewer.ui.steps.models import (
     STEP_ID_ROLE,
     VISIT_STATE_ROLE,
     PathModel,
-    ProcedureListModel,
 )
 from manualviewer.ui.steps.note_editor import NoteEditor
 from manualviewer.ui.steps.panel_common import (
@@ -103,28 +103,12 @@ class ChecklistPanel(StepPanelMixin, QWidget):
 
     # --- pages -------------------------------------------------------------------------------
     def _idle_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        title = _label("No checklist is running", page)
-        title.setFont(_scaled_font(title, 1.25))
-        layout.addWidget(title)
-        layout.addWidget(_label(
-            "A checklist takes you through what the guidance asks, one step at a time, and drafts "
-            "the note of the call for you. Start one from a section's \u201cStart checklist\u201d link, "
-            "or choose one here.", page))
-        self.procedure_model = ProcedureListModel(self)
-        self.procedure_view = read_only_list(page, self.procedure_model, "Checklists in this library")
+        page = IdlePage(self)
+        self.procedure_model, self.procedure_view = page.procedure_model, page.procedure_view
         self.procedure_view.activated.connect(self.on_procedure_activated)
         self.procedure_view.doubleClicked.connect(self.on_procedure_activated)
-        list_label = QLabel("&Checklists in this library:", page)
-        list_label.setBuddy(self.procedure_view)
-        layout.addWidget(list_label)
-        layout.addWidget(self.procedure_view, 1)
-        self.start_button = QPushButton("&Start the selected checklist", page)
-        self.start_button.setAccessibleName("Start the selected checklist")
+        self.start_button = page.start_button
         self.start_button.clicked.connect(self.start_selected)
-        layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignLeft)
         return page
 
     def _run_page(self) -> QWidget:
@@ -164,35 +148,17 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         layout.addWidget(path_label)
         layout.addWidget(self.path_view)
 
-        self.confirm_discard = framed_box(page, "Confirm discard")
-        confirm_layout = QHBoxLayout(self.confirm_discard)
-        confirm_layout.addWidget(_label("Discard this checklist? Its answers are lost and no note is saved.",
-                                        self.confirm_discard), 1)
-        self.discard_yes = QPushButton("Discard", self.confirm_discard)
+        # The actions on the whole run; the footer only offers them, the panel acts.
+        self.footer = ChecklistFooter(page)
+        self.confirm_discard, self.discard_yes = self.footer.confirm_discard, self.footer.discard_yes
+        self.discard_no = self.footer.discard_no
+        self.back_button, self.jump_button = self.footer.back_button, self.footer.jump_button
+        self.discard_button = self.footer.discard_button
         self.discard_yes.clicked.connect(self.discard)
-        self.discard_no = QPushButton("Keep it", self.confirm_discard)
-        self.discard_no.clicked.connect(self.confirm_discard.hide)
-        confirm_layout.addWidget(self.discard_yes)
-        confirm_layout.addWidget(self.discard_no)
-        self.confirm_discard.hide()
-        layout.addWidget(self.confirm_discard)
-
-        bottom = QHBoxLayout()
-        self.back_button = _button("Previous step", page, "Previous step",
-                                   "Go back one step; its answer is cleared (Ctrl+Shift+Backspace)")
         self.back_button.clicked.connect(self.go_back)
-        self.jump_button = _button("Something happened out of order...", page, "Something happened out of order",
-                                   "For example, the customer says at the end of the call that they recorded it "
-                                   "(Ctrl+Shift+D)")
         self.jump_button.clicked.connect(self.show_jump_menu)
-        self.discard_button = _button("Discard...", page, "Discard this checklist",
-                                      "Stop this checklist without saving a note (Ctrl+Shift+Delete)")
         self.discard_button.clicked.connect(self.ask_discard)
-        bottom.addWidget(self.back_button)
-        bottom.addWidget(self.jump_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.discard_button)
-        layout.addLayout(bottom)
+        layout.addWidget(self.footer)
         return page
 
     # --- refreshing ---------------------------------------------------------------------------
@@ -329,22 +295,8 @@ class ChecklistPanel(StepPanelMixin, QWidget):
 
     def _build_note(self, run: Run, step: EndStep) -> None:
         controller = self.controller
-        self.card_layout.addWidget(_label(
-            "This is the note of what you did. Read it, change anything that is not right, then save it. "
-            "It is saved with a record of every answer, when you gave it, and the guidance you followed.",
-            self.card))
-        self.officer_notice = _label(
-            "<b>Your name is not set.</b> Every note carries the officer's name: "
-            "<a href='settings:officer_name'>set it in Settings</a> (Ctrl+,).", self.card, rich=True,
-            name="Your name is not set")
-        self.officer_notice.linkActivated.connect(self.on_link)
-        self.officer_notice.setVisible(not controller.settings.officer_name)
-        self.card_layout.addWidget(self.officer_notice)
-        if run.escalations:
-            count = len(run.escalations)
-            self.card_layout.addWidget(_label(
-                f"You raised {count} concern{'s' if count != 1 else ''}. After you save the note you will see "
-                "the message to your line manager and send it.", self.card, name="Concerns raised"))
+        self.officer_notice = add_note_intro(self.card, self.card_layout, len(run.escalations),
+                                             name_set=bool(controller.settings.officer_name), on_link=self.on_link)
         draft = controller.note_draft()
         editor = NoteEditor(controller.check, self.card)
         if getattr(self, "kept_note", None) is None:

@@ -8,11 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
-    QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
@@ -28,9 +26,9 @@ from manualviewer.core.content.library import Library
 from manualviewer.core.model import SearchResult
 from manualviewer.ui.actions import Shortcut, add_menu, make_action
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE, ContentsModel
-from manualviewer.ui.reading.pages import APP_TITLE, about_html, print_header_html, start_page_html
-from manualviewer.ui.reading.printing import print_with_dialog, write_pdf
+from manualviewer.ui.reading.pages import APP_TITLE, about_html, start_page_html
 from manualviewer.ui.reading.search_panel import SearchPanel
+from manualviewer.ui.reading.section_commands import SectionCommands
 from manualviewer.ui.reading.section_view import SectionView
 
 if TYPE_CHECKING:
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
 ZOOM_STEPS = (-4, 12)  # smallest and largest zoom steps from the default size
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SectionCommands):
     section_opened = Signal(str)
     procedure_requested = Signal(str)
     reload_requested = Signal()  # the user asks to load changed guidance files now
@@ -326,71 +324,6 @@ class MainWindow(QMainWindow):
             view.set_zoom(self.zoom)
         self.status_label.setText(f"Text size: {'+' if self.zoom > 0 else ''}{self.zoom}" if self.zoom else
                                   "Text size: normal")
-
-    # --- section actions -------------------------------------------------------------
-    def copy_section_id(self) -> None:
-        view = self.current_view()
-        if view.current_id:
-            QGuiApplication.clipboard().setText(view.current_id)
-            self.status_label.setText(f"Copied {view.current_id}")
-
-    def copy_open_reference(self) -> None:
-        view = self.current_view()
-        if view.current_id:
-            QGuiApplication.clipboard().setText(f"manualviewer open {view.current_id}")
-            self.status_label.setText(f"Copied: manualviewer open {view.current_id}")
-
-    def show_backlinks(self) -> None:
-        view = self.current_view()
-        if not view.current_id:
-            return
-        menu = QMenu(self)
-        menu.setAccessibleName("What links here")
-        links = self.library.backlinks(view.current_id)
-        if not links:
-            none = menu.addAction(f"No section in this library links to {view.current_id}")
-            none.setEnabled(False)
-        for source in links:
-            section = self.library.sections[source]
-            action = menu.addAction(f"{source}  {section.title}")
-            action.triggered.connect(lambda _c=False, s=source: self.open_section(s))
-        self.backlinks_menu = menu
-        menu.popup(self.mapToGlobal(self.tabs.geometry().topLeft()))
-
-    def _printable_html(self) -> str | None:
-        section = self.library.get(self.current_view().current_id)
-        if section is None:
-            return None
-        return print_header_html(section.id, section.title) + self._render(self.library, section.id)
-
-    def print_section(self) -> None:
-        print_with_dialog(self, self._printable_html)
-
-    def export_pdf(self, path: str | None = None) -> str | None:
-        view = self.current_view()
-        if not view.current_id:
-            return None
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to PDF", f"{view.current_id}.pdf", "PDF (*.pdf)")
-            if not path:
-                return None
-        write_pdf(path, view.current_id, self._printable_html())
-        self.status_label.setText(f"Saved {path}")
-        return path
-
-    # --- external links --------------------------------------------------------------
-    def _ask_open_external(self, url: QUrl) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Open outside the app?",
-            f"This link leaves the guidance and opens in your "
-            f"{'mail program' if url.scheme() == 'mailto' else 'web browser'}:\n\n{url.toString()}\n\nOpen it?",
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def open_external(self, url: QUrl) -> None:
-        if self.confirm_external(url):
-            QDesktopServices.openUrl(url)
 
     # --- pages -----------------------------------------------------------------------
     def start_page_html(self) -> str:
