@@ -3,6 +3,7 @@ that imports core, storage and ui together."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +14,8 @@ from manualviewer.core.content.library import Library
 from manualviewer.services.workspace import Refresh, Workspace
 
 APP_ID = "manualviewer"
+# Set, the app prints the time its window is shown and quits (bench/package_bench.py).
+BENCH_SHOWN_ENV = "MANUALVIEWER_BENCH_SHOWN"
 
 
 def render_section(library: Library, section_id: str) -> str:
@@ -183,23 +186,42 @@ class Application:
 
 def main(content: Sequence[Path] | None = None, section: str | None = None, argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from manualviewer import __version__
+    from manualviewer.ui.identity import DESKTOP_ID, app_icon
     from manualviewer.ui.single_instance import send_to_running
 
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setOrganizationName(APP_ID)
+    QCoreApplication.setApplicationVersion(__version__)
     qapp = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(qapp, QApplication)
+    qapp.setWindowIcon(app_icon())
+    QGuiApplication.setDesktopFileName(DESKTOP_ID)  # the task bar matches the window to its .desktop entry
     message = f"open {section}" if section else "show"
     if send_to_running(message):
         print(f"Passed to the running Manual Viewer: {message}")
         return 0
     app = Application(content)
     app.start(section)
+    if os.environ.get(BENCH_SHOWN_ENV):
+        _report_shown_and_quit(qapp)
     code = qapp.exec()
     app.shutdown()
     return int(code)
+
+
+def _report_shown_and_quit(qapp: Any) -> None:
+    """For bench/package_bench.py: a packaged app cannot run the bench's own script, so it prints
+    when its window is up (the moment bench/startup_bench.py takes) and quits."""
+    import json
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: (print(json.dumps({"shown": time.time()}), flush=True), qapp.quit()))
 
 
 def _library_summary(library: Library) -> str:

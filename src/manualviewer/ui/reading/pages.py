@@ -7,6 +7,7 @@ import datetime as dt
 import html
 
 from manualviewer.core.content.library import Library
+from manualviewer.ui.identity import licences_html, version_line
 
 APP_TITLE = "Manual Viewer"
 
@@ -31,13 +32,14 @@ def start_page_html(library: Library) -> str:
 
 
 def about_html(library: Library) -> str:
-    lines = [f"<h3>{APP_TITLE}</h3><p>Guidance in this library:</p><ul>"]
+    lines = [f"<h3>{APP_TITLE}</h3><p>{html.escape(version_line())}</p><p>Guidance in this library:</p><ul>"]
     for manual in sorted(library.manuals.values(), key=lambda m: m.title):
         lines.append(
             f"<li><b>{html.escape(manual.title)}</b> ({html.escape(manual.organisation)}): "
             f"{html.escape(manual.licence or 'licence not stated')}. {html.escape(manual.attribution)}</li>"
         )
     lines.append("</ul>")
+    lines.append(licences_html())
     return "".join(lines)
 
 
