@@ -82,9 +82,9 @@ class Application:
         state = self.window.saved_state()
         if state:
             self.window.restore_state(state)
-        if section:
-            self.window.open_section(section)
         self.window.status_label.setText(_library_summary(self.library))
+        if section:  # an ID, a manualviewer: link or a GOV.UK address; a bad one is said in the window
+            self.window.open_reference(section)
         self.window.show()
         self.watch()
         self.search.open_existing()
@@ -93,7 +93,7 @@ class Application:
     def on_message(self, text: str) -> None:
         verb, _, arg = text.partition(" ")
         if verb == "open" and arg:
-            self.window.open_section(arg)
+            self.window.open_reference(arg)
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from manualviewer.core.links import is_link
+
 # Sub-command modules, in the order `--help` lists them.
 COMMAND_MODULES = (
     "gui",
@@ -61,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(argv) if argv is not None else sys.argv[1:]
     if not words or (words[0].startswith("-") and words[0] not in ("-h", "--help", "--version")):
         words = ["gui", *words]  # the desktop app is the default: `manualviewer --content DIR`
+    elif is_link(words[0]):
+        words = ["open", *words]  # the desktop entry's `Exec=manualviewer %u` passes a link alone
     args = parser.parse_args(words)
     try:
         result: int = args.func(args)

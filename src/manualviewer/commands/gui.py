@@ -15,7 +15,8 @@ def register(sub: Any) -> None:
     gui.set_defaults(func=run, section=None)
     open_ = sub.add_parser("open", help="open a section in the desktop app (the running one if any)")
     add_content_arguments(open_)
-    open_.add_argument("section", metavar="ID", help="section ID, e.g. DMBM511015")
+    open_.add_argument("section", metavar="ID",
+                       help="section ID (DMBM511015), link (manualviewer://DMBM511015) or GOV.UK manual address")
     open_.set_defaults(func=run)
 
 

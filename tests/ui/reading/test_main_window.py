@@ -108,7 +108,8 @@ def test_external_links_ask_first(window: MainWindow, monkeypatch: pytest.Monkey
     asked: list[str] = []
     opened: list[str] = []
     window.confirm_external = lambda url: asked.append(url.toString()) or False
-    monkeypatch.setattr("manualviewer.ui.reading.section_commands.QDesktopServices.openUrl", lambda url: opened.append(url))
+    monkeypatch.setattr("manualviewer.ui.reading.section_commands.QDesktopServices.openUrl",
+                        lambda url: opened.append(url))
     window.current_view().on_link(QUrl("https://www.gov.uk/"), False)
     assert asked == ["https://www.gov.uk/"] and opened == []
 

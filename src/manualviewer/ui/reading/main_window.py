@@ -136,6 +136,8 @@ class MainWindow(SectionCommands):
         self.act_copy_id = self._action("Copy section &ID", "Ctrl+Shift+C", self.copy_section_id)
         self.act_copy_ref = self._action("Copy '&manualviewer open' reference", "Ctrl+Alt+C",
                                          self.copy_open_reference)
+        self.act_copy_link = self._action("Copy &link", "Ctrl+Alt+L", self.copy_link,
+                                          "Copy a manualviewer:// link that opens this section")
         self.act_print = self._action("&Print...", std.Print, self.print_section)
         self.act_pdf = self._action("&Export to PDF...", "Ctrl+Shift+E", self.export_pdf)
         self.act_backlinks = self._action("&What links here", "Ctrl+Shift+L", self.show_backlinks,
@@ -149,7 +151,8 @@ class MainWindow(SectionCommands):
         bar = self.menuBar()
         self.file_menu = add_menu(bar, "&File", (self.act_new_tab, self.act_close_tab, self.act_reopen_tab, None,
                                                  self.act_print, self.act_pdf, None, self.act_quit))
-        self.edit_menu = add_menu(bar, "&Edit", (self.act_find, self.act_copy_id, self.act_copy_ref))
+        self.edit_menu = add_menu(bar, "&Edit", (self.act_find, self.act_copy_id, self.act_copy_link,
+                                                 self.act_copy_ref))
         self.view_menu = add_menu(bar, "&View", (self.act_search, self.act_contents, None, self.act_zoom_in,
                                                  self.act_zoom_out, self.act_zoom_reset, None, self.act_next_tab,
                                                  self.act_prev_tab, None, self.act_reload))
@@ -274,7 +277,8 @@ class MainWindow(SectionCommands):
         section = self.library.get(view.current_id) if view.current_id else None
         self.act_back.setEnabled(view.can_go_back())
         self.act_forward.setEnabled(view.can_go_forward())
-        for action in (self.act_copy_id, self.act_copy_ref, self.act_backlinks, self.act_print, self.act_pdf):
+        for action in (self.act_copy_id, self.act_copy_link, self.act_copy_ref, self.act_backlinks, self.act_print,
+                       self.act_pdf):
             action.setEnabled(section is not None)
         if hasattr(self, "user_lists"):
             self.user_lists.show_section(section.id if section else None)

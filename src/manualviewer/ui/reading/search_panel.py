@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from manualviewer.core.links import is_link, reference_target
 from manualviewer.core.model import SearchResult, normalise_id
 from manualviewer.ui.reading.results_model import HtmlDelegate, ResultsModel
 
@@ -27,6 +28,7 @@ class SearchPanel(QWidget):
         self._search = search
         self._resolve = resolve
         self.last_result: SearchResult | None = None
+        self._opened_link = ""  # the pasted link last opened, so a re-run does not open it again
 
         self.box = QLineEdit(self)
         self.box.setPlaceholderText("Search the guidance, or type a section ID (Ctrl+K)")
@@ -103,6 +105,11 @@ class SearchPanel(QWidget):
             self.status.setText("")
             self.last_result = None
             return
+        if is_link(query):
+            # Opened once when pasted; a later re-run (the index finished) must not pull the reader back.
+            if query != self._opened_link:
+                self.open_link(query)
+            return
         result = self._search(query, self.manual_filter.currentData())
         if result is None:
             self.status.setText("The search index is being updated; results appear as soon as it is ready.")
@@ -139,6 +146,9 @@ class SearchPanel(QWidget):
     def on_return(self) -> None:
         """Enter opens the exact ID typed, else the highlighted result."""
         query = self.box.text().strip()
+        if is_link(query):
+            self.open_link(query)
+            return
         exact = self._resolve(query) if query else None
         if exact is not None and normalise_id(query) == exact:
             self.section_chosen.emit(exact, False)
@@ -147,6 +157,19 @@ class SearchPanel(QWidget):
             self.run_search()
         row = self.results.currentIndex().row()
         self._choose(row if row >= 0 else 0, False)
+
+    def open_link(self, query: str) -> None:
+        """A pasted manualviewer: link or GOV.UK manual address opens the library's copy of its section."""
+        self._opened_link = query
+        self.model.set_hits(())
+        self.last_result = None
+        target = reference_target(query, self._resolve)
+        if not target.found:
+            self.status.setText(html.escape(target.message))
+            return
+        key = target.section_id
+        self.status.setText(f"Opened <b>{html.escape(key)}</b> from the address.")
+        self.section_chosen.emit(key, False)
 
     def _choose(self, row: int, new_tab: bool) -> None:
         hit = self.model.hit(row)

@@ -1,4 +1,4 @@
-"""The main window's commands on the section being read: copy its ID or an open reference,
+"""The main window's commands on the section being read: copy its ID, link or an open reference,
 what links here, print, export to PDF, and opening a link that leaves the guidance (asking
 first). MainWindow is built on this; it supplies the tabs and opens sections."""
 
@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget
 
 from manualviewer.core.content.library import Library
+from manualviewer.core.links import link_for, reference_target
 from manualviewer.ui.reading.pages import print_header_html
 from manualviewer.ui.reading.printing import print_with_dialog, write_pdf
 from manualviewer.ui.reading.section_view import SectionView
@@ -41,6 +42,22 @@ class SectionCommands(QMainWindow):
         if view.current_id:
             QGuiApplication.clipboard().setText(f"manualviewer open {view.current_id}")
             self.status_label.setText(f"Copied: manualviewer open {view.current_id}")
+
+    def copy_link(self) -> None:
+        view = self.current_view()
+        if view.current_id:
+            QGuiApplication.clipboard().setText(link_for(view.current_id))
+            self.status_label.setText(f"Copied link: {link_for(view.current_id)}")
+
+    def open_reference(self, text: str) -> bool:
+        """Open a section ID, a manualviewer: link or a GOV.UK address (from the command line or a
+        second process); one that cannot open says why in the window, never in an error dialog."""
+        target = reference_target(text, self.library.resolve)
+        if not target.found:
+            self.current_view().missing_bar.show_message(target.message, target.section_id)
+            self.status_label.setText(target.message)
+            return False
+        return self.open_section(target.section_id)
 
     def show_backlinks(self) -> None:
         view = self.current_view()

@@ -90,6 +90,14 @@ class MissingLinkBar(QFrame):
             f"<b>{html.escape(section_id)} is not in this library.</b> The guidance links to it, "
             "but the section was not loaded. Copy the ID to look it up elsewhere."
         )
+        self.copy_button.show()
+        self.show()
+
+    def show_message(self, text: str, section_id: str = "") -> None:
+        """A link from outside the guidance (a deep link, a pasted address) that cannot open."""
+        self.missing_id = section_id
+        self.label.setText(f"<b>{html.escape(text)}</b>")
+        self.copy_button.setVisible(bool(section_id))
         self.show()
 
     def on_copy(self) -> None:
