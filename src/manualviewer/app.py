@@ -59,7 +59,8 @@ class Application:
         # outbox, and builds no delivery channel: nothing is ever sent from training.
         from manualviewer.ui.training.install import install_training
 
-        self.training: Any = install_training(self.window, lambda: self.library)
+        live = self.checklists.live if self.checklists is not None else None
+        self.training: Any = install_training(self.window, lambda: self.library, live=live)
         # --- end of training mode
         self.server = InstanceServer(parent=self.window)
         self.server.message_received.connect(self.on_message)

@@ -64,7 +64,8 @@ def make_training_rig(
         if channel_factory is not None:
             kwargs["channel_factory"] = channel_factory
         live = install_checklists(window, live_stores, lambda: settings, **kwargs)  # type: ignore[arg-type]
-    training = install_training(window, clock=TickingClock(), stores_opener=stores_opener)
+    training = install_training(window, clock=TickingClock(), stores_opener=stores_opener,
+                                live=live.live if live is not None else None)
     window.resize(1366, 768)
     window.show()
     ui = training.installed  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from manualviewer.storage.outbox import Channel, Escalation, channel_from_settin
 from manualviewer.storage.settings_file import save_user_settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.dialog_lifetime import retire
+from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 
 __all__ = ["ChecklistController", "ResumableRun", "SessionChange", "default_channel"]
@@ -81,6 +82,8 @@ class ChecklistController(QObject):
         self.settings_dialog: Any = None
         self.note_dialog: Any = None
         self.raise_panel: Callable[[str], None] = lambda _name: None
+        # What the installer put in the window, handed to training mode to set aside.
+        self.live: LiveChecklists | None = None
 
     def show(self, change: SessionChange) -> SessionChange:
         """Tell the panels what changed (nothing is emitted when nothing did)."""

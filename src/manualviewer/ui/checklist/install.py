@@ -29,6 +29,7 @@ from manualviewer.ui.checklist.controller import (
 from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
 from manualviewer.ui.checklist.notes_panel import NotesPanel
 from manualviewer.ui.checklist.panel import ChecklistPanel
+from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 
 
@@ -99,7 +100,7 @@ def install_checklists(
     # program is not opened unasked: mailto rows wait for Retry.
     if controller.settings.escalation_channel.value != "mailto" and stores.outbox.pending():
         controller.deliver()
-    window.checklists = installed  # type: ignore[attr-defined]
+    controller.live = LiveChecklists(installed.actions or {}, installed.menu, controller.start_procedure)
     controller.installed = installed  # type: ignore[attr-defined]
     return controller
 

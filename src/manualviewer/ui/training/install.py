@@ -42,6 +42,7 @@ from manualviewer.services.training_session import (
     utc_now,
 )
 from manualviewer.ui.dialog_lifetime import retire
+from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.training.controller import TrainingController
 from manualviewer.ui.training.debrief import DebriefWindow
@@ -78,8 +79,10 @@ class TrainingUI:
 class TrainingMode:
     """Puts the window into training mode and back, restoring exactly what it changed."""
 
-    def __init__(self, window: MainWindow, banner: QToolBar, dock: QDockWidget, own: set[QAction]) -> None:
+    def __init__(self, window: MainWindow, banner: QToolBar, dock: QDockWidget, own: set[QAction],
+                 live: LiveChecklists | None = None) -> None:
         self.window = window
+        self.live = live  # the live checklists to set aside, when the user's database is open
         self.banner = banner
         self.dock = dock
         self.own = own
@@ -140,9 +143,9 @@ class TrainingMode:
         self._resume_live_checklists()
 
     def _suspend_live_checklists(self) -> None:
-        live = getattr(self.window, "checklists", None)
-        live_actions = set((getattr(live, "actions", None) or {}).values())
-        settings = (getattr(live, "actions", None) or {}).get("settings")
+        live = self.live
+        live_actions = set(live.actions.values()) if live else set()
+        settings = live.settings_action if live else None
         taken = {k.toString() for a in self.own for k in a.shortcuts()}
         for action in self.window.findChildren(QAction):
             if action in self.own or action is settings or not action.shortcuts():
@@ -150,12 +153,11 @@ class TrainingMode:
             if action in live_actions or any(k.toString() in taken for k in action.shortcuts()):
                 self._suspended.append((action, list(action.shortcuts())))
                 action.setShortcuts([])
-        menu = getattr(live, "menu", None)
-        if isinstance(menu, QMenu) and menu.menuAction().isVisible():
+        menu = live.menu if live else None
+        if menu is not None and menu.menuAction().isVisible():
             menu.menuAction().setVisible(False)
             self._hidden_menus.append(menu.menuAction())
-        controller = getattr(live, "controller", None)
-        start = getattr(controller, "start_procedure", None)
+        start = live.start_procedure if live else None
         if start is not None:
             try:
                 self.window.procedure_requested.disconnect(start)
@@ -213,9 +215,11 @@ def install_training(
     *,
     stores_opener: StoresOpener = open_training_stores,
     clock: Clock = utc_now,
+    live: LiveChecklists | None = None,
 ) -> TrainingController:
     """Add the Training menu, its shortcuts and the Training panel to `window`; return the
-    controller (its `installed` attribute is the TrainingUI)."""
+    controller (its `installed` attribute is the TrainingUI). `live` is what the live checklists
+    put in the window (ChecklistController.live), set aside while training is on."""
     controller = TrainingController(window, library_provider, stores_opener=stores_opener, clock=clock)
     panel = TrainingPanel(controller, window)
     dock = QDockWidget("Training (not a real call)", window)
@@ -244,7 +248,7 @@ def install_training(
     menu.setAccessibleName("Training")
     banner_leave = QAction("Leave training mode", window)  # placeholder until the real action exists
     banner = _banner(window, banner_leave)
-    mode = TrainingMode(window, banner, dock, set())
+    mode = TrainingMode(window, banner, dock, set(), live)
     ui = TrainingUI(controller, panel, dock, menu, actions, mode, banner)
 
     # --- what the actions do ---------------------------------------------------------------
