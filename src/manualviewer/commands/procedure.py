@@ -45,6 +45,7 @@ from manualviewer.services.finish_run import (
     FinishedRun,
     escalation_addresses,
     finish_run,
+    recipient_name,
     save_finished_run,
     warning_records,
 )
@@ -121,10 +122,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{PROG}: answers not used (steps not on the path): {', '.join(unused)}", file=sys.stderr)
 
     officer = (args.officer if args.officer is not None else settings.officer_name).strip()
-    result = finish_run(finished, officer=officer, content_version=content_version(procedure, library))
+    result = finish_run(finished, officer=officer, content_version=content_version(procedure, library),
+                        recipient=recipient_name(settings))
     note, escalations = result.note, result.escalations
     warnings = check_note(note.text, settings.note_check_words, settings.known_abbreviations,
-                          glossary_of(library).abbreviations())
+                          glossary_of(library).abbreviations(), typed=[result.customer_reference])
     for warning in warnings:
         print(f"{PROG}: note check, line {warning.line}: {warning.message}", file=sys.stderr)
 

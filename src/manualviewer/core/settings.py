@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from manualviewer.core.content.notewords import bundled_note_words
 from manualviewer.core.files import atomic_write
 
 
@@ -27,48 +28,9 @@ class EscalationChannel(StrEnum):
     FOLDER = "folder"  # drop an .eml file into a folder another system collects from
 
 
-# Words that suggest opinion or abuse rather than facts, which a case note must not contain.
-DEFAULT_NOTE_CHECK_WORDS: tuple[str, ...] = (
-    "liar",
-    "lying",
-    "clearly lying",
-    "lied",
-    "rude",
-    "aggressive",
-    "abusive",
-    "stupid",
-    "idiot",
-    "moron",
-    "obviously",
-    "clearly",
-    "hysterical",
-    "crazy",
-    "mad",
-    "pathetic",
-    "useless",
-    "difficult customer",
-    "time waster",
-    "can't be bothered",
-)
-
-# Abbreviations a note may use without spelling out; anything else gets flagged.
-DEFAULT_KNOWN_ABBREVIATIONS: tuple[str, ...] = (
-    "HMRC",
-    "DWP",
-    "UK",
-    "GOV.UK",
-    "VAT",
-    "PAYE",
-    "NI",
-    "NINO",
-    "UTR",
-    "SA",
-    "CT",
-    "MTD",
-    "DOB",
-    "ID",
-    "FOI",
-)
+# The note check's lists ship as content data (content/note-check.yaml); settings start from them.
+DEFAULT_NOTE_CHECK_WORDS: tuple[str, ...] = bundled_note_words().words_to_avoid
+DEFAULT_KNOWN_ABBREVIATIONS: tuple[str, ...] = bundled_note_words().known_abbreviations
 
 _EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -36,7 +36,13 @@ from manualviewer.core.procedures import (
 )
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.settings import Settings, SettingsError
-from manualviewer.services.finish_run import finish_run, line_manager_address, officer_address, store_note
+from manualviewer.services.finish_run import (
+    finish_run,
+    line_manager_address,
+    officer_address,
+    recipient_name,
+    store_note,
+)
 from manualviewer.storage.database import open_database
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
 from manualviewer.storage.outbox import Channel, Escalation, Outbox
@@ -375,8 +381,9 @@ class ChecklistSession:
 
     def check(self, text: str) -> list[NoteWarning]:
         settings = self.settings
+        typed = [customer_reference(self.run) or ""] if self.run is not None else []
         return check_note(text, settings.note_check_words, settings.known_abbreviations,
-                          glossary_of(self.library).abbreviations())
+                          glossary_of(self.library).abbreviations(), typed=typed)
 
     def save_note(self, text: str) -> tuple[StoredNote, SessionChange]:
         """Save the (possibly edited) note with the run's record; the run's concerns wait in
@@ -384,7 +391,7 @@ class ChecklistSession:
         assert self.run is not None and self.run_id is not None
         officer = self.settings.officer_name
         finished = finish_run(self.run, officer=officer, content_version=self.content_version(), text=text,
-                              warnings=self.check(text))
+                              warnings=self.check(text), recipient=recipient_name(self.settings))
         stored = store_note(self.stores.notes, self.run, finished, officer=officer)
         self.stores.runs.finish(self.run_id)
         self.saved_note = stored

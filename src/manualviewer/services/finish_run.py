@@ -45,6 +45,11 @@ def line_manager_address(settings: Settings) -> str:
     return mailbox(settings.line_manager_name, settings.line_manager_email)
 
 
+def recipient_name(settings: Settings) -> str:
+    """How a message names who it goes to: the line manager's name, else their address."""
+    return settings.line_manager_name.strip() or settings.line_manager_email.strip()
+
+
 def officer_address(settings: Settings) -> str:
     """Who escalations come from: the officer in the settings ("" when no email is set)."""
     return mailbox(settings.officer_name, settings.officer_email)
@@ -100,10 +105,12 @@ def finish_run(
     text: str | None = None,
     warnings: Sequence[NoteWarning] | None = None,
     extra: Mapping[str, Any] | None = None,
+    recipient: str = "",
 ) -> FinishedRun:
     """The note of the finished `run` and its escalations. `text` is the note as the officer
     edited it (None: the composed text, and the record as composed); `warnings`, the note check
-    of that text, go into the record; `extra` adds keys to the record (training marks its notes).
+    of that text, go into the record; `extra` adds keys to the record (training marks its notes);
+    `recipient` (line_manager_address) is who the escalations are addressed to ("": the role).
     Raises RunError if the run is not finished."""
     draft = compose_note(run, officer=officer, content_version=content_version)
     record = dict(draft.record)
@@ -115,7 +122,7 @@ def finish_run(
         if warnings is not None:
             record["note_check"] = warning_records(warnings)
     note = NoteDraft(text.strip(), record)
-    return FinishedRun(note, tuple(compose_escalations(run, note, officer=officer)))
+    return FinishedRun(note, tuple(compose_escalations(run, note, officer=officer, recipient=recipient)))
 
 
 def new_note(run: Run, finished: FinishedRun, *, officer: str) -> NewNote:

@@ -29,6 +29,7 @@ from manualviewer.core.procedures import (
     check_note,
     compose_note,
     content_version,
+    customer_reference,
 )
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.training import (
@@ -321,8 +322,10 @@ class TrainingService:
         from manualviewer.core.settings import Settings
 
         defaults = Settings()  # the user's own words list is theirs; training checks with the defaults
+        session = self.state.session
+        typed = [customer_reference(session.run) or ""] if session is not None else []
         return list(check_note(text, defaults.note_check_words, defaults.known_abbreviations,
-                               glossary_of(self.library).abbreviations()))
+                               glossary_of(self.library).abbreviations(), typed=typed))
 
     def save_note(self, text: str) -> TrainingChanges:
         """Keep the note in the training database, and each escalation there as "would be sent"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import transaction
 
@@ -177,8 +178,8 @@ class NoteStore:
         return export_json(notes)
 
     @staticmethod
-    def export_text(notes: Sequence[StoredNote]) -> str:
-        return export_text(notes)
+    def export_text(notes: Sequence[StoredNote], *, readable: bool = False) -> str:
+        return export_text(notes, readable=readable)
 
     def _row(self, note_id: int) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._conn.execute(
@@ -254,11 +255,13 @@ def export_json(notes: Sequence[StoredNote]) -> str:
     return json.dumps([n.as_json() for n in notes], indent=2, ensure_ascii=False) + "\n"
 
 
-def export_text(notes: Sequence[StoredNote]) -> str:
-    """Plain text for pasting into a case system: a short header per note, then its text."""
+def export_text(notes: Sequence[StoredNote], *, readable: bool = False) -> str:
+    """Plain text for pasting into a case system: a short header per note, then its text.
+    `readable` (what the app shows and copies): local times and no guidance fingerprint, which
+    means nothing to a reader; the export file keeps UTC and the fingerprint."""
     blocks = []
     for n in notes:
-        when = n.created_at.strftime("%d %b %Y %H:%M UTC")
+        when = local_time(n.created_at) if readable else n.created_at.strftime("%d %b %Y %H:%M UTC")
         lines = [f"Note {n.id} - {when} - {n.officer}"]
         if n.customer_reference:
             lines.append(f"Customer reference: {n.customer_reference}")
@@ -266,7 +269,7 @@ def export_text(notes: Sequence[StoredNote]) -> str:
             proc = n.procedure_id
             if n.procedure_version:
                 proc += f" (version {n.procedure_version})"
-            if n.content_version:
+            if n.content_version and not readable:
                 proc += f", guidance version {n.content_version}"
             lines.append(f"Procedure: {proc}")
         if n.amends is not None:

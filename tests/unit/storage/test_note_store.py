@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.database import open_database
 from manualviewer.storage.notes import NewNote, NoteError, NoteStore, StoredNote, export_csv
 
@@ -194,6 +195,11 @@ def test_exports(store: NoteStore) -> None:
     assert 'Said "no", then\nagreed, 100%.' in text
     assert text.index(a.text) < text.index(b.text)
     assert store.export_text([]) == ""
+
+    # What the Notes panel shows and copies: local time to the minute, no guidance fingerprint.
+    shown = store.export_text([a], readable=True)
+    assert f"Note {a.id} - {local_time(a.created_at)} - Ann Officer" in shown
+    assert "Procedure: plan (version 2)\n" in shown and "v9" not in shown and "UTC" not in shown
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")

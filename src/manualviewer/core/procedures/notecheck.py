@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from manualviewer.core.content.notewords import bundled_note_words
+
 # All-caps words of 2 to 6 letters, not glued to letters or digits: "DMBM511015" is a section
 # ID, not an abbreviation, and never matches.
 _ABBREVIATION_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?![A-Za-z0-9])")
@@ -17,7 +19,7 @@ _SPACED_ID_RE = re.compile(r"\s?\d")  # "DMBM 511015", typed with a space
 
 @dataclass(frozen=True)
 class NoteWarning:
-    kind: str  # "listed-word" or "abbreviation"
+    kind: str  # "listed-word", "abbreviation" or "informal"
     token: str  # as written in the note
     start: int  # character offsets in the note, for highlighting
     end: int
@@ -26,12 +28,49 @@ class NoteWarning:
 
 
 def check_note(
-    text: str, words: Iterable[str], known_abbreviations: Iterable[str], expansions: Mapping[str, str] | None = None
+    text: str,
+    words: Iterable[str],
+    known_abbreviations: Iterable[str],
+    expansions: Mapping[str, str] | None = None,
+    *,
+    informal: Mapping[str, str] | None = None,
+    typed: Iterable[str] = (),
 ) -> list[NoteWarning]:
     """`expansions` (abbreviation -> what it stands for, from the manuals' glossaries) only
-    improves the advice: a manual's own abbreviation is still jargon to the reader of the note."""
-    warnings = [*_listed_words(text, words), *_abbreviations(text, known_abbreviations, expansions or {})]
+    improves the advice: a manual's own abbreviation is still jargon to the reader of the note.
+    `informal` (text-speak -> what to write instead; the bundled list when None) is flagged in
+    any case. `typed` are values the officer typed into the checklist's fields (a customer
+    reference such as "AB123456C" or "JSMITH"): they are facts, never flagged."""
+    if informal is None:
+        informal = bundled_note_words().informal_map
+    spans = _typed_spans(text, typed)
+    warnings = [
+        w
+        for w in [
+            *_listed_words(text, words),
+            *_abbreviations(text, known_abbreviations, expansions or {}),
+            *_informal(text, informal),
+        ]
+        if not any(start <= w.start and w.end <= end for start, end in spans)
+    ]
     return sorted(warnings, key=lambda w: (w.start, w.kind))
+
+
+def _typed_spans(text: str, typed: Iterable[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for value in {t.strip() for t in typed if t and t.strip()}:
+        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(value), text, re.IGNORECASE))
+    return spans
+
+
+def _informal(text: str, informal: Mapping[str, str]) -> list[NoteWarning]:
+    found: list[NoteWarning] = []
+    for short, instead in informal.items():
+        for match in re.finditer(rf"(?<![\w.]){re.escape(short.strip())}(?![\w])", text, re.IGNORECASE):
+            if match.group(0).isupper() and len(match.group(0)) > 1:
+                continue  # capitals: an abbreviation, checked (and explained) as one
+            found.append(_warning("informal", text, match, f"{match.group(0)!r} is shorthand; write {instead!r}"))
+    return found
 
 
 def _listed_words(text: str, words: Iterable[str]) -> list[NoteWarning]:

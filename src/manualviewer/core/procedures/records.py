@@ -23,6 +23,7 @@ from manualviewer.core.procedures.model import (
     QuestionStep,
 )
 from manualviewer.core.procedures.templates import bullet_list, render
+from manualviewer.core.procedures.wording import local_time, prose, with_answer
 
 # Template variables every procedure can use besides its own field and document names.
 KNOWN_VARIABLES: dict[str, str] = {
@@ -33,7 +34,7 @@ KNOWN_VARIABLES: dict[str, str] = {
     "sections": "the section IDs cited on the path, comma-separated",
     "confirmed": "a list of the points confirmed (check steps)",
     "not_confirmed": "a list of the points not confirmed",
-    "answers": "a list of the questions answered: question: answer",
+    "answers": "a list of the questions answered: question and answer",
     "notes": "a list of the `note` lines of the steps and answers on the path",
     "escalations": "a list of the concerns escalated",
 }
@@ -54,19 +55,22 @@ class EscalationDraft:
     step_id: str = ""
 
 
-def compose(run: Run, *, officer: str, content_version: str) -> tuple[NoteDraft, list[EscalationDraft]]:
-    """The note and one escalation draft per escalate step on the path of a finished run."""
+def compose(
+    run: Run, *, officer: str, content_version: str, recipient: str = ""
+) -> tuple[NoteDraft, list[EscalationDraft]]:
+    """The note and one escalation draft per escalate step on the path of a finished run.
+    `recipient` (a name or address) is who the message is addressed to; "" names the role."""
     context = _Context(run, officer)
     note = _note(context, content_version)
-    return note, _escalations(context, note)
+    return note, _escalations(context, note, recipient)
 
 
 def compose_note(run: Run, *, officer: str, content_version: str) -> NoteDraft:
     return _note(_Context(run, officer), content_version)
 
 
-def compose_escalations(run: Run, note: NoteDraft, *, officer: str) -> list[EscalationDraft]:
-    return _escalations(_Context(run, officer), note)
+def compose_escalations(run: Run, note: NoteDraft, *, officer: str, recipient: str = "") -> list[EscalationDraft]:
+    return _escalations(_Context(run, officer), note, recipient)
 
 
 def _note(context: _Context, content_version: str) -> NoteDraft:
@@ -100,11 +104,11 @@ def _note(context: _Context, content_version: str) -> NoteDraft:
     return NoteDraft(text, record)
 
 
-def _escalations(context: _Context, note: NoteDraft) -> list[EscalationDraft]:
+def _escalations(context: _Context, note: NoteDraft, recipient: str = "") -> list[EscalationDraft]:
     run, officer = context.run, context.officer
     reference = customer_reference(run)
     path_lines = [
-        f"{n}. {_step(run, v).title}: {answer_text(_step(run, v), v.value)} ({iso_utc(v.answered_at)})"
+        f"{n}. {with_answer(_step(run, v).title, answer_text(_step(run, v), v.value))} ({local_time(v.answered_at)})"
         for n, v in enumerate(run.answered, 1)
         if v.answered_at is not None
     ]
@@ -117,7 +121,7 @@ def _escalations(context: _Context, note: NoteDraft) -> list[EscalationDraft]:
             subject = f"Escalation: {run.procedure.title}" + (f" ({reference})" if reference else "")
         body = "\n".join(
             [
-                f"To: {step.to}",
+                f"To: {recipient} ({step.to})" if recipient else f"To: your {step.to}",
                 "",
                 "Concern:",
                 context.reason(step.id),
@@ -133,7 +137,7 @@ def _escalations(context: _Context, note: NoteDraft) -> list[EscalationDraft]:
                 "",
                 f"Guidance cited: {', '.join(context.sections) or 'none'}",
                 f"Procedure: {run.procedure.id} version {run.procedure.version}",
-                f"Raised by {officer or NOT_GIVEN} at {iso_utc(escalation.at)}",
+                f"Raised by {officer or NOT_GIVEN} on {local_time(escalation.at)}",
             ]
         )
         drafts.append(EscalationDraft(subject, body, step.to, step.id))
@@ -180,16 +184,25 @@ def answer_text(step: AnyStep, value: AnswerValue) -> str:
         choice = step.choice(value)
         return choice.label if choice else value
     if isinstance(step, InputStep) and isinstance(value, dict):
-        return "; ".join(f"{f.label}: {value.get(f.name) or NOT_GIVEN}" for f in step.fields)
+        return "; ".join(with_answer(f.label, value.get(f.name) or NOT_GIVEN) for f in step.fields)
     if isinstance(step, EscalateStep):
         return f"raised with {step.to}" + (f": {value}" if value else "")
     if isinstance(step, DocumentStep) and isinstance(value, dict):
         picks = []
         for option in step.template.options:
             picked = option.choice(value.get(option.name, ""))
-            picks.append(f"{option.label}: {picked.label if picked else NOT_GIVEN}")
+            picks.append(with_answer(option.label, picked.label if picked else NOT_GIVEN))
         return "; ".join(picks) or "prepared"
     return "read"
+
+
+def answer_line(step: AnyStep, value: AnswerValue) -> str:
+    """An answer as the path list shows it under the step's title: "Answer: Yes" for a
+    question, "Read" for a step that only asks to be read, else the answer itself."""
+    text = answer_text(step, value)
+    if isinstance(step, QuestionStep):
+        return "Answer: " + text
+    return text[:1].upper() + text[1:]
 
 
 def _step(run: Run, visit: Visit) -> AnyStep:
@@ -253,7 +266,9 @@ class _Context:
             sections=", ".join(self.sections),
             confirmed=bullet_list([s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is True]),
             not_confirmed=bullet_list([s.text or s.title for s, v in steps if isinstance(s, CheckStep) and v is False]),
-            answers=bullet_list([f"{s.title}: {answer_text(s, v)}" for s, v in steps if isinstance(s, QuestionStep)]),
+            answers=bullet_list(
+                [with_answer(s.title, answer_text(s, v)) for s, v in steps if isinstance(s, QuestionStep)]
+            ),
             notes=bullet_list(notes),
         )
         self.documents: dict[str, str] = {}
@@ -264,7 +279,7 @@ class _Context:
                 except DocumentError as exc:  # validation reports it; the note says what went wrong
                     self.documents[step.name] = f"(the document could not be prepared: {exc})"
         self._reasons = {
-            e.step_id: render(self.escalate_step(e.step_id).reason.text, self._lookup_base).strip()
+            e.step_id: prose(render(self.escalate_step(e.step_id).reason.text, self._lookup_base))
             for e in run.escalations
         }
         self.values = {

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
@@ -64,7 +65,7 @@ class EscalationsModel(RecordTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return (
-                e.created_at.astimezone().strftime("%d %b %Y %H:%M"),
+                local_time(e.created_at),
                 state_text(e),
                 str(e.attempts),
                 e.to,

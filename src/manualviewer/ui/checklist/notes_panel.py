@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
@@ -104,7 +105,7 @@ class NotesModel(RecordTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             first_line = n.text.strip().splitlines()[0] if n.text.strip() else ""
             return (
-                f"{n.id}: " + n.created_at.astimezone().strftime("%d %b %Y %H:%M"),
+                f"{n.id}: " + local_time(n.created_at),
                 n.customer_reference or "-",
                 self._titles.get(n.procedure_id, n.procedure_id) or "-",
                 n.officer,
@@ -284,14 +285,14 @@ class NotesPanel(QWidget):
         later = self.store.amendments_of(note.id)
         if later:
             lines.append("Amended by note " + ", ".join(str(n.id) for n in later) + ": read that too.")
-        self.details.setPlainText(("\n".join(lines) + "\n\n" if lines else "") + export_text([note]))
+        self.details.setPlainText(("\n".join(lines) + "\n\n" if lines else "") + export_text([note], readable=True))
 
     # --- actions -------------------------------------------------------------------------------
     def copy_text(self) -> None:
         note = self.selected()
         if note is None:
             return
-        QGuiApplication.clipboard().setText(export_text([note]))
+        QGuiApplication.clipboard().setText(export_text([note], readable=True))
         self.status.setText(f"Note {note.id} is on the clipboard: paste it into the case system.")
 
     def export_csv(self, path: str | None = None) -> str | None:

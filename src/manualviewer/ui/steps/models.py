@@ -20,7 +20,7 @@ from manualviewer.core.procedures import (
     QuestionStep,
     Run,
 )
-from manualviewer.core.procedures.records import answer_text
+from manualviewer.core.procedures.records import answer_line
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 STEP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -80,7 +80,7 @@ class PathModel(QAbstractListModel):
             elif state == "left":
                 detail = "Left unanswered when something happened out of order"
             else:
-                detail = "Answer: " + answer_text(step, visit.value)
+                detail = answer_line(step, visit.value)
             return f"{heading}\n    {detail}"
         if role == Qt.ItemDataRole.ToolTipRole:
             if state == "answered":

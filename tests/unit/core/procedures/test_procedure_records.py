@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -19,6 +20,7 @@ from manualviewer.core.procedures import (
     out_of_order,
     start,
 )
+from manualviewer.core.procedures.wording import local_time
 
 REF = {"customer_reference": "AB 123", "call_date": "01/05/2024"}
 
@@ -106,10 +108,19 @@ def test_escalation_draft_has_concern_path_note_and_sections(sample: Procedure) 
     assert "Concern:\nCustomer AB 123 did not confirm the point.\n" in body
     assert "Officer's comments:\nHe said he would post it online.\n" in body
     assert "1. Details: Customer reference: AB 123" in body
-    assert "2. The point: Not confirmed (2024-05-01T09:32:00Z)" in body
+    assert draft.body.startswith("To: your line manager\n")
+    # Local times to the minute, as people read them (the record keeps UTC).
+    at = dt.datetime(2024, 5, 1, 9, 32, tzinfo=dt.UTC)
+    assert f"2. The point: Not confirmed ({local_time(at)})" in body
     assert "Note:\n" + note.text in body
     assert "Guidance cited: DMBM511015, DMBM511130" in body
-    assert "Raised by Sam Officer at 2024-05-01T09:33:00Z" in body
+    assert f"Raised by Sam Officer on {local_time(at + dt.timedelta(minutes=1))}" in body
+    assert "2024-05-01T" not in body
+
+
+def test_escalation_is_addressed_to_the_recipient_by_name(sample: Procedure) -> None:
+    _, [draft] = compose(escalated_run(sample), officer="o", content_version="c", recipient="Jo Manager")
+    assert draft.body.startswith("To: Jo Manager (line manager)\n")
 
 
 def test_no_escalation_drafts_without_escalate_steps(sample: Procedure) -> None:
