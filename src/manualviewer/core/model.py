@@ -17,7 +17,7 @@ class Status(StrEnum):
 
 
 # GOV.UK's own rule for section IDs (hmrc-manuals-api schema): letters, digits and hyphens.
-SECTION_ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
+SECTION_ID_RE = re.compile(r"^(?=[A-Za-z0-9-]*[A-Za-z0-9])[A-Za-z0-9-]+$")  # "-" alone is not an ID
 
 
 def normalise_id(text: str) -> str:

@@ -38,6 +38,7 @@ class ProblemKind(StrEnum):
     BAD_ZIP = "bad-zip", "a GOV.UK import archive cannot be read"
     CANNOT_REMOVE = "cannot-remove", "an import could not remove a file it no longer needs"
     CANNOT_WRITE = "cannot-write", "an import could not write a file"
+    DANGLING_LINK = "dangling-link", "a content file is a symbolic link to a file that does not exist"
     DEAD_END = "dead-end", "a procedure step leads nowhere (no next step and not an end)"
     DETAILS_OVERLAP = "details-overlap", "a scenario's details for a step overlap"
     DUPLICATE_CODE = "duplicate-code", "two imported manuals have the same code"
@@ -61,6 +62,7 @@ class ProblemKind(StrEnum):
     OFF_PATH = "off-path", "a scenario answers a step that is not on its path"
     PARENT_CYCLE = "parent-cycle", "sections are each other's ancestors"
     RAW_HTML = "raw-html", "raw HTML in a section (shown as text: content is data)"
+    READ_FAILED = "read-failed", "a file could not be read for another reason (the message says why); it is skipped"
     REASON_NOT_IN_SECTION = "reason-not-in-section", "a scenario's reason quotes words its section does not have"
     TEMPLATE_LOOP = "template-loop", "a note template option contains itself"
     TOO_LARGE = "too-large", "a file is larger than the reader accepts"
@@ -72,7 +74,9 @@ class ProblemKind(StrEnum):
     UNREACHABLE_STEP = "unreachable-step", "a procedure step no path reaches"
     UNREADABLE = "unreadable", "a file or folder cannot be read"
     UNRESOLVED_LINK = "unresolved-link", "a link to a section that is not in this library"
+    UNSAFE_PATTERN = "unsafe-pattern", "a procedure field's pattern could take exponential time, or is not valid"
     UNUSED_OPTION = "unused-option", "a note template option is not used in the template"
+    YAML_ALIAS = "yaml-alias", "a YAML alias (*name): refused, as one can expand a small file to gigabytes"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from manualviewer.core.content.notewords import bundled_note_words
 from manualviewer.core.files import atomic_write
+from manualviewer.core.guarded import problem_from_exception
 
 
 class EscalationChannel(StrEnum):
@@ -120,11 +121,18 @@ _TOP_KEYS = {
 _SMTP_KEYS = {"host", "port", "starttls", "username", "password_env"}
 
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
 def load_settings(path: Path) -> Settings:
     """Settings from `path`; defaults when the file does not exist. Raises SettingsError."""
     try:
+        if path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise SettingsError(path, "", f"the file is larger than {MAX_SETTINGS_BYTES:,} bytes, so it is not read")
         raw = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise SettingsError(path, "", "the file is a link to a file that does not exist") from None
         return Settings()
     except OSError as exc:
         raise SettingsError(path, "", f"cannot read: {exc.strerror or exc}") from exc
@@ -134,6 +142,8 @@ def load_settings(path: Path) -> Settings:
         raise SettingsError(path, "", f"not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(path, "", f"not valid TOML: {exc}") from exc
+    except Exception as exc:  # the guard (core/guarded.py): a RecursionError too is one clear error
+        raise SettingsError(path, "", str(problem_from_exception(path, exc).message)) from exc
     return settings_from_dict(data, path)
 
 

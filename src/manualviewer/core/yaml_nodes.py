@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from manualviewer.core.guarded import ReadProblem, refuse_aliases
 from manualviewer.core.problems import ContentProblem, Severity
 
 
@@ -58,6 +59,11 @@ class NodeReader:
             return None
         if root is None:
             self.error("bad-yaml", 0, "the file is empty")
+            return None
+        try:
+            refuse_aliases(root, self.path)  # before any walk: an alias bomb would expand
+        except ReadProblem as exc:
+            self.problems.append(exc.problem)
             return None
         return root
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from manualviewer.core.problems import ContentProblem
+from manualviewer.core.guarded import MAX_FRONT_MATTER_BYTES, MAX_SECTION_BYTES, ReadProblem, read_text, refuse_aliases
+from manualviewer.core.problems import ContentProblem, Severity
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,34 @@ class Document:
     body: str
     body_line: int  # 1-based line where the body starts
     key_lines: dict[str, int]  # front-matter key -> 1-based line in the file
+    # Front-matter key -> the value as written, for plain scalars: IDs are read from this text,
+    # so `section_id: 0041` is "0041", not the octal number 33.
+    raw: dict[str, str] = field(default_factory=dict)
+    problems: tuple[ContentProblem, ...] = ()  # warnings about the front matter (a key given twice)
 
 
 # libyaml's C parser when PyYAML has it (the wheels do): several times faster on big libraries.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A date that is not a real date (`2024-02-30`) or a number too long for Python
+    (a 5,000-digit ID) stays the text it was: the fields' own checks then report it on its line,
+    where PyYAML would raise ValueError out of the whole library load."""
+
+
+def _text_if_invalid(base: Any) -> Any:
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return base(loader, node)
+        except ValueError:
+            return str(node.value)
+    return construct
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        _text_if_invalid(yaml.constructor.SafeConstructor.construct_yaml_timestamp))
+_Loader.add_constructor("tag:yaml.org,2002:int", _text_if_invalid(yaml.constructor.SafeConstructor.construct_yaml_int))
 
 
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -35,12 +60,12 @@ class FrontMatterError(Exception):
 
 
 def read_document(path: Path) -> Document:
+    """Raises FrontMatterError for any problem with the file (too large, unreadable, a dangling
+    link, not UTF-8, bad front matter)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FrontMatterError(
-            ContentProblem("bad-encoding", path, 0, f"not UTF-8 text ({exc.reason})")
-        ) from exc
+        text = read_text(path, limit=MAX_SECTION_BYTES)
+    except ReadProblem as exc:
+        raise FrontMatterError(exc.problem) from exc
     return parse_document(path, text)
 
 
@@ -59,6 +84,10 @@ def parse_document(path: Path, text: str) -> Document:
             ContentProblem("bad-front-matter", path, 1, "the front-matter block opened here is never closed with '---'")
         )
     yaml_text = text[first_end + 1 : close.start()]
+    if len(yaml_text) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(ContentProblem(
+            "too-large", path, 1, f"the front matter is {len(yaml_text):,} characters; the limit is "
+            f"{MAX_FRONT_MATTER_BYTES:,}, so the file is not read"))
     body_start = close.end() + 1 if close.end() < len(text) else close.end()
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
@@ -66,6 +95,8 @@ def parse_document(path: Path, text: str) -> Document:
     try:
         # One parse: the node tree gives each key's line, then the same tree gives the values.
         node = loader.get_single_node()
+        if node is not None:
+            refuse_aliases(node, path, line_offset=1)  # before construct: nothing is expanded
         meta = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -75,6 +106,8 @@ def parse_document(path: Path, text: str) -> Document:
         line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening ---
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(ContentProblem("bad-yaml", path, line, f"invalid YAML: {reason}")) from exc
+    except ReadProblem as exc:
+        raise FrontMatterError(exc.problem) from exc
     finally:
         loader.dispose()
     if meta is None:
@@ -84,7 +117,21 @@ def parse_document(path: Path, text: str) -> Document:
             ContentProblem("bad-front-matter", path, 2, "front matter must be a mapping of key: value")
         )
     key_lines: dict[str, int] = {}
+    raw: dict[str, str] = {}
+    problems: list[ContentProblem] = []
     if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
-    return Document(path=path, meta=meta, body=body, body_line=body_line, key_lines=key_lines)
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 2
+            if key in key_lines:
+                problems.append(ContentProblem(
+                    "duplicate-key", path, line,
+                    f"front-matter key '{key}' is given twice (also line {key_lines[key]}); this later one is used",
+                    Severity.WARNING))
+            key_lines[key] = line
+            if isinstance(value_node, yaml.ScalarNode):
+                raw[key] = str(value_node.value)
+            else:
+                raw.pop(key, None)
+    return Document(path=path, meta=meta, body=body, body_line=body_line, key_lines=key_lines,
+                    raw=raw, problems=tuple(problems))

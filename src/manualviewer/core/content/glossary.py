@@ -15,6 +15,7 @@ from pathlib import Path
 from yaml.nodes import Node, ScalarNode
 
 from manualviewer.core.content.library import Library
+from manualviewer.core.guarded import guarded, read_text
 from manualviewer.core.problems import ContentProblem
 from manualviewer.core.yaml_nodes import Entries, NodeReader, is_null, node_line
 
@@ -89,15 +90,10 @@ def _library_glossary(library: Library) -> tuple[Glossary, tuple[ContentProblem,
 
 
 def load_glossary_file(path: Path, manual: str) -> tuple[tuple[GlossaryEntry, ...], list[ContentProblem]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return (), [ContentProblem("too-large", path, 0, f"the glossary is {size:,} bytes; "
-                                       f"the limit is {MAX_BYTES:,}, so it is not read")]
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return (), [ContentProblem("unreadable", path, 0, f"cannot read the file: {exc}")]
-    return parse_glossary(text, path, manual)
+    # The guard (core/guarded.py): any failure reading or parsing the glossary is its one problem.
+    entries, problems = guarded(path, lambda: parse_glossary(read_text(path, limit=MAX_BYTES, what="glossary"),
+                                                             path, manual))
+    return entries or (), problems
 
 
 def parse_glossary(text: str, path: Path, manual: str) -> tuple[tuple[GlossaryEntry, ...], list[ContentProblem]]:

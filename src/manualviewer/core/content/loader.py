@@ -19,6 +19,7 @@ from manualviewer.core.content.frontmatter import Document, FrontMatterError, re
 from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library, link_pattern_for
 from manualviewer.core.files import atomic_open
+from manualviewer.core.guarded import guarded
 from manualviewer.core.model import (
     SECTION_ID_RE,
     ChangeNote,
@@ -40,6 +41,8 @@ SECTION_KEYS = {
     "section_id", "title", "parent", "status", "archive_date", "superseded_by", "aliases",
     "review_by", "owner", "procedures", "change_notes", "updated", "summary",
 }
+
+MAX_ID_LENGTH = 64  # a section ID or manual code; GOV.UK's longest is 11
 
 RefExtractor = Callable[[str, Sequence[str]], list[tuple[str, int]]]
 
@@ -101,9 +104,18 @@ def load_library(
     files: list[tuple[str, Manual]] = []
     for manual, directory in manual_dirs:
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-            if not entry.name.endswith(".md") or entry.name in NOT_SECTIONS or not entry.is_file():
+            if not entry.name.endswith(".md") or entry.name in NOT_SECTIONS:
                 continue
-            stat = entry.stat()
+            if not entry.is_file():
+                if entry.is_symlink() and not entry.is_dir():
+                    library.problems.append(_dangling(Path(entry.path)))
+                continue
+            try:
+                stat = entry.stat()
+            except OSError as exc:
+                library.problems.append(ContentProblem("unreadable", Path(entry.path), 0,
+                                                       f"cannot read the file: {exc.strerror or exc}"))
+                continue
             cached = cache.get(entry.path)
             if cached is not None and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
                 fresh[entry.path] = cached
@@ -232,11 +244,18 @@ def _parse_parallel(todo: list[tuple[str, Manual]], codes: tuple[str, ...], extr
 
 def _read_section_file(path: Path, manual: Manual, codes: tuple[str, ...], extractor: RefExtractor,
                        *, keep_body: bool) -> _FileResult:
+    # The guard: whatever goes wrong in one file is that file's problem; the library loads.
+    result, problems = guarded(path, lambda: (_read_section(path, manual, codes, extractor, keep_body=keep_body), []))
+    return result if result is not None else _FileResult(None, (), tuple(problems))
+
+
+def _read_section(path: Path, manual: Manual, codes: tuple[str, ...], extractor: RefExtractor,
+                  *, keep_body: bool) -> _FileResult:
     try:
         doc = read_document(path)
     except FrontMatterError as exc:
         return _FileResult(None, (), (exc.problem,))
-    problems: list[ContentProblem] = []
+    problems: list[ContentProblem] = list(doc.problems)
     section = _section_from(doc, manual, problems)
     if section is None:
         return _FileResult(None, (), tuple(problems))
@@ -276,6 +295,14 @@ def _write_cache(
                         protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         pass  # no cache (full disk, read-only folder): the next start parses again
+
+
+def _dangling(path: Path) -> ContentProblem:
+    try:
+        target = str(path.readlink())
+    except OSError:
+        target = "a missing file"
+    return ContentProblem("dangling-link", path, 0, f"the file is a link to {target}, which does not exist")
 
 
 def _default_extractor() -> RefExtractor:
@@ -338,13 +365,19 @@ def _problem(kind: str, doc: Document, key: str | None, message: str,
 
 
 def _load_manual(path: Path, library: Library) -> Manual | None:
+    manual, problems = guarded(path, lambda: (_read_manual(path, library), []))
+    library.problems.extend(problems)  # the guard's (core/guarded.py): this manual only
+    return manual
+
+
+def _read_manual(path: Path, library: Library) -> Manual | None:
     try:
         doc = read_document(path)
     except FrontMatterError as exc:
         library.problems.append(exc.problem)
         return None
     meta = doc.meta
-    problems = _unknown_keys(doc, MANUAL_KEYS)
+    problems = list(doc.problems) + _unknown_keys(doc, MANUAL_KEYS)
     for key in ("code", "title", "organisation"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             problems.append(_problem("missing-field", doc, key if key in meta else None,
@@ -353,6 +386,10 @@ def _load_manual(path: Path, library: Library) -> Manual | None:
     if any(p.severity is Severity.ERROR for p in problems):
         return None
     code = normalise_id(meta["code"])
+    if not SECTION_ID_RE.match(code) or len(code) > MAX_ID_LENGTH:
+        library.problems.append(_problem("bad-id", doc, "code",
+                                         f"manual code {code[:40]!r} may hold only letters, digits and hyphens"))
+        return None
     if code in library.manuals:
         library.problems.append(_problem("duplicate-manual", doc, "code",
                                          f"manual code {code} is already used by {library.manuals[code].path}"))
@@ -386,12 +423,16 @@ def _section_from(doc: Document, manual: Manual, problems: list[ContentProblem])
     meta = doc.meta
     problems.extend(_unknown_keys(doc, SECTION_KEYS))
 
-    raw_id = meta.get("section_id")
-    if not isinstance(raw_id, str | int) or not str(raw_id).strip():
-        problems.append(_problem("missing-field", doc, None, "section needs 'section_id'"))
-    elif not SECTION_ID_RE.match(str(raw_id)):
+    # The ID as written (`0041` stays "0041"; YAML would read it as the octal number 33).
+    raw_id = doc.raw.get("section_id") if isinstance(meta.get("section_id"), str | int) else None
+    if raw_id is None or not raw_id.strip():
+        problems.append(_problem("missing-field", doc, "section_id" if "section_id" in meta else None,
+                                 "section needs 'section_id'"))
+    elif not SECTION_ID_RE.match(raw_id) or len(raw_id) > MAX_ID_LENGTH:
+        shown = raw_id if len(raw_id) <= 40 else raw_id[:40] + "..."
         problems.append(_problem("bad-id", doc, "section_id",
-                                 f"section_id '{raw_id}' may hold only letters, digits and hyphens"))
+                                 f"section_id '{shown}' may hold only letters, digits and hyphens "
+                                 f"(at most {MAX_ID_LENGTH})"))
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(_problem("missing-field", doc, "title" if "title" in meta else None,
@@ -422,8 +463,8 @@ def _section_from(doc: Document, manual: Manual, problems: list[ContentProblem])
         problems.append(_problem("file-name", doc, "section_id",
                                          f"file name {doc.path.name} does not match section_id {section_id}",
                                          Severity.WARNING))
-    parent = meta.get("parent")
-    superseded = meta.get("superseded_by")
+    parent = doc.raw.get("parent") if meta.get("parent") is not None else None
+    superseded = doc.raw.get("superseded_by") if meta.get("superseded_by") is not None else None
     return Section(
         id=section_id,
         manual=manual.code,

@@ -14,6 +14,7 @@ from typing import TypedDict
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from manualviewer.core.content.library import Library
+from manualviewer.core.guarded import MAX_YAML_BYTES, guarded, read_text
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures.model import (
@@ -112,11 +113,8 @@ def procedure_titles(library: Library) -> dict[str, str]:
 
 
 def load_procedure_file(path: Path) -> tuple[Procedure | None, list[ContentProblem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [ContentProblem("unreadable", path, 0, f"cannot read the file: {exc}")]
-    return parse_procedure(text, path)
+    # The guard (core/guarded.py): any failure reading or parsing this file is its one problem.
+    return guarded(path, lambda: parse_procedure(read_text(path, limit=MAX_YAML_BYTES), path))
 
 
 def parse_procedure(text: str, path: Path) -> tuple[Procedure | None, list[ContentProblem]]:

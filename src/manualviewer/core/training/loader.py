@@ -13,6 +13,7 @@ from typing import cast
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import Node, ScalarNode
 
+from manualviewer.core.guarded import MAX_YAML_BYTES, guarded, read_text
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.training.model import SCENARIO_ID_RE, Detail, Expectation, RawAnswer, Scenario, Turn
@@ -53,11 +54,8 @@ def scenario_folders(manual_paths: Iterable[Path]) -> list[Path]:
 
 
 def load_scenario_file(path: Path) -> tuple[Scenario | None, list[ContentProblem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [ContentProblem("unreadable", path, 0, f"cannot read the file: {exc}")]
-    return parse_scenario(text, path)
+    # The guard (core/guarded.py): any failure reading or parsing this file is its one problem.
+    return guarded(path, lambda: parse_scenario(read_text(path, limit=MAX_YAML_BYTES), path))
 
 
 def parse_scenario(text: str, path: Path) -> tuple[Scenario | None, list[ContentProblem]]:

@@ -156,11 +156,12 @@ def test_too_many_terms_or_bytes_is_reported_not_read(tmp_path: Path, monkeypatc
     assert "not read" in problems[0].message
 
 
-def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
+def test_a_file_not_in_utf8_is_a_problem_on_its_line(tmp_path: Path) -> None:
+    # bad-encoding, as for a section (it was "unreadable" before the one guard, core/guarded.py)
     path = tmp_path / "glossary.yaml"
     path.write_bytes(b"terms:\n  - term: \xff\n")
     found, problems = glossary_module.load_glossary_file(path, "DMBM")
-    assert found == () and [p.kind for p in problems] == ["unreadable"]
+    assert found == () and [(p.kind, p.line) for p in problems] == [("bad-encoding", 2)]
 
 
 def test_library_glossary_from_every_manual_folder_read_once_per_library(tmp_path: Path) -> None:
