@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "escalations",
     "scenario",
     "import_govuk",
+    "pack",
 )
 
 

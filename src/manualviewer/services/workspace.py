@@ -46,9 +46,11 @@ class Workspace:
             configured: tuple[Path, ...] = ()
         else:
             # Storage only when no folder was named (the settings file is not even read then).
+            from manualviewer.storage.installed_packs import installed_content_folders
             from manualviewer.storage.settings_file import configured_content_folders
 
-            configured = configured_content_folders()
+            # Installed content packs (`pack sync`) are content folders like the configured ones.
+            configured = configured_content_folders() + installed_content_folders()
         return cls(tuple(content_folders(chosen, configured=configured)))
 
     # --- where the user's files for these folders live ----------------------------------
@@ -65,7 +67,10 @@ class Workspace:
         index the app uses."""
         from manualviewer.storage.paths import index_dir
 
-        return index_dir(self.folders)
+        folder = index_dir(self.folders)
+        if not folder.exists():
+            _seed_from_pack(self.folders, folder)
+        return folder
 
     # --- the library ---------------------------------------------------------------------
     def load(self, *, keep_bodies: bool = True, workers: int = 1) -> Library:
@@ -114,6 +119,32 @@ class Workspace:
         stats = search.ensure(library, progress)
         library.prepare_backlinks()
         return Refresh(fresh, stats)
+
+
+def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:
+    """A verified pack's prebuilt index copied in as this workspace's index (and marked as
+    matching the pack's files), so a desktop searches a new pack without indexing it."""
+    import contextlib
+    import os
+    import shutil
+
+    from manualviewer.core.files import atomic_write
+    from manualviewer.core.search.library_index import FINGERPRINT_FILE
+    from manualviewer.storage.installed_packs import prebuilt_index_for
+
+    prebuilt = prebuilt_index_for(folders)
+    if prebuilt is None:
+        return
+    staging = target.with_name(f".{target.name}.{os.urandom(4).hex()}")
+    try:
+        shutil.copytree(prebuilt, staging)
+        atomic_write(staging / FINGERPRINT_FILE, content_fingerprint(folders) + "\n")
+        os.replace(staging, target)
+    except OSError:
+        pass  # no prebuilt index: the desktop indexes the pack itself
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(staging)
 
 
 def ensure_index(index: SearchIndex, library: Library, *, rebuild: bool = False) -> IndexStats | None:

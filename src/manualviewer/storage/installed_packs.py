@@ -1,0 +1,159 @@
+"""Where installed content packs live on a desktop, and which version of each is in use.
+
+    <user data dir>/packs/<name>/state.json        {"current": "<folder>", "previous": "<folder>"|null}
+    <user data dir>/packs/<name>/versions/<version>-<manifest hash>/   pack.json, content/, index/
+    <user data dir>/packs/sources.json             per source: its ETag and the pack it gave
+
+Switching is one atomic rewrite of state.json (readers see the old version or the new one);
+the previous version stays on disk for `pack rollback`, older ones are removed. A version
+folder whose signature verified at install holds the marker file VERIFIED; only then is its
+prebuilt index used."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from manualviewer.core.files import atomic_write
+from manualviewer.storage import paths
+
+STATE_FILE = "state.json"
+SOURCES_FILE = "sources.json"
+VERSIONS_DIR = "versions"
+VERIFIED_MARKER = "VERIFIED"
+
+
+@dataclass(frozen=True)
+class InstalledPack:
+    name: str
+    version: str
+    folder: Path  # the version folder: pack.json, content/, index/
+    verified: bool  # its signature was checked against the configured key at install
+    previous: Path | None
+
+    @property
+    def content(self) -> Path:
+        return self.folder / "content"
+
+    @property
+    def index(self) -> Path:
+        return self.folder / "index"
+
+
+def packs_root(root: Path | None = None) -> Path:
+    if root is not None:
+        return root
+    return paths.data_dir() / "packs"  # made by the first install, not by a look
+
+
+def installed(root: Path | None = None) -> list[InstalledPack]:
+    """Every installed pack, by name; a pack whose state or folder is unreadable is left out."""
+    base = packs_root(root)
+    if not base.is_dir():
+        return []
+    found = []
+    for state_file in sorted(base.glob(f"*/{STATE_FILE}")):
+        pack = _read(state_file.parent)
+        if pack is not None:
+            found.append(pack)
+    return found
+
+
+def get(name: str, root: Path | None = None) -> InstalledPack | None:
+    return _read(packs_root(root) / name)
+
+
+def _read(pack_dir: Path) -> InstalledPack | None:
+    try:
+        state = json.loads((pack_dir / STATE_FILE).read_text(encoding="utf-8"))
+        folder = pack_dir / VERSIONS_DIR / str(state["current"])
+        manifest = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
+        previous = pack_dir / VERSIONS_DIR / str(state["previous"]) if state.get("previous") else None
+        return InstalledPack(name=pack_dir.name, version=str(manifest["version"]), folder=folder,
+                             verified=(folder / VERIFIED_MARKER).is_file(),
+                             previous=previous if previous is not None and previous.is_dir() else None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def new_version_dir(name: str, label: str, root: Path | None = None) -> Path:
+    """The folder a version is staged into (not yet in use): inside the pack's folder, so the
+    switch is a rename on one file system."""
+    versions = packs_root(root) / name / VERSIONS_DIR
+    versions.mkdir(parents=True, exist_ok=True)
+    return versions / label
+
+
+def switch(name: str, version_dir: Path, root: Path | None = None) -> None:
+    """Make `version_dir` (under the pack's versions/) the current version; the one in use
+    becomes the previous; any older one is removed."""
+    pack_dir = packs_root(root) / name
+    current = _state(pack_dir).get("current")
+    state = {"current": version_dir.name, "previous": current if current != version_dir.name else None}
+    atomic_write(pack_dir / STATE_FILE, json.dumps(state) + "\n", mode=0o600)
+    _prune(pack_dir, {str(v) for v in state.values() if v})
+
+
+def rollback(name: str, root: Path | None = None) -> InstalledPack | None:
+    """Back to the previous version (the current one becomes the previous); None when there
+    is no previous version."""
+    pack_dir = packs_root(root) / name
+    state = _state(pack_dir)
+    previous = state.get("previous")
+    if not previous or not (pack_dir / VERSIONS_DIR / str(previous)).is_dir():
+        return None
+    atomic_write(pack_dir / STATE_FILE, json.dumps({"current": previous, "previous": state.get("current")}) + "\n",
+                 mode=0o600)
+    return _read(pack_dir)
+
+
+def _state(pack_dir: Path) -> dict[str, Any]:
+    try:
+        value = json.loads((pack_dir / STATE_FILE).read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _prune(pack_dir: Path, keep: set[str]) -> None:
+    for folder in (pack_dir / VERSIONS_DIR).iterdir():
+        if folder.name not in keep and not folder.name.startswith("."):
+            with contextlib.suppress(OSError):
+                shutil.rmtree(folder)
+
+
+def source_state(root: Path | None = None) -> dict[str, dict[str, str]]:
+    try:
+        value = json.loads((packs_root(root) / SOURCES_FILE).read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def remember_source(source: str, etag: str, name: str, root: Path | None = None) -> None:
+    state = source_state(root)
+    packs_root(root).mkdir(mode=0o700, parents=True, exist_ok=True)
+    state[source] = {"etag": etag, "name": name}
+    atomic_write(packs_root(root) / SOURCES_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n", mode=0o600)
+
+
+def installed_content_folders(root: Path | None = None) -> tuple[Path, ...]:
+    """The content folder of each installed pack's current version (the workspace loads them)."""
+    return tuple(pack.content for pack in installed(root) if pack.content.is_dir())
+
+
+def prebuilt_index_for(folders: tuple[Path, ...], root: Path | None = None) -> Path | None:
+    """The prebuilt index of the pack when `folders` is exactly one installed pack's content
+    and its signature verified at install: Whoosh keeps pickled data in an index, so an index
+    from an unverified pack is never opened (the desktop indexes that pack's content itself)."""
+    if len(folders) != 1:
+        return None
+    folder = folders[0].resolve()
+    for pack in installed(root):
+        if pack.verified and pack.content.resolve() == folder and pack.index.is_dir():
+            return pack.index
+    return None
