@@ -183,7 +183,9 @@ def sync_source(source: str, *, public_key: str | None, root: Path | None = None
                               f"{known.name} {known.version} is up to date (not modified).")
         if data is None:  # pragma: no cover - a 304 is only asked for with a pack installed
             raise PackError("The server said the pack was not modified, but none is installed.")
-        manifest, checked = read_signed_manifest(data, origin.signature(), public_key)
+        # Fetched once: the signature stored is the one checked.
+        signature = origin.signature() if public_key else None
+        manifest, checked = read_signed_manifest(data, signature, public_key)
         name, version = manifest.name, manifest.version
         if version_tuple(manifest.min_app_version) > version_tuple(__version__):
             raise PackError(f"{name} {version} needs manualviewer {manifest.min_app_version} or later "
@@ -200,8 +202,7 @@ def sync_source(source: str, *, public_key: str | None, root: Path | None = None
             for entry in manifest.files:
                 _stage_file(origin, entry, staging, current, counts)
             (staging / MANIFEST_FILE).write_bytes(data)
-            signature = origin.signature() if checked else None
-            if signature is not None:
+            if checked and signature is not None:
                 (staging / SIGNATURE_FILE).write_bytes(signature)
             if checked:
                 (staging / installed_packs.VERIFIED_MARKER).write_text("signature verified\n", encoding="ascii")

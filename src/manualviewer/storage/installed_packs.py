@@ -44,10 +44,14 @@ class InstalledPack:
         return self.folder / "index"
 
 
-def packs_root(root: Path | None = None) -> Path:
-    if root is not None:
-        return root
-    return paths.data_dir() / "packs"  # made by the first install, not by a look
+def packs_root(root: Path | None = None, *, create: bool = False) -> Path:
+    """The packs folder; made (with the private user data folder) only by an install, never
+    by a look: a start with no packs leaves no trace."""
+    if root is None:
+        root = (paths.data_dir() if create else paths.data_dir_path()) / "packs"
+    if create:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return root
 
 
 def installed(root: Path | None = None) -> list[InstalledPack]:
@@ -83,7 +87,7 @@ def _read(pack_dir: Path) -> InstalledPack | None:
 def new_version_dir(name: str, label: str, root: Path | None = None) -> Path:
     """The folder a version is staged into (not yet in use): inside the pack's folder, so the
     switch is a rename on one file system."""
-    versions = packs_root(root) / name / VERSIONS_DIR
+    versions = packs_root(root, create=True) / name / VERSIONS_DIR
     versions.mkdir(parents=True, exist_ok=True)
     return versions / label
 
@@ -136,7 +140,7 @@ def source_state(root: Path | None = None) -> dict[str, dict[str, str]]:
 
 def remember_source(source: str, etag: str, name: str, root: Path | None = None) -> None:
     state = source_state(root)
-    packs_root(root).mkdir(mode=0o700, parents=True, exist_ok=True)
+    packs_root(root, create=True)
     state[source] = {"etag": etag, "name": name}
     atomic_write(packs_root(root) / SOURCES_FILE, json.dumps(state, indent=2, sort_keys=True) + "\n", mode=0o600)
 

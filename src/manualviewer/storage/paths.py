@@ -19,8 +19,13 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
+def data_dir_path() -> Path:
+    """Where data_dir() is, without making it (for a look that must leave no trace)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def data_dir() -> Path:
-    return _private_dir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+    return _private_dir(data_dir_path())
 
 
 def cache_dir() -> Path:

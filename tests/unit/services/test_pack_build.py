@@ -1,0 +1,82 @@
+"""`pack build`, `pack keygen` and `pack verify`, through the command line and the service."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from tests.helpers.packs import build, copy_library, keys, manifest_files
+
+from manualviewer.cli import main
+from manualviewer.services.pack_build import PackError, build_pack, verify_pack
+
+
+def test_build_json_summary_and_a_signed_pack_that_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_library(tmp_path / "content")
+    assert main(["pack", "keygen", "--out", str(tmp_path / "keys" / "org.key")]) == 0
+    assert stat.S_IMODE((tmp_path / "keys" / "org.key").stat().st_mode) == 0o600
+    public = (tmp_path / "keys" / "org.key.pub").read_text().strip()
+    capsys.readouterr()
+    out = tmp_path / "pub" / "org"
+    assert main(["pack", "build", str(content), "--out", str(out), "--name", "org", "--version", "1.0",
+                 "--sign", str(tmp_path / "keys" / "org.key"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert list(summary) == ["name", "version", "sections", "files", "bytes", "signed"]
+    listed = json.loads((out / "pack.json").read_text())
+    assert summary["files"] == len(listed["files"]) and summary["signed"] is True
+    assert summary["bytes"] == sum(f["size"] for f in listed["files"])
+    assert summary["sections"] == sum(1 for p in content.glob("*/*.md") if p.name != "manual.md")
+    assert {"name", "version", "created", "min_app_version", "files"} <= set(listed)
+    assert any(p.startswith("index/") for p in manifest_files(out))  # the prebuilt index ships
+    assert main(["pack", "verify", str(out), "--public-key", public]) == 0
+    assert "signature verified" in capsys.readouterr().out
+
+
+def test_verify_finds_a_changed_file_and_a_foreign_signature(tmp_path: Path) -> None:
+    pem, _ = keys()
+    _, other_public = keys()
+    out = tmp_path / "pack"
+    build(copy_library(tmp_path / "content"), out, "1.0", pem)
+    with pytest.raises(PackError, match="signature does not match"):
+        verify_pack(out, other_public)
+    section = out / "content" / "dmbm" / "DMBM511015.md"
+    data = section.read_bytes()
+    section.write_bytes(data[:-1] + (b"X" if data[-1:] != b"X" else b"Y"))
+    with pytest.raises(PackError, match=r"DMBM511015\.md does not match its SHA-256"):
+        verify_pack(out)
+
+
+def test_builds_of_the_same_content_have_the_same_content_hashes(tmp_path: Path) -> None:
+    content = copy_library(tmp_path / "content")
+    first = manifest_files(build(content, tmp_path / "a", "1.0").out)
+    second = manifest_files(build(content, tmp_path / "b", "1.0").out)
+    # The Whoosh index is not byte-reproducible (random segment names): the claim is the content.
+    assert {p: h for p, h in first.items() if p.startswith("content/")} == \
+           {p: h for p, h in second.items() if p.startswith("content/")}
+    assert {os.stat(tmp_path / "a" / p).st_mtime for p in first} == {946684800.0}
+
+
+def test_out_of_an_earlier_version_is_replaced_as_a_whole(tmp_path: Path) -> None:
+    content = copy_library(tmp_path / "content")
+    out = tmp_path / "pub" / "org"
+    build(content, out, "1.0")
+    (content / "dwp-recordings").rename(tmp_path / "moved-away")
+    build(content, out, "2.0")
+    assert json.loads((out / "pack.json").read_text())["version"] == "2.0"
+    assert not (out / "content" / "dwp-recordings").exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["org"]  # no temporary folder left
+    verify_pack(out)
+
+
+def test_a_failed_build_leaves_the_earlier_pack_untouched(tmp_path: Path) -> None:
+    content = copy_library(tmp_path / "content")
+    out = tmp_path / "pub" / "org"
+    build(content, out, "1.0")
+    before = manifest_files(out)
+    with pytest.raises(PackError, match="does not exist"):
+        build_pack([tmp_path / "missing"], out, name="org", version="2.0")
+    assert manifest_files(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["org"]
