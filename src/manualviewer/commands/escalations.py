@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
     retry_parser = actions.add_parser(
         "retry", help="deliver queued and failed escalations through the configured channel"
     )
+    retry_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="also send again the escalations that may already have been delivered (the recipient "
+        "may get a second copy, with the same Message-ID)",
+    )
     retry_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     parser.set_defaults(func=run, escalations_parser=parser)
 
@@ -43,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         outbox = Outbox(conn)
         if args.escalations_action == "list":
             return _list(outbox, args.json)
-        return _retry(outbox)
+        return _retry(outbox, args.force)
     finally:
         conn.close()
 
@@ -70,26 +76,55 @@ def _describe(e: Escalation) -> str:
     return line
 
 
-def _retry(outbox: Outbox) -> int:
+def _retry(outbox: Outbox, force: bool) -> int:
     try:
         settings = load_user_settings()
     except SettingsError as exc:
         print(f"manualviewer escalations: {exc}", file=sys.stderr)
         return 1
     # No opener here: a mailto channel cannot open an email program from the command line.
-    results = outbox.deliver_pending(channel_from_settings(settings))
+    held = [] if force else outbox.uncertain()
+    results = outbox.deliver_pending(channel_from_settings(settings), resend_uncertain=force)
+    for e in held:
+        print(_describe(e))
+    if held:
+        print(
+            f"{len(held)} escalation(s) may already have been delivered (the mail server had the "
+            "message when the connection went quiet) and were not sent again. Check with the "
+            "recipient; to send them again run: manualviewer escalations retry --force",
+            file=sys.stderr,
+        )
     if not results:
+        if held:
+            return 1
         print("Nothing to deliver.")
         return 0
     for e in results:
         print(_describe(e))
     undelivered = [e for e in results if e.state is not EscalationState.DELIVERED]
-    if undelivered:
+    refused = [e for e in undelivered if e.state is EscalationState.REFUSED]
+    uncertain = [e for e in undelivered if e.state is EscalationState.UNCERTAIN]
+    again = [e for e in undelivered if e not in refused and e not in uncertain]
+    if refused:
         print(
-            f"{len(undelivered)} of {len(results)} escalation(s) not delivered; they stay in the "
+            f"{len(refused)} escalation(s) refused permanently by the mail server: they will not be "
+            "tried again; send the concern another way.",
+            file=sys.stderr,
+        )
+    if uncertain:
+        print(
+            f"{len(uncertain)} escalation(s) may have been delivered: the connection went quiet after "
+            "the mail server had the message. Check with the recipient before: manualviewer "
+            "escalations retry --force",
+            file=sys.stderr,
+        )
+    if again:
+        print(
+            f"{len(again)} of {len(results)} escalation(s) not delivered; they stay in the "
             "outbox and will be tried again.",
             file=sys.stderr,
         )
+    if undelivered or held:
         return 1
     print(f"All {len(results)} escalation(s) delivered.")
     return 0

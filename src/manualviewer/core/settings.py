@@ -92,6 +92,13 @@ class Settings:
             )
         if self.escalation_channel is EscalationChannel.SMTP and not self.smtp.host:
             raise SettingsError(path, "smtp.host", 'required when escalation_channel = "smtp"')
+        if self.escalation_channel is EscalationChannel.SMTP and self.smtp.username and not self.smtp.starttls:
+            raise SettingsError(
+                path,
+                "smtp.starttls",
+                "must be true when smtp.username is set: manualviewer never sends your password "
+                "over a connection without TLS",
+            )
         if self.escalation_channel is EscalationChannel.FOLDER and self.drop_folder is None:
             raise SettingsError(path, "drop_folder", 'required when escalation_channel = "folder"')
         for key, words in (

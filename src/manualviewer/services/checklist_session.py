@@ -108,11 +108,13 @@ class Delivery:
         return self.database is not None
 
 
-def deliver_on_own_connection(database: Path, channel: Channel) -> list[Escalation]:
+def deliver_on_own_connection(
+    database: Path, channel: Channel, resend_uncertain: bool = False
+) -> list[Escalation]:
     """Deliver every waiting escalation on a new connection (for a worker thread)."""
     conn = open_database(database)
     try:
-        return Outbox(conn).deliver_pending(channel)
+        return Outbox(conn).deliver_pending(channel, resend_uncertain=resend_uncertain)
     finally:
         conn.close()
 
@@ -451,8 +453,8 @@ class ChecklistSession:
         database = database_file(self.stores) if channel.name == "smtp" else None
         return Delivery(channel, database)
 
-    def deliver_pending(self, channel: Channel) -> list[Escalation]:
-        return self.stores.outbox.deliver_pending(channel)
+    def deliver_pending(self, channel: Channel, resend_uncertain: bool = False) -> list[Escalation]:
+        return self.stores.outbox.deliver_pending(channel, resend_uncertain=resend_uncertain)
 
     def pending(self) -> bool:
         return bool(self.stores.outbox.pending())
@@ -462,9 +464,22 @@ class ChecklistSession:
         failed = [e for e in results if e.state.value == "failed"]
         delivered = [e for e in results if e.state.value == "delivered"]
         waiting = [e for e in results if e.state.value == "queued"]
+        uncertain = [e for e in results if e.state.value == "uncertain"]
+        refused = [e for e in results if e.state.value == "refused"]
         message = ""
         if error:
             message = f"Sending escalations stopped: {error}. They stay in the outbox; use Retry."
+        elif refused:
+            message = (
+                f"{len(refused)} escalation{'s were' if len(refused) != 1 else ' was'} not sent: "
+                f"{refused[-1].last_error}. See the Escalations panel."
+            )
+        elif uncertain:
+            message = (
+                f"{len(uncertain)} escalation{'s' if len(uncertain) != 1 else ''} may have been delivered: "
+                "the mail server had the message when the connection went quiet. Check with the recipient "
+                "before you use Retry in the Escalations panel (it asks first)."
+            )
         elif failed:
             message = (
                 f"{len(failed)} escalation{'s' if len(failed) != 1 else ''} could not be sent "

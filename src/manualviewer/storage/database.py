@@ -127,8 +127,19 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _migration_3(conn: sqlite3.Connection) -> None:
+    # Why a failed escalation failed, where that changes what a retry may do: '' (try again),
+    # 'uncertain' (the relay had the message when the line went quiet: it may have been
+    # delivered, resend only when the officer says so), 'refused' (a permanent 5xx: never resent).
+    # A column rather than new `state` values: the state CHECK cannot change without a rebuild.
+    _run_script(conn, """
+        ALTER TABLE outbox ADD COLUMN outcome TEXT NOT NULL DEFAULT ''
+            CHECK (outcome IN ('', 'uncertain', 'refused'));
+    """)
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -138,7 +149,12 @@ def open_database(path: Path) -> sqlite3.Connection:
     WAL journal, synchronous=FULL (a committed note survives a crash or power cut), foreign keys
     on, and the file and its -wal/-shm companions readable by the user only.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise DatabaseError(f"{path}: cannot create the database: a part of its path is a file, not a folder") from exc
     # Create the file ourselves with 0600 so it is never readable by others, even for a moment.
     fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
     os.close(fd)

@@ -1,13 +1,18 @@
 """Escalations: stored in the outbox first, then delivered by the channel Settings configured.
 
 A row is never lost: a failed delivery leaves it `failed` with the error and the attempt count,
-and `deliver_pending` retries it next time. Delivery is claimed row by row under the write lock,
-so the app and the CLI running at once do not both send the same escalation.
+and `deliver_pending` retries it next time. Two failures are not retried on their own: `uncertain`
+(the relay had the whole message when the connection timed out or dropped: it may have been
+delivered; a resend, with the same Message-ID, needs the officer's yes) and `refused` (a permanent
+5xx answer to the message: sending it again would get the same answer). Delivery is claimed row
+by row under the write lock, so the app and the CLI running at once do not both send the same
+escalation.
 
 Channels:
 - MailtoChannel: builds a mailto: URL and hands it to an opener the UI injects
   (QDesktopServices.openUrl). Without an opener (the CLI) it is unavailable and rows stay queued.
-- SmtpChannel: smtplib to the organisation's relay, STARTTLS by default, 10 s timeout.
+- SmtpChannel (smtp.py): smtplib to the organisation's relay, STARTTLS by default, 10 s timeout;
+  a password is never sent over a connection without TLS.
 - FolderChannel: one .eml file per escalation, written atomically into an existing folder.
 """
 
@@ -16,95 +21,51 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import email.utils
-import smtplib
 import sqlite3
-import ssl
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from email.message import EmailMessage
-from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import quote
 
 from manualviewer.core.files import atomic_write
 from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.clock import Clock, from_db, from_db_optional, to_db, utc_now
 from manualviewer.storage.database import transaction
+from manualviewer.storage.escalation import (
+    Channel,
+    DeliveryError,
+    DeliveryRefused,
+    DeliveryUncertain,
+    Escalation,
+    EscalationError,
+    EscalationState,
+    describe_error,
+)
+from manualviewer.storage.smtp import PLAIN_LOGIN_REFUSED, SMTP_TIMEOUT, SmtpChannel
 
-SMTP_TIMEOUT = 10.0
+# Where they were defined before escalation.py and smtp.py: callers import them from here.
+__all__ = [
+    "PLAIN_LOGIN_REFUSED",
+    "SMTP_TIMEOUT",
+    "Channel",
+    "DeliveryError",
+    "DeliveryRefused",
+    "DeliveryUncertain",
+    "Escalation",
+    "EscalationError",
+    "EscalationState",
+    "FolderChannel",
+    "MailtoChannel",
+    "Outbox",
+    "SmtpChannel",
+    "channel_from_settings",
+    "check_recipient",
+    "mailto_url",
+]
+
 # A row left `sending` this long ago was interrupted (crash, kill); it is tried again. A resend
 # carries the same Message-ID, so a duplicate is recognisable; a lost escalation would not be.
 STALE_SENDING = dt.timedelta(minutes=10)
-
-
-class EscalationState(StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Escalation:
-    id: int
-    created_at: dt.datetime
-    message_id: str
-    sender: str
-    to: str
-    subject: str
-    body: str
-    state: EscalationState
-    attempts: int
-    last_error: str
-    last_attempt_at: dt.datetime | None
-    delivered_at: dt.datetime | None
-    channel: str
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "created_at": to_db(self.created_at),
-            "to": self.to,
-            "subject": self.subject,
-            "state": self.state.value,
-            "attempts": self.attempts,
-            "last_error": self.last_error,
-            "last_attempt_at": to_db(self.last_attempt_at) if self.last_attempt_at else None,
-            "delivered_at": to_db(self.delivered_at) if self.delivered_at else None,
-            "channel": self.channel,
-        }
-
-    def to_email(self) -> EmailMessage:
-        msg = EmailMessage()
-        if self.sender:
-            msg["From"] = self.sender
-        msg["To"] = self.to
-        msg["Subject"] = self.subject
-        msg["Date"] = email.utils.format_datetime(self.created_at)
-        msg["Message-ID"] = self.message_id
-        msg["X-Manualviewer-Escalation"] = str(self.id)
-        msg.set_content(self.body)
-        return msg
-
-
-class EscalationError(ValueError):
-    """An escalation that cannot be queued (no recipient, bad address)."""
-
-
-class DeliveryError(Exception):
-    """A channel could not deliver; the message is stored as the row's last_error."""
-
-
-class Channel(Protocol):
-    name: str
-
-    def unavailable_reason(self) -> str | None:
-        """Why this channel cannot deliver from here at all (rows stay queued), or None."""
-
-    def deliver(self, escalation: Escalation) -> None:
-        """Deliver or raise (DeliveryError, OSError, smtplib.SMTPException, ...)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,64 +110,6 @@ class MailtoChannel:
             raise DeliveryError("no email program could open the mailto: link")
 
 
-class SmtpChannel:
-    name = "smtp"
-
-    def __init__(
-        self,
-        host: str,
-        port: int = 587,
-        starttls: bool = True,
-        username: str = "",
-        password: str | None = None,
-        sender: str = "",
-        timeout: float = SMTP_TIMEOUT,
-        missing_password_env: str = "",
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.starttls = starttls
-        self.username = username
-        self._password = password
-        self.sender = sender
-        self.timeout = timeout
-        self._missing_password_env = missing_password_env
-
-    def unavailable_reason(self) -> str | None:
-        if not self.host:
-            return "no SMTP host is configured (smtp.host in the settings)"
-        if self._missing_password_env:
-            return (
-                f"the SMTP password environment variable {self._missing_password_env} is not set "
-                "(named by smtp.password_env in the settings)"
-            )
-        if self.username and self._password is None:
-            return "smtp.username is set but no password: set smtp.password_env in the settings"
-        if not (self.sender or self.username):
-            return "no sender address: set officer_email in the settings"
-        return None
-
-    def deliver(self, escalation: Escalation) -> None:
-        reason = self.unavailable_reason()
-        if reason:
-            raise DeliveryError(reason)
-        msg = escalation.to_email()
-        if "From" not in msg:
-            msg["From"] = self.sender or self.username
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            smtp.ehlo()
-            if self.starttls:
-                # Raises SMTPNotSupportedError if the relay cannot do TLS: never fall back to plain.
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if self.username:
-                assert self._password is not None
-                smtp.login(self.username, self._password)
-            refused = smtp.send_message(msg)
-            if refused:
-                raise DeliveryError(f"the relay refused: {refused}")
-
-
 class FolderChannel:
     name = "folder"
 
@@ -225,6 +128,8 @@ class FolderChannel:
     def deliver(self, escalation: Escalation) -> None:
         if not self.path.is_dir():
             # Creating it could put escalations where nobody collects them (an unmounted share).
+            if self.path.exists():
+                raise DeliveryError(f"the drop folder is a file, not a folder: {self.path}")
             raise DeliveryError(f"the drop folder does not exist: {self.path}")
         msg = escalation.to_email()
         if "From" not in msg and self.sender:
@@ -276,8 +181,11 @@ def _sender(settings: Settings) -> str:
 
 _COLUMNS = (
     'id, created_at, message_id, sender, "to", subject, body, state, attempts, last_error, '
-    "last_attempt_at, delivered_at, channel"
+    "last_attempt_at, delivered_at, channel, outcome"
 )
+# Rows deliver_pending sends on its own; resend_uncertain adds the ones that may have gone.
+_RETRYABLE = "(state = 'queued' OR (state = 'failed' AND outcome = ''))"
+_RETRYABLE_OR_UNCERTAIN = "(state = 'queued' OR (state = 'failed' AND outcome IN ('', 'uncertain')))"
 
 
 def check_recipient(to: str, sender: str = "") -> str:
@@ -328,62 +236,72 @@ class Outbox:
 
     def list(self, state: EscalationState | None = None) -> list[Escalation]:
         """Escalations oldest first, optionally only those in `state`."""
-        if state is None:
-            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY id")
-        else:
-            rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM outbox WHERE state = ? ORDER BY id", (state.value,)
-            )
-        return [_escalation(r) for r in rows]
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY id")
+        # uncertain and refused are failed rows with an outcome: filter on the state they show.
+        return [e for e in map(_escalation, rows) if state is None or e.state is state]
 
-    def pending(self, now: dt.datetime | None = None) -> builtins.list[Escalation]:
-        """Queued, failed, and `sending` rows whose attempt was interrupted."""
+    def pending(self, now: dt.datetime | None = None, resend_uncertain: bool = False) -> builtins.list[Escalation]:
+        """Queued and failed rows, and `sending` rows whose attempt was interrupted; not the
+        refused ones, and the uncertain ones only with `resend_uncertain`."""
         now = now or self._clock()
         stale = to_db(now - STALE_SENDING)
         rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE state IN ('queued', 'failed') "
+            f"SELECT {_COLUMNS} FROM outbox WHERE {_retryable(resend_uncertain)} "
             "OR (state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)) ORDER BY id",
             (stale,),
         )
         return [_escalation(r) for r in rows]
 
-    def deliver_pending(self, channel: Channel, now: dt.datetime | None = None) -> builtins.list[Escalation]:
+    def uncertain(self) -> builtins.list[Escalation]:
+        """Escalations that may have been delivered: a retry asks the officer before resending."""
+        return self.list(EscalationState.UNCERTAIN)
+
+    def deliver_pending(
+        self, channel: Channel, now: dt.datetime | None = None, resend_uncertain: bool = False
+    ) -> builtins.list[Escalation]:
         """Try to deliver every pending escalation through `channel`; return their new states.
 
         If the channel cannot work from here at all (mailto without an opener, a missing
         password variable) the rows stay queued, not failed, with the reason as last_error and
-        no attempt counted.
+        no attempt counted. Rows that may already have been delivered are resent (with the same
+        Message-ID) only with `resend_uncertain`: the caller asked the officer first.
         """
         now = now or self._clock()
         results: builtins.list[Escalation] = []
         reason = channel.unavailable_reason()
-        for pending in self.pending(now):
+        for pending in self.pending(now, resend_uncertain):
             if reason:
                 with transaction(self._conn):
                     self._conn.execute(
-                        "UPDATE outbox SET last_error = ? WHERE id = ? AND state IN ('queued', 'failed')",
+                        f"UPDATE outbox SET last_error = ? WHERE id = ? AND {_retryable(resend_uncertain)}",
                         (reason, pending.id),
                     )
                 results.append(self._must_get(pending.id))
                 continue
-            claimed = self._claim(pending, channel.name, now)
+            claimed = self._claim(pending, channel.name, now, resend_uncertain)
             if claimed is None:
                 continue  # someone else is delivering it
             try:
                 channel.deliver(claimed)
+            except DeliveryUncertain as exc:
+                self._finish(claimed.id, EscalationState.FAILED, describe_error(exc), None, "uncertain")
+            except DeliveryRefused as exc:
+                self._finish(claimed.id, EscalationState.FAILED, describe_error(exc), None, "refused")
             except Exception as exc:
-                self._finish(claimed.id, EscalationState.FAILED, _describe(exc), None)
+                self._finish(claimed.id, EscalationState.FAILED, describe_error(exc), None)
             else:
                 self._finish(claimed.id, EscalationState.DELIVERED, "", self._clock())
             results.append(self._must_get(claimed.id))
         return results
 
-    def _claim(self, pending: Escalation, channel_name: str, now: dt.datetime) -> Escalation | None:
+    def _claim(
+        self, pending: Escalation, channel_name: str, now: dt.datetime, resend_uncertain: bool
+    ) -> Escalation | None:
         stale = to_db(now - STALE_SENDING)
         with transaction(self._conn):
             cur = self._conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = ?, "
-                "channel = ? WHERE id = ? AND (state IN ('queued', 'failed') OR "
+                "UPDATE outbox SET state = 'sending', outcome = '', attempts = attempts + 1, "
+                f"last_attempt_at = ?, channel = ? WHERE id = ? AND ({_retryable(resend_uncertain)} OR "
                 "(state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)))",
                 (to_db(now), channel_name, pending.id, stale),
             )
@@ -392,12 +310,17 @@ class Outbox:
         return self._must_get(pending.id)
 
     def _finish(
-        self, escalation_id: int, state: EscalationState, error: str, delivered_at: dt.datetime | None
+        self,
+        escalation_id: int,
+        state: EscalationState,
+        error: str,
+        delivered_at: dt.datetime | None,
+        outcome: str = "",
     ) -> None:
         with transaction(self._conn):
             self._conn.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, delivered_at = ? WHERE id = ?",
-                (state.value, error, to_db(delivered_at) if delivered_at else None, escalation_id),
+                "UPDATE outbox SET state = ?, last_error = ?, delivered_at = ?, outcome = ? WHERE id = ?",
+                (state.value, error, to_db(delivered_at) if delivered_at else None, outcome, escalation_id),
             )
 
     def _must_get(self, escalation_id: int) -> Escalation:
@@ -406,12 +329,8 @@ class Outbox:
         return found
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__name__
-    if isinstance(exc, DeliveryError):
-        return text
-    return f"{exc.__class__.__name__}: {text}"
-
+def _retryable(resend_uncertain: bool) -> str:
+    return _RETRYABLE_OR_UNCERTAIN if resend_uncertain else _RETRYABLE
 
 def _escalation(row: sqlite3.Row) -> Escalation:
     return Escalation(
@@ -422,10 +341,16 @@ def _escalation(row: sqlite3.Row) -> Escalation:
         to=row["to"],
         subject=row["subject"],
         body=row["body"],
-        state=EscalationState(row["state"]),
+        state=_state(row["state"], row["outcome"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
         last_attempt_at=from_db_optional(row["last_attempt_at"]),
         delivered_at=from_db_optional(row["delivered_at"]),
         channel=row["channel"],
     )
+
+
+def _state(stored: str, outcome: str) -> EscalationState:
+    if stored == EscalationState.FAILED.value and outcome:
+        return EscalationState(outcome)
+    return EscalationState(stored)

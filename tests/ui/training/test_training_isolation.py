@@ -7,6 +7,7 @@ and the held escalation are in the training database only."""
 from __future__ import annotations
 
 import dataclasses
+import socket
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import EscalationChannel
 from manualviewer.storage import outbox as outbox_module
 from manualviewer.storage import paths
+from manualviewer.storage import smtp as smtp_module
 from manualviewer.storage.outbox import EscalationState
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.checklist import controller as checklists_module
@@ -62,8 +64,9 @@ def spies(monkeypatch: pytest.MonkeyPatch) -> dict[str, Spy]:
     spy(outbox_module.MailtoChannel, "deliver", "MailtoChannel.deliver")
     spy(outbox_module.FolderChannel, "deliver", "FolderChannel.deliver")
     spy(outbox_module.SmtpChannel, "deliver", "SmtpChannel.deliver")
-    spy(outbox_module.smtplib, "SMTP", "smtplib.SMTP")
-    spy(outbox_module.smtplib, "SMTP_SSL", "smtplib.SMTP_SSL")
+    spy(smtp_module.smtplib, "SMTP", "smtplib.SMTP")
+    spy(smtp_module.smtplib, "SMTP_SSL", "smtplib.SMTP_SSL")
+    spy(socket, "create_connection", "socket.create_connection")  # how smtplib reaches a relay
     spy(outbox_module.Outbox, "deliver_pending", "Outbox.deliver_pending")
     return found
 

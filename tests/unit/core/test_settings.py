@@ -53,7 +53,7 @@ known_abbreviations = ["VAT", "ITSA"]
 [smtp]
 host = "relay.example.gov.uk"
 port = 25
-starttls = false
+starttls = true
 username = "ann"
 password_env = "MV_SMTP_PASSWORD"
 """,
@@ -62,12 +62,26 @@ password_env = "MV_SMTP_PASSWORD"
     assert s.officer_name == "Ann Officer"
     assert s.line_manager_email == "bea@example.gov.uk"
     assert s.escalation_channel is EscalationChannel.SMTP
-    assert s.smtp == SmtpSettings("relay.example.gov.uk", 25, False, "ann", "MV_SMTP_PASSWORD")
+    assert s.smtp == SmtpSettings("relay.example.gov.uk", 25, True, "ann", "MV_SMTP_PASSWORD")
     # Relative paths are relative to the settings file, ~ is expanded.
     assert s.drop_folder == path.parent / "drops"
     assert s.content_folders == (Path("/srv/manuals"), Path("~/more").expanduser())
     assert s.note_check_words == ("rude",)
     assert s.known_abbreviations == ("VAT", "ITSA")
+
+
+def test_a_login_without_tls_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "settings.toml",
+        'escalation_channel = "smtp"\n[smtp]\nhost = "relay"\nstarttls = false\nusername = "ann"\n',
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    assert str(caught.value).startswith(f"{path}: smtp.starttls: must be true when smtp.username is set")
+    assert "never sends your password over a connection without TLS" in str(caught.value)
+    # Without a login there is no password to protect: a plain relay on the inside is allowed.
+    write(path, 'escalation_channel = "smtp"\n[smtp]\nhost = "relay"\nstarttls = false\n')
+    assert load_settings(path).smtp.starttls is False
 
 
 def test_password_comes_from_named_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:

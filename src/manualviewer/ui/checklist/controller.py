@@ -301,9 +301,10 @@ class ChecklistController(QObject):
         self.deliver()
         return queued
 
-    def deliver(self) -> None:
+    def deliver(self, resend_uncertain: bool = False) -> None:
         """Try every waiting escalation through the configured channel. SMTP can take seconds,
-        so it runs off the GUI thread on its own connection; the others are instant."""
+        so it runs off the GUI thread on its own connection; the others are instant.
+        `resend_uncertain`: also those that may have been delivered (the officer said yes)."""
         if self.delivering:
             self.deliver_again = True  # queued during a send: send it when that one is done
             return
@@ -314,14 +315,18 @@ class ChecklistController(QObject):
             self.delivery_finished.emit()
             return
         if delivery.database is None:
-            self._delivered(self.session.deliver_pending(delivery.channel))
+            self._delivered(self.session.deliver_pending(delivery.channel, resend_uncertain))
             return
         from manualviewer.ui.workers import start_worker
 
         database, channel = delivery.database, delivery.channel
         self.delivering = True
         self.show(SessionChange(escalations=True))
-        thread, relay = start_worker(self, lambda _progress: deliver_on_own_connection(database, channel),
+
+        def job(_progress: object) -> list[Escalation]:
+            return deliver_on_own_connection(database, channel, resend_uncertain)
+
+        thread, relay = start_worker(self, job,
                                      on_done=self._delivered, on_failed=lambda error: self._delivered([], error))
         self.delivery_jobs.append((thread, relay))
 

@@ -9,8 +9,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,6 +33,8 @@ STATE_WORDS = {
     EscalationState.SENDING: "Sending",
     EscalationState.DELIVERED: "Delivered",
     EscalationState.FAILED: "Failed: not sent",
+    EscalationState.UNCERTAIN: "May have been delivered",
+    EscalationState.REFUSED: "Refused by the mail server: not sent",
 }
 
 
@@ -96,6 +100,8 @@ class EscalationsPanel(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Escalations summary")
+        # Never squeezed below its wrapped text: the table and details give way instead.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setAccessibleName("The selected escalation")
@@ -131,12 +137,21 @@ class EscalationsPanel(QWidget):
         rows = [self.model.escalation(r) for r in range(self.model.rowCount())]
         # Everything not delivered is waiting, including one left "sending" by a crash or a quit
         # mid-send: the outbox tries those again.
-        waiting = [e for e in rows if e is not None and e.state is not EscalationState.DELIVERED]
+        done = (EscalationState.DELIVERED, EscalationState.REFUSED)  # refused is never sent again
+        waiting = [e for e in rows if e is not None and e.state not in done]
         failed = [e for e in waiting if e.state is EscalationState.FAILED]
+        uncertain = [e for e in waiting if e.state is EscalationState.UNCERTAIN]
+        refused = [e for e in rows if e is not None and e.state is EscalationState.REFUSED]
         if self.controller.delivering:
             text = "Sending now..."
         elif not rows:
             text = "No escalations yet. When a checklist raises a concern, it is listed here with whether it was sent."
+        elif uncertain:
+            text = (f"{len(uncertain)} escalation{'s' if len(uncertain) != 1 else ''} may have been delivered. "
+                    "Check with the recipient: Retry sending asks before it sends again.")
+        elif refused and not waiting:
+            text = (f"{len(refused)} escalation{'s were' if len(refused) != 1 else ' was'} refused by the mail server "
+                    "and will not be sent again: send the concern another way (see the last error).")
         elif failed:
             text = (f"{len(failed)} escalation{'s' if len(failed) != 1 else ''} could not be sent. They stay here; "
                     "fix the problem shown (or your Settings), then Retry sending.")
@@ -165,4 +180,31 @@ class EscalationsPanel(QWidget):
         self.details.setPlainText("\n".join(lines))
 
     def retry(self) -> None:
-        self.controller.deliver()
+        uncertain = self.controller.stores.outbox.uncertain()
+        if not uncertain:
+            self.controller.deliver()
+            return
+        answer = ask_resend(self, len(uncertain))
+        if answer is QMessageBox.StandardButton.Cancel:
+            return
+        self.controller.deliver(resend_uncertain=answer is QMessageBox.StandardButton.Yes)
+
+
+def ask_resend(parent: QWidget, count: int) -> QMessageBox.StandardButton:
+    """Yes: send those again too; No: only the others; Cancel: nothing."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Send again?", "", parent=parent)
+    some = f"{count} escalation{'s' if count != 1 else ''}"
+    box.setText(f"{some} may already have been delivered.")
+    box.setInformativeText(
+        "The mail server had the whole message when the connection went quiet, so it may have "
+        "reached the recipient. Sending again could give them a second copy (with the same "
+        "Message-ID, so their mail program can tell it is the same message).\n\n"
+        "Send these again?"
+    )
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText("Send again")
+    box.button(QMessageBox.StandardButton.No).setText("Send only the others")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return QMessageBox.StandardButton(box.exec())
