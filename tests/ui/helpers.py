@@ -5,6 +5,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
 from manualviewer.app import render_section
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.loader import load_library
@@ -43,3 +47,12 @@ def make_window(content: Path) -> tuple[MainWindow, WordSearch]:
     window = MainWindow(library, render_section, search)
     window.confirm_external = lambda url: False
     return window, search
+
+
+def wheel(widget: QWidget, notches: int = -1) -> None:
+    """One turn of the mouse wheel over `widget` (negative: towards the user), delivered the way
+    Qt delivers it, so an unaccepted event goes on to the parent."""
+    where = QPointF(widget.rect().center())
+    event = QWheelEvent(where, QPointF(widget.mapToGlobal(where.toPoint())), QPoint(), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)

@@ -3,7 +3,7 @@ read-only lists, and emptying a layout."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLayout, QListView, QPushButton, QWidget
 
@@ -66,3 +66,28 @@ def clear_layout(layout: QLayout) -> None:
 def delete_layout(layout: QLayout) -> None:
     clear_layout(layout)
     layout.deleteLater()
+
+
+class _WheelGuard(QObject):
+    """Lets a wheel event through to a form control only when it has the keyboard focus;
+    otherwise the event is left unaccepted, and Qt hands it on to the parent, which scrolls."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+_WHEEL_GUARD: _WheelGuard | None = None
+
+
+def ignore_wheel_unless_focused(*widgets: QWidget) -> None:
+    """Combo and spin boxes the mouse wheel does not change while the user scrolls the panel
+    past them (a letter's choice changed by accident); click or Tab into one to use the wheel."""
+    global _WHEEL_GUARD
+    if _WHEEL_GUARD is None:
+        _WHEEL_GUARD = _WheelGuard()
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel must not give focus either
+        widget.installEventFilter(_WHEEL_GUARD)

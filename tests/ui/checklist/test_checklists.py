@@ -31,6 +31,7 @@ from tests.ui.checklist.test_checklists_support import (
     type_text,
     walk,
 )
+from tests.ui.helpers import wheel
 
 PROCEDURE = "dmbm-customer-recording-call"
 
@@ -354,8 +355,21 @@ def test_document_step_produces_the_letter(qtbot: QtBot, bundled_content: Path, 
     go_on(qtbot, panel)  # write-to-claimant
     view = panel.step_view
     assert isinstance(view, DocumentView)
-    assert view.preview.toPlainText() == ""
+    # The letter so far, the choices still to make in brackets (issue 14, point 4).
+    draft = view.preview.toPlainText()
+    assert draft.startswith("[intend to publish / have published] It is your right to do so.")
+    assert "[Paragraph: please confirm you have understood this letter: Include / Delete]" in draft
     assert "Still to choose" in view.status.text() and not view.copy_button.isEnabled()
+    view.choose("senior_manager_paragraph", "include")
+    assert "experienced from [Jobcentre Plus / PDCS] then" in view.preview.toPlainText()
+    # The wheel does not change a choice the user scrolls past; once focused, it does.
+    combo = view.combos["opening"]
+    wheel(combo)
+    assert combo.currentData() is None
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    wheel(combo)
+    assert combo.currentData() is not None
     view.choose("opening", "have-published")
     view.choose("confirm_paragraph", "include")
     assert view.combos["further_use"].isEnabled()

@@ -18,10 +18,10 @@ class DocumentError(ValueError):
     """A choice is missing or not one the template offers, or a placeholder is unknown."""
 
 
-def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str]) -> dict[str, str]:
+def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str], *, partial: bool = False) -> dict[str, str]:
     """The chosen ID of every option, defaults filled in. An option the finished text does not
     use needs no choice (the service named inside a deleted paragraph); any other missing,
-    unknown or misspelt choice raises DocumentError."""
+    unknown or misspelt choice raises DocumentError (a missing one only when not `partial`)."""
     unknown = sorted(set(choices) - {o.name for o in template.options})
     if unknown:
         raise DocumentError(f"no option named {', '.join(unknown)}")
@@ -34,7 +34,7 @@ def resolve_choices(template: DocumentTemplate, choices: Mapping[str, str]) -> d
             offered = ", ".join(c.id for c in option.choices)
             raise DocumentError(f"{choice_id!r} is not a choice for {option.name!r}; choose one of {offered}")
         resolved[option.name] = str(choice_id)
-    used = reached_options(template, resolved)
+    used = [] if partial else reached_options(template, resolved)
     for unchosen in (o for o in template.options if o.name in used and o.name not in resolved):
         offered = ", ".join(c.id for c in unchosen.choices)
         raise DocumentError(f"choose one of {offered} for {unchosen.name!r} ({unchosen.label})")
@@ -62,11 +62,15 @@ def render_document(
     template: DocumentTemplate,
     choices: Mapping[str, str],
     values: Mapping[str, str] | None = None,
+    *,
+    preview: bool = False,
 ) -> str:
     """The finished text: options replaced by the chosen wording, deleted paragraphs gone.
 
-    `values` fills any other placeholder (input fields, {officer}, {date}, ...)."""
-    chosen = resolve_choices(template, choices)
+    `values` fills any other placeholder (input fields, {officer}, {date}, ...). `preview`: an
+    option not chosen yet reads as its choices, "[Jobcentre Plus / PDCS]", instead of failing,
+    so the officer sees the letter take shape as they pick."""
+    chosen = resolve_choices(template, choices, partial=preview)
     values = values or {}
 
     def expand(text: str, stack: tuple[str, ...]) -> str:
@@ -78,6 +82,10 @@ def render_document(
                 raise DocumentError(f"unknown placeholder {{{name}}}")
             if name in stack or len(stack) >= _MAX_DEPTH:
                 raise DocumentError(f"option {name!r} contains itself")
+            if name not in chosen:
+                offered = " / ".join(c.label for c in option.choices)
+                # A paragraph to keep or delete says which paragraph; a choice of words does not need to.
+                return f"[{option.label}: {offered}]" if any(not c.text for c in option.choices) else f"[{offered}]"
             choice = option.choice(chosen[name])
             assert choice is not None  # resolve_choices checked every option the text reaches
             return expand(choice.text, (*stack, name))

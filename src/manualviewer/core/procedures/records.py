@@ -164,14 +164,19 @@ def customer_reference(run: Run) -> str | None:
     return None
 
 
-def document_text(run: Run, step_id: str, choices: Mapping[str, str] | None = None) -> str:
+def document_text(
+    run: Run, step_id: str, choices: Mapping[str, str] | None = None, *, preview: bool = False
+) -> str:
     """The finished text of a document step, for its answer on the path or the given choices
-    (the UI previews the letter as the officer picks)."""
+    (the UI previews the letter as the officer picks; `preview`: choices not made yet read as
+    "[Jobcentre Plus / PDCS]")."""
     step = run.procedure.step(step_id)
     if not isinstance(step, DocumentStep):
         raise RunError(f"{step_id!r} is not a document step of {run.procedure.id}")
     picked = choices if choices is not None else run.answer_of(step_id)
-    return render_document(step.template, picked if isinstance(picked, Mapping) else {}, _Context(run, "").base)
+    return render_document(
+        step.template, picked if isinstance(picked, Mapping) else {}, _Context(run, "").base, preview=preview
+    )
 
 
 def answer_text(step: AnyStep, value: AnswerValue) -> str:

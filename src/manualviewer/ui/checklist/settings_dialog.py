@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.settings import EscalationChannel, Settings, SettingsError, SmtpSettings
+from manualviewer.ui.widgets import ignore_wheel_unless_focused
 
 CHANNEL_LABELS = {
     EscalationChannel.MAILTO: "Your email program (it opens with the message; you press Send)",
@@ -85,6 +86,7 @@ class SettingsDialog(QDialog):
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setValue(settings.smtp.port)
         self.smtp_port.setAccessibleName("Mail server port")
+        ignore_wheel_unless_focused(self.channel, self.smtp_port)
         self.smtp_starttls = QCheckBox("Use STARTTLS (encrypt the connection)", sending)
         self.smtp_starttls.setChecked(settings.smtp.starttls)
         self.smtp_username = self._line(settings.smtp.username, "Mail server user name")

@@ -26,6 +26,7 @@ from manualviewer.core.procedures import (
 )
 from manualviewer.core.procedures.document import reached_options
 from manualviewer.ui.steps.base import StepView, mnemonic_safe
+from manualviewer.ui.widgets import ignore_wheel_unless_focused
 from manualviewer.ui.widgets import label as _label
 
 
@@ -54,6 +55,7 @@ class DocumentView(StepView):
             if option.default is not None:
                 combo.setCurrentIndex(max(0, combo.findData(option.default)))
             combo.setAccessibleName(option.label)
+            ignore_wheel_unless_focused(combo)
             combo.currentIndexChanged.connect(self.update_preview)
             label = _label(mnemonic_safe(option.label), self)
             label.setBuddy(combo)
@@ -122,7 +124,11 @@ class DocumentView(StepView):
             letter = document_text(self.run, self.step.id, self.value())  # type: ignore[arg-type]
         except (DocumentError, RunError):
             missing = [self.labels[n].text() for n in used if self.combos[n].currentData() is None]
-            self.preview.setPlainText("")
+            try:  # the letter so far, with the choices still to make in [brackets]
+                draft = document_text(self.run, self.step.id, self.choices(), preview=True)
+            except (DocumentError, RunError):
+                draft = ""
+            self.preview.setPlainText(draft)
             self.status.setText("Still to choose: " + "; ".join(missing) if missing else "")
             self._enable(False)
             return
