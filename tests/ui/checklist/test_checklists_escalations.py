@@ -10,6 +10,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import EscalationChannel, Settings
@@ -218,7 +219,16 @@ def test_not_now_sends_nothing_and_the_panel_can_open_the_form_again(
     drop.mkdir()
     rig = make_rig(qtbot, bundled_content, stores, settings=folder_settings(drop))
     run_with_concern(qtbot, rig)
-    click(qtbot, dialog_of(rig).later_button)
+    dialog = dialog_of(rig)
+    assert dialog.windowTitle() == "Send a concern to your line manager"  # the role this guidance names
+    # Copy message, whatever happens to mail: address, subject and the whole message.
+    click(qtbot, dialog.copy_button)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith(f"To: {dialog.to_edit.text()}\nSubject: {dialog.subject_edit.text()}\n\n")
+    assert dialog.body_edit.toPlainText().rstrip() in copied
+    assert "\n3. Read: Cover the three points (" in copied and ": read (" not in copied  # never "Answer: read"
+    assert "?:" not in copied
+    click(qtbot, dialog.later_button)
     assert stores.outbox.list() == []
     again = [b for b in rig.panel.card.findChildren(type(rig.panel.back_button))
              if b.text().startswith("Review and send the concern")]
@@ -238,6 +248,10 @@ def test_mailto_hands_the_message_to_the_mail_program(
         click(qtbot, dialog_of(rig).send_button)
     assert len(opened) == 1 and opened[0].startswith("mailto:Alex%20Jones%20%3Calex@example.org%3E?subject=Escalation")
     assert panel_of(rig).model.index(0, 1).data() == "Delivered: handed to your email program"
+    panel = panel_of(rig)
+    click(qtbot, panel.copy_button)
+    sent = stores.outbox.list()[0]
+    assert QGuiApplication.clipboard().text() == f"To: {sent.to}\nSubject: {sent.subject}\n\n{sent.body.rstrip()}\n"
 
 
 def test_smtp_delivers_off_the_gui_thread_and_shows_sending(

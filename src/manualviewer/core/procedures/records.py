@@ -108,7 +108,7 @@ def _escalations(context: _Context, note: NoteDraft, recipient: str = "") -> lis
     run, officer = context.run, context.officer
     reference = customer_reference(run)
     path_lines = [
-        f"{n}. {with_answer(_step(run, v).title, answer_text(_step(run, v), v.value))} ({local_time(v.answered_at)})"
+        f"{n}. {_path_entry(_step(run, v), v.value)} ({local_time(v.answered_at)})"
         for n, v in enumerate(run.answered, 1)
         if v.answered_at is not None
     ]
@@ -199,6 +199,12 @@ def answer_text(step: AnyStep, value: AnswerValue) -> str:
             picks.append(with_answer(option.label, picked.label if picked else NOT_GIVEN))
         return "; ".join(picks) or "prepared"
     return "read"
+
+
+def _path_entry(step: AnyStep, value: AnswerValue) -> str:
+    """A step of the path in a message: "Read: Cover the three points", "Is it...? No"."""
+    text = answer_text(step, value)
+    return f"Read: {step.title}" if text == "read" else with_answer(step.title, text)
 
 
 def answer_line(step: AnyStep, value: AnswerValue) -> str:

@@ -41,3 +41,15 @@ def _join(paragraph: str) -> str:
         else:
             lines.append(line.strip())
     return "\n".join(lines)
+
+
+def addressee(role: str) -> str:
+    """Who a concern goes to, as a sentence names them: "your line manager", "local management",
+    "the Complex Case Advisory Service" (the role the guidance names in the escalate step)."""
+    role = role.strip() or "line manager"
+    lowered = role.lower()
+    if lowered in {"line manager", "manager", "team leader", "supervisor"}:
+        return f"your {role}"
+    if lowered.startswith(("the ", "your ")) or lowered in {"local management", "management"}:
+        return role
+    return f"the {role}" if any(word[:1].isupper() for word in role.split()) else role

@@ -8,7 +8,7 @@ import html
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.procedures.records import EscalationDraft
+from manualviewer.core.procedures.wording import addressee
 from manualviewer.storage.outbox import Escalation, EscalationError
 
 
@@ -42,11 +43,12 @@ class EscalationDialog(QDialog):
         self.controller = controller
         self.draft = draft
         self.queued: Escalation | None = None
-        self.setWindowTitle("Send a concern to your line manager")
-        self.setAccessibleName("Send a concern to your line manager")
+        who = addressee(draft.to)
+        self.setWindowTitle(f"Send a concern to {who}")
+        self.setAccessibleName(f"Send a concern to {who}")
 
         intro = QLabel(
-            f"The guidance says this concern goes to your <b>{html.escape(draft.to)}</b>. Check the message "
+            f"The guidance says this concern goes to <b>{html.escape(who)}</b>. Check the message "
             "below; it already holds the concern, the steps you followed, your note and the guidance cited. "
             "Add anything you need, then send it.", self)
         intro.setWordWrap(True)
@@ -86,6 +88,11 @@ class EscalationDialog(QDialog):
         self.send_button.setAccessibleName("Send")
         self.send_button.setToolTip("Store in the outbox and send (Ctrl+Enter)")
         self.send_button.clicked.connect(self.send)
+        # Whatever happens to the mail program or the relay, the officer can paste the message.
+        self.copy_button = buttons.addButton("&Copy message", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setAccessibleName("Copy message")
+        self.copy_button.setToolTip("Put the address, subject and message on the clipboard, to send another way")
+        self.copy_button.clicked.connect(self.copy_message)
         self.later_button = buttons.addButton("&Not now", QDialogButtonBox.ButtonRole.RejectRole)
         self.later_button.setAccessibleName("Not now")
         self.later_button.setToolTip("Close without sending; the checklist panel can open this again (Escape)")
@@ -141,6 +148,17 @@ class EscalationDialog(QDialog):
             return
         self.accept()
 
+    def copy_message(self) -> None:
+        QGuiApplication.clipboard().setText(
+            message_text(self.to_edit.text().strip(), self.subject_edit.text(), self.body_edit.toPlainText()))
+        self.error_label.setText("The message is on the clipboard: paste it into an email or the case system.")
+        self.error_label.show()
+
     def _error(self, message_html: str) -> None:
         self.error_label.setText(message_html)
         self.error_label.show()
+
+
+def message_text(to: str, subject: str, body: str) -> str:
+    """A message as plain text to paste: who it is for, the subject, then the body."""
+    return f"To: {to or '(no address set)'}\nSubject: {subject}\n\n{body.rstrip()}\n"

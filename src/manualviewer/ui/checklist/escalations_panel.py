@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
+from manualviewer.ui.checklist.escalation_dialog import message_text
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
@@ -110,11 +112,17 @@ class EscalationsPanel(QWidget):
         self.retry_button.setAccessibleName("Retry sending")
         self.retry_button.setToolTip("Try again to send every escalation that is waiting or failed (Alt+R)")
         self.retry_button.clicked.connect(self.retry)
+        self.copy_button = QPushButton("&Copy message", self)
+        self.copy_button.setAccessibleName("Copy message")
+        self.copy_button.setToolTip("Put the selected message on the clipboard, to send it another way "
+                                    "(when no mail program opens, or the mail server refused it)")
+        self.copy_button.clicked.connect(self.copy_message)
         self.refresh_button = QPushButton("Re&fresh", self)
         self.refresh_button.setAccessibleName("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.copy_button)
         buttons.addWidget(self.refresh_button)
         buttons.addStretch(1)
 
@@ -168,6 +176,7 @@ class EscalationsPanel(QWidget):
 
     def show_details(self) -> None:
         e = self.model.escalation(self.view.currentIndex().row())
+        self.copy_button.setEnabled(e is not None)
         if e is None:
             self.details.setPlainText("")
             return
@@ -175,9 +184,16 @@ class EscalationsPanel(QWidget):
         if e.last_error:
             lines.append(f"Last error: {e.last_error}")
         if e.delivered_at:
-            lines.append(f"Delivered: {e.delivered_at.astimezone().strftime('%d %b %Y %H:%M')} by {e.channel}")
+            lines.append(f"Delivered: {local_time(e.delivered_at)} by {e.channel}")
         lines += [f"To: {e.to}", f"Subject: {e.subject}", "", e.body]
         self.details.setPlainText("\n".join(lines))
+
+    def copy_message(self) -> None:
+        e = self.model.escalation(self.view.currentIndex().row())
+        if e is None:
+            return
+        QGuiApplication.clipboard().setText(message_text(e.to, e.subject, e.body))
+        self.summary.setText("The message is on the clipboard: paste it into an email or the case system.")
 
     def retry(self) -> None:
         uncertain = self.controller.stores.outbox.uncertain()

@@ -52,8 +52,9 @@ def add_saved_note_card(card: QWidget, layout: QVBoxLayout, note: StoredNote, co
     row.addStretch(1)
     layout.addLayout(row)
     if concerns:
-        send_button = QPushButton(f"Review and send the concern to your line manager ({concerns})...", card)
-        send_button.setAccessibleName("Review and send the concern to your line manager")
+        # Not "line manager": the guidance may name local management or an advisory service.
+        send_button = QPushButton(f"Review and send the concern ({concerns} not sent yet)...", card)
+        send_button.setAccessibleName("Review and send the concern")
         send_button.clicked.connect(lambda: send())
         layout.addWidget(send_button, 0, Qt.AlignmentFlag.AlignLeft)
     return done
@@ -77,5 +78,5 @@ def add_note_intro(card: QWidget, layout: QVBoxLayout, concerns: int, *, name_se
     if concerns:
         layout.addWidget(_label(
             f"You raised {concerns} concern{'s' if concerns != 1 else ''}. After you save the note you will see "
-            "the message to your line manager and send it.", card, name="Concerns raised"))
+            "the message, addressed as the guidance says, and send it.", card, name="Concerns raised"))
     return officer_notice

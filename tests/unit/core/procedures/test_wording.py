@@ -10,7 +10,7 @@ import pytest
 
 from manualviewer.core.content.notewords import NoteWordsError, bundled_note_words, load_note_words
 from manualviewer.core.procedures import check_note
-from manualviewer.core.procedures.wording import local_time, prose, with_answer
+from manualviewer.core.procedures.wording import addressee, local_time, prose, with_answer
 from manualviewer.core.settings import Settings
 
 MOMENT = dt.datetime(2026, 12, 5, 7, 48, 58, 574666, tzinfo=dt.UTC)
@@ -83,3 +83,9 @@ def test_a_bad_list_file_says_where(tmp_path: Path, text: str, problem: str) -> 
     with pytest.raises(NoteWordsError) as caught:
         load_note_words(path)
     assert str(caught.value).startswith(str(path)) and problem in str(caught.value)
+
+
+def test_the_recipient_is_named_as_the_guidance_names_the_role() -> None:
+    assert addressee("line manager") == "your line manager"
+    assert addressee("local management") == "local management"
+    assert addressee("Complex Case Advisory Service") == "the Complex Case Advisory Service"
