@@ -3,16 +3,22 @@ screen sizes officers have: a 1366x768 laptop (about 728 px free under a task ba
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from manualviewer.ui.geometry import PREFERRED_SIZE, first_run_rect, fit_rect, fit_window
+from tests.ui.helpers import make_window
 
 LAPTOP = QRect(0, 0, 1366, 728)
 DESKTOP = QRect(0, 0, 1920, 1040)
 SECOND_MONITOR = QRect(1920, 0, 1280, 984)
+# Set MANUALVIEWER_SHOTS=<folder> to save the screenshots, to look at them.
+SHOTS = os.environ.get("MANUALVIEWER_SHOTS", "")
 
 
 @pytest.mark.parametrize("available", [LAPTOP, DESKTOP, SECOND_MONITOR])
@@ -55,3 +61,21 @@ def test_fit_window_places_a_window_inside(qtbot: QtBot, available: QRect) -> No
     assert available.contains(window.frameGeometry())
     fit_window(window, available, first_run=True)
     assert window.size() == first_run_rect(available).size()
+
+
+@pytest.mark.parametrize(("available", "name"), [(LAPTOP, "1366x768"), (DESKTOP, "1920x1080")])
+def test_the_main_window_fits_and_shows_its_status_bar(
+    qtbot: QtBot, bundled_content: Path, available: QRect, name: str
+) -> None:
+    window, _ = make_window(bundled_content)
+    qtbot.addWidget(window)
+    fit_window(window, available, first_run=True)
+    window.show()
+    qtbot.waitExposed(window)
+    fit_window(window, available)  # again once shown: now the frame's size is known
+    assert available.contains(window.frameGeometry())
+    status = window.statusBar()
+    bottom_left = status.mapTo(window, status.rect().bottomLeft())
+    assert window.rect().contains(bottom_left)  # the status bar is on screen, not below it
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / f"main-{name}.png"))
