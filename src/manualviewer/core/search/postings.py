@@ -194,6 +194,21 @@ def add_vocabulary(leaf: Any, path: Path) -> bool:
         db.close()
 
 
+def readable(path: Path, doc_count: int) -> bool:
+    """Whether the postings file at `path` is ours, whole and for this segment (False for one
+    that a crash, a disk error or another program damaged: it is written again)."""
+    found = SegmentPostings.open(path, doc_count)
+    if found is None:
+        return False
+    try:
+        found.get("body", "")  # the postings table is there and readable
+    except sqlite3.Error:
+        return False
+    finally:
+        found.close()
+    return True
+
+
 class SegmentPostings:
     """Reads one segment's postings file; `None` from `open` when it is missing or not ours."""
 

@@ -52,7 +52,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from manualviewer.core.files import atomic_write
 from manualviewer.core.model import IndexStats, SearchResult, Section, normalise_id
-from manualviewer.core.search import analysis
+from manualviewer.core.search import analysis, staging
 from manualviewer.core.search.protocol import (
     BodyOf,
     IndexBusyError,
@@ -134,6 +134,7 @@ class WhooshIndex:
         self._suggestions: OrderedDict[tuple[int, str], str | None] = OrderedDict()
         self._closed = False
         self._suspect = False  # a search failed inside Whoosh: rebuild at the next ensure()
+        self._warned: set[str] = set()
 
     # --- lifecycle ----------------------------------------------------------------------
     def ensure(self, sections: Iterable[Section], progress: Progress | None = None, *,
@@ -143,6 +144,7 @@ class WhooshIndex:
         sections) rather than at the first typo; a one-shot command can skip it."""
         items = list(sections)
         with self._write_lock:
+            self._remove_stale_staging()
             if self._suspect or not self._open_existing():
                 stats = self.build(items, progress, body_of=body_of)
             else:
@@ -151,8 +153,9 @@ class WhooshIndex:
                     stats = self.update(items, progress, body_of=body_of)
                 except IndexBusyError:
                     raise
-                except Exception:
-                    log.warning("search index unreadable; rebuilding", exc_info=True)
+                except Exception as exc:
+                    log.warning("search index unreadable (%s: %s); rebuilding", type(exc).__name__, exc)
+                    log.debug("the error", exc_info=True)
                     stats = self.build(items, progress, body_of=body_of)
         if prepare_typos:
             self.warm()
@@ -171,7 +174,9 @@ class WhooshIndex:
             self._drop_searcher()
 
     def reuse(self, *, prepare_typos: bool = True) -> None:
-        self.add_postings_files()  # an index from an older version has none
+        with self._write_lock:
+            self._remove_stale_staging()
+        self.add_postings_files()  # an index from an older version has none, or a damaged one
         if prepare_typos:
             self.warm()
 
@@ -205,6 +210,7 @@ class WhooshIndex:
         items = _unique(sections)
         with self._write_lock:
             self.path.mkdir(parents=True, exist_ok=True)
+            self._remove_stale_staging()
             # Each build its own folder: the app and the command line may build at the same time.
             staging = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGING + "."))
             ix = index.create_in(str(staging), make_schema(), indexname=INDEX_NAME)
@@ -308,6 +314,16 @@ class WhooshIndex:
         self._manifest = (generation, manifest)
         return dict(manifest)
 
+    def _warn_once(self, message: str) -> None:
+        # Opening is tried more than once on the way to a rebuild: one warning is enough.
+        if message not in self._warned:
+            self._warned.add(message)
+            log.warning("%s", message)
+
+    def _remove_stale_staging(self) -> None:
+        for message in staging.remove_stale(self.path, STAGING, INDEX_NAME + "_WRITELOCK"):
+            log.warning("%s", message)
+
     def _remove_index_files(self) -> None:
         for f in self.path.iterdir():
             if f.name.startswith(STAGING):
@@ -329,14 +345,19 @@ class WhooshIndex:
                 version = (self.path / VERSION_FILE).read_text(encoding="utf-8").strip()
             except OSError:
                 return False
+            except ValueError:  # not text (UnicodeDecodeError): ensure rebuilds
+                self._warn_once(f"search index version file in {self.path} is damaged; the index will be rebuilt")
+                return False
             if version != SCHEMA_VERSION:
                 return False
             try:
                 ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
                 searcher = ix.searcher()
                 _verify(searcher)
-            except Exception:
-                log.warning("search index at %s is unreadable", self.path, exc_info=True)
+            except Exception as exc:
+                # ensure rebuilds it; one line, not a traceback (it is a cache, nothing is lost)
+                self._warn_once(f"search index at {self.path} is unreadable ({type(exc).__name__}: {exc}); "
+                                "it will be rebuilt")
                 return False
             self._ix, self._searcher = ix, searcher
             self._manifest = None
@@ -398,10 +419,12 @@ class WhooshIndex:
                 if pipeline is None:
                     return SearchResult(query=query, hits=())
                 return pipeline.search(query, max(1, limit), manual)
-        except Exception:
+        except Exception as exc:
             # Our query code never raises on user input, so this is a damaged index: the next
             # ensure() rebuilds it.
-            log.warning("search for %r failed", query[:80], exc_info=True)
+            log.warning("search for %r failed (%s: %s); the index will be rebuilt", query[:80],
+                        type(exc).__name__, exc)
+            log.debug("the error", exc_info=True)
             self._suspect = True
             return SearchResult(query=query, hits=())
 
@@ -575,13 +598,18 @@ def _add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
         with ix.reader() as reader:
             for leaf in _leaves(reader):
                 path = postings.postings_path(folder, leaf.segment().segment_id())
+                if path.exists() and not postings.readable(path, leaf.doc_count_all()):
+                    log.warning("search index postings file %s is damaged; writing it again", path.name)
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
                 if not path.exists():
                     postings.write_segment_postings(leaf, path)
                     wrote = True
                 else:
                     postings.add_vocabulary(leaf, path)
-    except Exception:
-        log.warning("could not write the search index's postings files in %s", folder, exc_info=True)
+    except Exception as exc:
+        # Searches then read Whoosh's postings, more slowly; one line, not a traceback.
+        log.warning("could not write the search index's postings files in %s: %s", folder, exc)
     return wrote
 
 
