@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.content.library import Library
+from manualviewer.core.content.source_links import source_address
 from manualviewer.core.model import normalise_id
 from manualviewer.ui.reading.find_bar import FindBar
 
@@ -73,24 +74,34 @@ class MissingLinkBar(QFrame):
         self.label.setWordWrap(True)
         self.copy_button = QPushButton("Copy ID", self)
         self.copy_button.setAccessibleName("Copy the missing section ID")
+        # Opening it asks first, as every link that leaves the guidance does (open_external).
+        self.source_button = QPushButton("Open on GOV.UK", self)
+        self.source_button.setAccessibleName("Open the missing section on GOV.UK")
+        self.source_button.hide()
         self.close_button = QPushButton("Dismiss", self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.source_button)
         layout.addWidget(self.copy_button)
         layout.addWidget(self.close_button)
         self.missing_id = ""
+        self.source = ""
         self.copy_button.clicked.connect(self.on_copy)
         self.close_button.clicked.connect(self.hide)
         self.hide()
 
-    def show_missing(self, section_id: str) -> None:
+    def show_missing(self, section_id: str, source: str = "") -> None:
+        """`source`: the section's public address, when its manual has one ("" otherwise)."""
         self.missing_id = section_id
+        self.source = source
+        where = "Open it on GOV.UK, or copy the ID" if source else "Copy the ID"
         self.label.setText(
             f"<b>{html.escape(section_id)} is not in this library.</b> The guidance links to it, "
-            "but the section was not loaded. Copy the ID to look it up elsewhere."
+            f"but the section was not loaded. {where} to look it up elsewhere."
         )
         self.copy_button.show()
+        self.source_button.setVisible(bool(source))
         self.show()
 
     def show_message(self, text: str, section_id: str = "") -> None:
@@ -98,6 +109,7 @@ class MissingLinkBar(QFrame):
         self.missing_id = section_id
         self.label.setText(f"<b>{html.escape(text)}</b>")
         self.copy_button.setVisible(bool(section_id))
+        self.source_button.hide()
         self.show()
 
     def on_copy(self) -> None:
@@ -130,6 +142,8 @@ class SectionView(QWidget):
         self.crumbs.setWordWrap(True)
         self.crumbs.linkActivated.connect(lambda link: self.open_section(link.removeprefix("section:")))
         self.missing_bar = MissingLinkBar(self)
+        self.missing_bar.source_button.clicked.connect(
+            lambda: self.external_link.emit(QUrl(self.missing_bar.source)) if self.missing_bar.source else None)
         self.browser = SectionBrowser(self)
         self.browser.setAccessibleName("Section text")
         self.find_bar = FindBar(self.browser, self)
@@ -192,7 +206,7 @@ class SectionView(QWidget):
         """Open a section in this tab; a section not in the library shows the message bar."""
         key = self._library.resolve(section_id)
         if key is None:
-            self.missing_bar.show_missing(normalise_id(section_id))
+            self.show_missing(normalise_id(section_id))
             return False
         if self._position >= 0 and self._history[self._position] == key:
             self._show_current(notify=False)
@@ -276,13 +290,16 @@ class SectionView(QWidget):
         parts.append(f"<b>{html.escape(section.id)}</b>")
         return " &rsaquo; ".join(parts)
 
+    def show_missing(self, section_id: str) -> None:
+        self.missing_bar.show_missing(section_id, source_address(self._library, section_id))
+
     # --- links ---------------------------------------------------------------------
     def on_link(self, url: QUrl, new_tab: bool) -> None:
         scheme = url.scheme().lower()
         if scheme == "section":
             target = url.path() or url.toString().removeprefix("section:")
             if self._library.resolve(target) is None:
-                self.missing_bar.show_missing(normalise_id(target))
+                self.show_missing(normalise_id(target))
             elif new_tab:
                 self.open_in_new_tab.emit(self._library.resolve(target) or target)
             else:
