@@ -228,6 +228,9 @@ def test_not_now_sends_nothing_and_the_panel_can_open_the_form_again(
     assert dialog.body_edit.toPlainText().rstrip() in copied
     assert "\n3. Read: Cover the three points (" in copied and ": read (" not in copied  # never "Answer: read"
     assert "?:" not in copied
+    model = rig.panel.path_model
+    shown = [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+    assert "3. Cover the three points\n    Read" in shown and not any("Answer: read" in t for t in shown)
     click(qtbot, dialog.later_button)
     assert stores.outbox.list() == []
     again = [b for b in rig.panel.card.findChildren(type(rig.panel.back_button))
