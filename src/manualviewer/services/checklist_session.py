@@ -26,6 +26,7 @@ from manualviewer.core.procedures import (
     Run,
     RunError,
     answer,
+    archive_notices,
     back,
     check_note,
     compose_note,
@@ -379,7 +380,13 @@ class ChecklistSession:
 
     def note_draft(self) -> NoteDraft:
         assert self.run is not None
-        return compose_note(self.run, officer=self.settings.officer_name, content_version=self.content_version())
+        return compose_note(self.run, officer=self.settings.officer_name, content_version=self.content_version(),
+                            notices=self.guidance_notices())
+
+    def guidance_notices(self) -> tuple[str, ...]:
+        """Sections of the running checklist whose archive date has passed (header and note)."""
+        assert self.run is not None
+        return archive_notices(self.run.procedure, self.library)
 
     def check(self, text: str) -> list[NoteWarning]:
         settings = self.settings
@@ -393,7 +400,8 @@ class ChecklistSession:
         assert self.run is not None and self.run_id is not None
         officer = self.settings.officer_name
         finished = finish_run(self.run, officer=officer, content_version=self.content_version(), text=text,
-                              warnings=self.check(text), recipient=recipient_name(self.settings))
+                              warnings=self.check(text), recipient=recipient_name(self.settings),
+                              notices=self.guidance_notices())
         stored = store_note(self.stores.notes, self.run, finished, officer=officer)
         self.stores.runs.finish(self.run_id)
         self.saved_note = stored

@@ -106,13 +106,15 @@ def finish_run(
     warnings: Sequence[NoteWarning] | None = None,
     extra: Mapping[str, Any] | None = None,
     recipient: str = "",
+    notices: Sequence[str] = (),
 ) -> FinishedRun:
     """The note of the finished `run` and its escalations. `text` is the note as the officer
     edited it (None: the composed text, and the record as composed); `warnings`, the note check
     of that text, go into the record; `extra` adds keys to the record (training marks its notes);
-    `recipient` (line_manager_address) is who the escalations are addressed to ("": the role).
+    `recipient` (line_manager_address) is who the escalations are addressed to ("": the role);
+    `notices` (archive_notices) are added to the composed note.
     Raises RunError if the run is not finished."""
-    draft = compose_note(run, officer=officer, content_version=content_version)
+    draft = compose_note(run, officer=officer, content_version=content_version, notices=notices)
     record = dict(draft.record)
     record.update(extra or {})
     if text is None:

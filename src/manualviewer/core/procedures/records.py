@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +66,25 @@ def compose(
     return note, _escalations(context, note, recipient)
 
 
-def compose_note(run: Run, *, officer: str, content_version: str) -> NoteDraft:
-    return _note(_Context(run, officer), content_version)
+def compose_note(run: Run, *, officer: str, content_version: str, notices: Sequence[str] = ()) -> NoteDraft:
+    """The note of a finished run; `notices` (archive_notices) are added under "Guidance status"
+    so a reader of the note knows the guidance followed had passed its archive date."""
+    draft = _note(_Context(run, officer), content_version)
+    if not notices:
+        return draft
+    text = draft.text + "\n\nGuidance status:\n" + bullet_list(list(notices))
+    return NoteDraft(text, {**draft.record, "guidance_notices": list(notices)})
+
+
+def archive_notices(procedure: Procedure, library: Library, today: dt.date | None = None) -> tuple[str, ...]:
+    """One line per section the procedure cites whose archive date has passed."""
+    notices = []
+    for section_id in procedure.cited_sections():
+        section = library.get(section_id)
+        if section is not None and section.archive_date is not None and section.is_past_archive_date(today):
+            when = f"{section.archive_date.day} {section.archive_date:%b %Y}"
+            notices.append(f"{section_id}: archive date passed ({when}); the guidance may no longer apply")
+    return tuple(notices)
 
 
 def compose_escalations(run: Run, note: NoteDraft, *, officer: str, recipient: str = "") -> list[EscalationDraft]:

@@ -13,6 +13,7 @@ from manualviewer.core.procedures import (
     Run,
     RunError,
     answer,
+    archive_notices,
     check_note,
     compose,
     compose_note,
@@ -185,3 +186,17 @@ def test_section_ids_and_other_tokens_are_not_abbreviations() -> None:
 
 def test_known_abbreviations_any_case_in_the_list() -> None:
     assert check_note("Told DWP and PDCS.", [], ["dwp", "pdcs"]) == []
+
+
+def test_a_note_carries_archive_date_passed_for_the_guidance_it_followed(sample: Procedure) -> None:
+    from tests.helpers import bundled
+
+    procedure = bundled.procedures()["dmbm-before-going-out-on-call"]  # follows DMBM511340, archive 2024-04-30
+    assert archive_notices(procedure, bundled.library(), dt.date(2024, 4, 29)) == ()
+    [notice] = archive_notices(procedure, bundled.library(), dt.date(2024, 5, 1))
+    assert notice.startswith("DMBM511340: archive date passed (30 Apr 2024)")
+    run = escalated_run(sample)
+    note = compose_note(run, officer="o", content_version="c", notices=[notice])
+    assert note.text.endswith(f"Guidance status:\n- {notice}")
+    assert note.record["guidance_notices"] == [notice]
+    assert "guidance_notices" not in compose_note(run, officer="o", content_version="c").record
