@@ -79,14 +79,19 @@ class Application:
         self.window.reload_requested.connect(self.reload)
 
     def start(self, section: str | None = None) -> None:
+        from manualviewer.ui.geometry import fit_window
+
         self.server.listen()
         state = self.window.saved_state()
         if state:
             self.window.restore_state(state)
+        # Inside the screen on first run and when a saved geometry comes back on a smaller one.
+        fit_window(self.window, first_run=not state)
         self.window.status_label.setText(_library_summary(self.library))
         if section:  # an ID, a manualviewer: link or a GOV.UK address; a bad one is said in the window
             self.window.open_reference(section)
         self.window.show()
+        fit_window(self.window)  # again once shown: the window frame's size is only known now
         self.watch()
         self.search.open_existing()
         self.refresh(check_files=True)

@@ -44,6 +44,13 @@ def running(qtbot: QtBot, content_copy: Path) -> Iterator[Application]:
     app.shutdown()
 
 
+def test_the_window_opens_inside_the_screen(running: Application) -> None:
+    # The offscreen screen (800x600) is smaller than the 1280x800 the window asks for.
+    window = running.window
+    screen = window.screen()
+    assert screen is not None and screen.availableGeometry().contains(window.frameGeometry())
+
+
 def test_search_works_once_the_index_is_built(qtbot: QtBot, running: Application) -> None:
     window = running.window
     window.focus_search()
