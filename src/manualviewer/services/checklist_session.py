@@ -452,7 +452,9 @@ class ChecklistSession:
         queued = self.stores.outbox.enqueue(to, subject, body, sender=self.sender())
         if draft is not None and draft in self.escalation_drafts:
             self.escalation_drafts.remove(draft)
-        return queued, SessionChange(escalations=True)
+        # Said as it is: in the outbox, not sent yet (delivery reports what happens next).
+        return queued, SessionChange(escalations=True,
+                                     message="Concern queued, not yet sent: it is in your outbox (Escalations panel).")
 
     def delivery(self) -> Delivery:
         """The channel the settings name, and where to deliver. Raises ValueError (with the

@@ -232,7 +232,7 @@ def test_notes_and_escalations_models_pass_qtmodeltester(qtmodeltester: ModelTes
     assert notes.rowCount() == 3 and notes.columnCount() == 6
     escalations = EscalationsModel(stores.outbox)
     qtmodeltester.check(escalations, force_py=True)
-    assert escalations.index(0, 1).data() == "Waiting to be sent"
+    assert escalations.index(0, 1).data() == "Queued, not yet sent"
 
 
 def test_dialogs_opened_again_and_again_do_not_pile_up(qtbot: QtBot, bundled_content: Path,

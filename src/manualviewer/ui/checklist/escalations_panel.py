@@ -31,7 +31,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ESCALATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 STATE_WORDS = {
-    EscalationState.QUEUED: "Waiting to be sent",
+    EscalationState.QUEUED: "Queued, not yet sent",
     EscalationState.SENDING: "Sending",
     EscalationState.DELIVERED: "Delivered",
     EscalationState.FAILED: "Failed: not sent",
