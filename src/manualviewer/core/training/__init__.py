@@ -12,7 +12,7 @@ from manualviewer.core.training.debrief import (
     debrief_text,
     format_duration,
 )
-from manualviewer.core.training.grading import Grade, StepGrade, grade, grade_walk
+from manualviewer.core.training.grading import FirstAttempt, Grade, StepGrade, grade, grade_walk
 from manualviewer.core.training.loader import load_scenario_file, load_scenarios, parse_scenario
 from manualviewer.core.training.model import Detail, Expectation, RawAnswer, Scenario, Turn
 from manualviewer.core.training.session import Feedback, TrainingSession
@@ -24,6 +24,7 @@ __all__ = [
     "Detail",
     "Expectation",
     "Feedback",
+    "FirstAttempt",
     "Grade",
     "RawAnswer",
     "Scenario",

@@ -26,7 +26,7 @@ from manualviewer.core.procedures.model import (
     Procedure,
     QuestionStep,
 )
-from manualviewer.core.training.grading import Grade
+from manualviewer.core.training.grading import Grade, StepGrade
 from manualviewer.core.training.model import RawAnswer, Scenario
 
 SectionTitle = Callable[[str], str]
@@ -44,6 +44,8 @@ DEBRIEF_COLUMNS = (
     "time_taken_seconds",
     "sections_to_reread",
     "date",
+    "right_first_time",  # decisions right at the first answer; score counts the final answers
+    "corrected",  # step IDs first answered wrongly, then put right
 )
 # A cell starting with one of these is a formula to a spreadsheet; names are typed by people.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -84,6 +86,8 @@ def debrief_rows(attempts: Iterable[Attempt]) -> list[dict[str, str]]:
                 "time_taken_seconds": seconds,
                 "sections_to_reread": " ".join(grade.sections_to_reread),
                 "date": attempt.date.isoformat(),
+                "right_first_time": str(grade.right_first_time),
+                "corrected": " ".join(s.step for s in grade.corrected),
             }
         )
     return rows
@@ -127,8 +131,15 @@ def debrief_text(attempts: Iterable[Attempt], scenarios: Mapping[str, Scenario] 
             given = "not reached" if not step.reached else f"answered {format_answer(step.given)}"
             lines.append(f"  - {step.title} [{step.step}]: {given}; expected {format_answer(step.expected)}")
             lines.append(f"    {step.section}: {step.reason}")
-        if grade.perfect:
+        for step in grade.corrected:
+            lines.append(f"  - {step.title} [{step.step}]: first answered {format_answer(step.first_given)}, "
+                         f"then corrected to {format_answer(step.given)}")
+        if grade.corrected:
+            lines.append(f"  Right first time: {grade.right_first_time}/{grade.total}")
+        if grade.perfect and not grade.corrected:
             lines.append("  All decisions correct.")
+        elif grade.perfect:
+            lines.append("  All decisions correct in the end.")
         else:
             lines.append(f"  Re-read: {', '.join(grade.sections_to_reread)}")
     return "\n".join(lines) + ("\n" if lines else "")
@@ -194,6 +205,22 @@ def answer_words(step: AnyStep | None, value: RawAnswer) -> str:
     return str(value)
 
 
+def first_answer_note(step: AnyStep | None, graded: StepGrade) -> str:
+    """What a wrong first answer was, when the final answer is another one."""
+    if graded.first_correct is not False or graded.first_given == graded.given:
+        return ""
+    return f"First answer (not right): \u201c{answer_words(step, graded.first_given)}\u201d"
+
+
+def result_words(graded: StepGrade) -> str:
+    """The verdict, and "corrected" for a decision put right after a wrong first answer."""
+    return verdict(graded.correct, graded.reached) + (" \u00b7 corrected" if graded.corrected else "")
+
+
+def _br(text: str) -> str:
+    return f"<br>{html.escape(text)}" if text else ""
+
+
 def score_line(attempt: Attempt, procedure: Procedure | None = None) -> str:
     grade = attempt.grade
     timing = format_duration(grade.time_taken) if grade.time_taken is not None else "not timed"
@@ -203,7 +230,12 @@ def score_line(attempt: Attempt, procedure: Procedure | None = None) -> str:
         step = procedure.step(grade.stopped_at) if procedure and grade.stopped_at else None
         where = f"\u201c{step.title}\u201d" if step else grade.stopped_at
         ending = f"stopped before the end (at {where})" if where else "stopped before the end"
-    return f"Score: {grade.correct} of {grade.total} decisions right  \u00b7  Time taken: {timing}  \u00b7  {ending}"
+    score = f"Score: {grade.correct} of {grade.total} decisions right"
+    if grade.corrected:
+        fixed = len(grade.corrected)
+        score += (f" in the end ({grade.right_first_time} right first time, {fixed} corrected after "
+                  "a wrong first answer)")
+    return f"{score}  \u00b7  Time taken: {timing}  \u00b7  {ending}"
 
 
 def parting_line(attempt: Attempt, procedure: Procedure | None) -> str:
@@ -233,9 +265,9 @@ def debrief_html(attempt: Attempt, scenario: Scenario | None, procedure: Procedu
         given = answer_words(spec, step.given) if step.reached else "Not reached"
         rows.append(
             "<tr>"
-            f"<td>{n}</td><td>{esc(step.title)}</td><td>{esc(given)}</td>"
+            f"<td>{n}</td><td>{esc(step.title)}</td><td>{esc(given)}{_br(first_answer_note(spec, step))}</td>"
             f"<td>{esc(answer_words(spec, step.expected))}</td>"
-            f"<td><b>{esc(verdict(step.correct, step.reached))}</b></td>"
+            f"<td><b>{esc(result_words(step))}</b></td>"
             f"<td>\u201c{esc(step.reason.strip())}\u201d</td>"
             f"<td>{esc(step.section)} {esc(section_title(step.section))}</td>"
             "</tr>"

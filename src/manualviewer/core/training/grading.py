@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from manualviewer.core.procedures.engine import AnswerValue, Run, normalise_answer
@@ -31,6 +31,15 @@ from manualviewer.core.training.walk import Walk, expected_answers, walk, with_d
 
 
 @dataclass(frozen=True)
+class FirstAttempt:
+    """A trainee's first answer to a decision point, as it was graded when given."""
+
+    given: RawAnswer
+    correct: bool
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
 class StepGrade:
     """One decision point: what the trainee gave, what the guidance expects, and why."""
 
@@ -42,6 +51,20 @@ class StepGrade:
     reason: str
     section: str
     reached: bool  # the trainee's path came to this step
+    # The first answer the trainee gave here and whether it was right; None when only the final
+    # answers are known (`scenario run`, records kept before first attempts were).
+    first_given: RawAnswer = None
+    first_correct: bool | None = None
+    attempts: int = 0  # answers given to this step, the refused ones not counted
+
+    @property
+    def corrected(self) -> bool:
+        """Wrong at first, right in the end: the trainee went back and fixed it."""
+        return self.correct and self.first_correct is False
+
+    @property
+    def right_first_time(self) -> bool:
+        return self.correct and self.first_correct is not False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +97,15 @@ class Grade:
     @property
     def total(self) -> int:
         return len(self.steps)
+
+    @property
+    def right_first_time(self) -> int:
+        return sum(1 for s in self.steps if s.right_first_time)
+
+    @property
+    def corrected(self) -> tuple[StepGrade, ...]:
+        """The decisions first answered wrongly, then put right."""
+        return tuple(s for s in self.steps if s.corrected)
 
     @property
     def perfect(self) -> bool:
@@ -137,12 +169,16 @@ def grade_walk(
     answers: Mapping[str, object],
     *,
     time_taken: dt.timedelta | None = None,
+    first_attempts: Mapping[str, FirstAttempt] | None = None,
 ) -> Grade:
-    """Grade a trainee's run (from `walk`, or from a training session)."""
+    """Grade a trainee's run (from `walk`, or from a training session). `first_attempts` (step
+    ID -> the first answer given there) keeps the mistakes put right on the way."""
     _same_procedure(scenario, procedure)
     expected = walk(procedure, expected_answers(scenario))
     run = trainee.run
-    steps = tuple(_grade_step(e, procedure, run, trainee, answers) for e in scenario.expected)
+    firsts = first_attempts or {}
+    steps = tuple(_with_first(_grade_step(e, procedure, run, trainee, answers), firsts.get(e.step))
+                  for e in scenario.expected)
     on_path = set(run.path) | {v.step_id for v in run.visits}
     return Grade(
         scenario=scenario.id,
@@ -237,6 +273,12 @@ def _grade_step(
         section=expectation.section,
         reached=reached,
     )
+
+
+def _with_first(step: StepGrade, first: FirstAttempt | None) -> StepGrade:
+    if first is None:
+        return step
+    return replace(step, first_given=first.given, first_correct=first.correct, attempts=first.attempts)
 
 
 def _same_procedure(scenario: Scenario, procedure: Procedure) -> None:

@@ -22,7 +22,8 @@ def attempt_to_json(attempt: Attempt) -> dict[str, Any]:
         "procedure": grade.procedure,
         "steps": [
             {"step": s.step, "title": s.title, "given": s.given, "expected": s.expected, "correct": s.correct,
-             "reason": s.reason, "section": s.section, "reached": s.reached}
+             "reason": s.reason, "section": s.section, "reached": s.reached,
+             "first_given": s.first_given, "first_correct": s.first_correct, "attempts": s.attempts}
             for s in grade.steps
         ],
         "path": list(grade.path),
@@ -43,7 +44,9 @@ def attempt_from_json(data: Mapping[str, Any]) -> Attempt:
         procedure=str(data["procedure"]),
         steps=tuple(
             StepGrade(str(s["step"]), str(s["title"]), s["given"], s["expected"], bool(s["correct"]),
-                      str(s["reason"]), str(s["section"]), bool(s["reached"]))
+                      str(s["reason"]), str(s["section"]), bool(s["reached"]),
+                      # Records kept before first attempts were: only the final answers are known.
+                      s.get("first_given"), _optional_bool(s.get("first_correct")), int(s.get("attempts", 0)))
             for s in data["steps"]
         ),
         path=tuple(data["path"]),
@@ -55,6 +58,10 @@ def attempt_from_json(data: Mapping[str, Any]) -> Attempt:
         time_taken=dt.timedelta(seconds=float(seconds)) if seconds is not None else None,
     )
     return Attempt(str(data["trainee"]), grade, dt.date.fromisoformat(str(data["date"])))
+
+
+def _optional_bool(value: object) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def attempts_to_text(attempts: Iterable[Attempt]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from manualviewer.core.procedures.engine import Run, answer, back, out_of_order, start
 from manualviewer.core.procedures.model import AnyStep, Procedure
 from manualviewer.core.training.grading import (
+    FirstAttempt,
     Grade,
     expected_value,
     grade_walk,
@@ -43,6 +44,9 @@ class TrainingSession:
     started_at: dt.datetime
     revealed: int = 0  # how many turns of the situation the trainee has seen
     answers: tuple[tuple[str, object], ...] = ()  # every answer given, in order (the latest counts)
+    # Each decision point's first answer as graded when given: a mistake put right after going
+    # back still shows in the debrief.
+    first_attempts: tuple[tuple[str, FirstAttempt], ...] = ()
 
     @classmethod
     def start(cls, scenario: Scenario, procedure: Procedure, now: dt.datetime) -> TrainingSession:
@@ -89,7 +93,8 @@ class TrainingSession:
         step = self.procedure.step(step_id)
         run = answer(self.run, step_id, step_answer(step, merged) if step else merged, now)
         session = replace(self, run=run, answers=(*self.answers, (step_id, value)))._reveal_due()
-        return session, session.feedback(step_id)
+        feedback = session.feedback(step_id)
+        return session._attempted(feedback), feedback
 
     def jump(self, step_id: str, now: dt.datetime) -> tuple[TrainingSession, Feedback]:
         """Go to a step the procedure allows from anywhere (the customer says at the end of the
@@ -99,7 +104,7 @@ class TrainingSession:
         expectation = self.scenario.expectation(step_id)
         if expectation is None:
             return session, Feedback(step_id, graded=False, correct=None, given=True)
-        return session, Feedback(
+        feedback = Feedback(
             step_id,
             graded=True,
             correct=True,
@@ -108,6 +113,7 @@ class TrainingSession:
             reason=expectation.reason,
             section=expectation.section,
         )
+        return session._attempted(feedback), feedback
 
     def back(self) -> TrainingSession:
         return replace(self, run=back(self.run))
@@ -141,9 +147,20 @@ class TrainingSession:
             Walk(self.run, stopped, reason),
             dict(self.answers),
             time_taken=ended - self.started_at,
+            first_attempts=dict(self.first_attempts),
         )
 
     # --- internals --------------------------------------------------------------------------
+    def _attempted(self, feedback: Feedback) -> TrainingSession:
+        """Count an answer to a decision point; the first one keeps how it was graded."""
+        if not feedback.graded:
+            return self
+        firsts = dict(self.first_attempts)
+        first = firsts.get(feedback.step)
+        firsts[feedback.step] = FirstAttempt(feedback.given, bool(feedback.correct)) if first is None else \
+            replace(first, attempts=first.attempts + 1)
+        return replace(self, first_attempts=tuple(firsts.items()))
+
     def _given(self, step_id: str) -> RawAnswer:
         value = self.run.answer_of(step_id)
         return dict(value) if isinstance(value, dict) else value

@@ -17,7 +17,15 @@ from PySide6.QtWidgets import QWidget
 
 from manualviewer.core.procedures import Procedure
 from manualviewer.core.training import Attempt, Feedback, Grade, Turn, format_duration
-from manualviewer.core.training.debrief import NOT_REACHED, RIGHT, WRONG, answer_words, verdict
+from manualviewer.core.training.debrief import (
+    NOT_REACHED,
+    RIGHT,
+    WRONG,
+    answer_words,
+    first_answer_note,
+    result_words,
+    verdict,
+)
 from manualviewer.services.training_session import ScenarioInfo
 from manualviewer.ui.steps.models import STEP_ID_ROLE, VISIT_STATE_ROLE, PathModel
 
@@ -222,11 +230,13 @@ class DebriefModel(QAbstractTableModel):
         if column == 0:
             return graded.title
         if column == 1:
-            return answer_words(step, graded.given) if graded.reached else "Not reached"
+            given = answer_words(step, graded.given) if graded.reached else "Not reached"
+            note = first_answer_note(step, graded)  # a mistake put right stays in the record
+            return f"{given}\n\n{note}" if note else given
         if column == 2:
             return answer_words(step, graded.expected)
         if column == 3:
-            return verdict(graded.correct, graded.reached)
+            return result_words(graded)
         if column == 4:
             return graded.reason
         return graded.section
@@ -357,7 +367,8 @@ class AttemptsModel(QAbstractTableModel):
         if column == 1:
             return self._titles.get(grade.scenario, grade.scenario)
         if column == 2:
-            return f"{grade.correct} of {grade.total}"
+            fixed = len(grade.corrected)
+            return f"{grade.correct} of {grade.total}" + (f" ({fixed} corrected)" if fixed else "")
         if column == 3:
             return format_duration(grade.time_taken) if grade.time_taken is not None else "not timed"
         if column == 4:

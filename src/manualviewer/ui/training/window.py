@@ -394,7 +394,8 @@ class TrainingPanel(StepPanelMixin, QWidget):
         attempt = self.controller.attempt
         assert attempt is not None
         grade = attempt.grade
-        title = label(f"Scenario finished: {grade.correct} of {grade.total} decisions right", self.card,
+        fixed = f", {len(grade.corrected)} of them corrected after a wrong first answer" if grade.corrected else ""
+        title = label(f"Scenario finished: {grade.correct} of {grade.total} decisions right{fixed}", self.card,
                       name="Scenario finished")
         title.setFont(scaled(title, 1.2))
         self.card_layout.addWidget(title)

@@ -59,6 +59,8 @@ def test_rows_one_per_trainee_per_scenario_latest_attempt_wins() -> None:
         "time_taken_seconds": "100",
         "sections_to_reread": "",
         "date": "2024-05-02",
+        "right_first_time": "3",  # graded from final answers only: no first attempts known
+        "corrected": "",
     }
     assert (rows[1]["score"], rows[1]["total"], rows[1]["sections_to_reread"]) == ("0", "1", "DMBM511015")
     assert rows[1]["time_taken_seconds"] == ""
