@@ -12,7 +12,8 @@ Reproducible: files are copied in sorted order with one fixed modification time,
 manifest lists them sorted; two builds of the same content give the same content files and
 hashes. The Whoosh index is NOT byte-for-byte reproducible (its segment names are random and
 its TOC records them), so the reproducibility claim covers pack.json's content entries and
-the content files, not index/."""
+the content files, not index/. A build over the previous version (`--out` the same folder)
+starts from that pack's checked index, so unchanged index files keep their bytes."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def build_pack(content: list[Path], out: Path, *, name: str, version: str,
     staging.mkdir()
     try:
         _copy_manuals(content, staging / CONTENT_DIR)
-        sections = _build_index(staging)
+        reused = _reuse_index(out, staging / INDEX_DIR, key)
+        sections = _build_index(staging, incremental=reused)
         files = tuple(_describe(staging, path) for path in _files_under(staging))
         manifest = Manifest(name=name, version=version,
                             created=(now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -143,7 +145,23 @@ def _files_under(root: Path, skip: set[str] | frozenset[str] = frozenset()) -> l
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _build_index(staging: Path) -> int:
+def _reuse_index(out: Path, target: Path, key: signing.Ed25519PrivateKey | None) -> bool:
+    """Start from the index of the pack already in `out` (when it checks out: hashes, and the
+    signature with this very key when signing), so only changed sections are indexed again and
+    the unchanged index segments keep their names and bytes: desktops download only the new
+    ones. A pack from another key, damaged, or of an older index format is not reused."""
+    if not (out / MANIFEST_FILE).is_file() or not (out / INDEX_DIR).is_dir():
+        return False
+    try:
+        verify_pack(out, signing.public_key_text(key.public_key()) if key is not None else None)
+        shutil.copytree(out / INDEX_DIR, target)
+    except (PackError, OSError):
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def _build_index(staging: Path, *, incremental: bool = False) -> int:
     library = load_library([staging / CONTENT_DIR])
     errors = [p for p in library.problems if p.severity is Severity.ERROR]
     if errors:
@@ -151,7 +169,7 @@ def _build_index(staging: Path) -> int:
                         "Run `manualviewer check` on it.")
     index = open_index(staging / INDEX_DIR)
     try:
-        ensure_library(index, library, rebuild=True, prepare_typos=False)
+        ensure_library(index, library, rebuild=not incremental, prepare_typos=False)
     finally:
         index.close()
     for path in (staging / INDEX_DIR).glob("*LOCK*"):

@@ -80,3 +80,25 @@ def test_a_failed_build_leaves_the_earlier_pack_untouched(tmp_path: Path) -> Non
         build_pack([tmp_path / "missing"], out, name="org", version="2.0")
     assert manifest_files(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["org"]
+
+
+def test_a_new_version_built_over_the_old_one_reindexes_only_what_changed(tmp_path: Path) -> None:
+    from manualviewer.core.search.library_index import open_index
+
+    pem, _ = keys()
+    content = copy_library(tmp_path / "content")
+    out = tmp_path / "pack"
+    build(content, out, "1.0", pem)
+    before = manifest_files(out)
+    section = content / "dmbm" / "DMBM511015.md"
+    section.write_text(section.read_text() + "\nA zebracrossing paragraph.\n")
+    build(content, out, "1.1", pem)
+    after = manifest_files(out)
+    old_segments = {p for p in before if p.startswith("index/MAIN_")}
+    assert old_segments and all(after.get(p) == before[p] for p in old_segments)  # kept byte for byte
+    index = open_index(out / "index")
+    try:
+        assert index.open()
+        assert [hit.id for hit in index.search("zebracrossing").hits] == ["DMBM511015"]
+    finally:
+        index.close()

@@ -10,6 +10,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+__all__ = ["Ed25519PrivateKey", "Ed25519PublicKey", "SigningKeyError", "generate", "load_private_key",
+           "load_public_key", "public_key_text", "sign", "verify"]
+
 
 class SigningKeyError(ValueError):
     """A key that cannot be read; the message says so plainly."""
