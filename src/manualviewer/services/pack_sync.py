@@ -261,14 +261,23 @@ def _stage_file(origin: PackSource, entry: PackFile, staging: Path, current: ins
 
 
 def _reuse(current: installed_packs.InstalledPack, entry: PackFile, target: Path) -> bool:
-    """Copy an unchanged file from the version in use (its hash was checked when it arrived)."""
+    """Take an unchanged file from the version in use (its hash was checked when it arrived)."""
     current_manifest = _installed_manifest(current)
     if current_manifest is None or current_manifest.file(entry.path) != entry:
         return False
     try:
-        shutil.copyfile(inside(current.folder, entry.path), target)
-    except (OSError, PackPathError):
+        source = inside(current.folder, entry.path)
+    except PackPathError:
         return False
+    try:
+        # A hard link costs no copy; installed files are never written in place (a new
+        # version is always a new folder), so sharing them between versions is safe.
+        os.link(source, target)
+    except OSError:
+        try:
+            shutil.copyfile(source, target)
+        except OSError:
+            return False
     return True
 
 
