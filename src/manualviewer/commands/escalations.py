@@ -10,8 +10,9 @@ from typing import Any
 from manualviewer.commands.common import print_json
 from manualviewer.core.settings import SettingsError
 from manualviewer.storage import paths
-from manualviewer.storage.database import DatabaseError, open_database
+from manualviewer.storage.database import DatabaseError
 from manualviewer.storage.outbox import Escalation, EscalationState, Outbox, channel_from_settings
+from manualviewer.storage.recovery import open_notes_database
 from manualviewer.storage.settings_file import load_user_settings
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         args.escalations_parser.print_help(sys.stderr)
         return 2
     try:
-        conn = open_database(args.database or paths.database_path())
+        conn = open_notes_database(args.database or paths.database_path())
     except DatabaseError as exc:
         print(f"manualviewer escalations: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,5 @@
-"""`manualviewer notes`: list and export the case notes saved in the user database."""
+"""`manualviewer notes`: list and export the case notes saved in the user database, check that
+none was changed outside the app (`verify`), and recover from a damaged database (`repair`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 from manualviewer.commands.common import print_json
 from manualviewer.storage import paths
-from manualviewer.storage.database import DatabaseError, open_database
-from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text
+from manualviewer.storage.database import DAMAGED, DatabaseError, open_database_readonly
+from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text, verify_chain
+from manualviewer.storage.recovery import kept_files, open_notes_database
+from manualviewer.storage.repair import repair
 
 EXPORTERS = {"csv": export_csv, "json": export_json, "text": export_text}
 
@@ -29,6 +32,16 @@ def register(sub: Any) -> None:
     export_parser.add_argument(
         "--format", choices=sorted(EXPORTERS), default="csv", help="output format (default: csv)"
     )
+
+    verify_parser = actions.add_parser("verify", help="check that no note was changed outside manualviewer")
+    verify_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+
+    repair_parser = actions.add_parser(
+        "repair", help="a damaged database: keep it aside, start a new one, copy what can be read"
+    )
+    repair_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    repair_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     parser.set_defaults(func=run, notes_parser=parser)
 
 
@@ -64,11 +77,23 @@ def run(args: argparse.Namespace) -> int:
     if args.notes_action is None:
         args.notes_parser.print_help(sys.stderr)
         return 2
+    path = args.database or paths.database_path()
+    if args.notes_action == "repair":
+        return _repair(path, args.json)
     try:
-        conn = open_database(args.database or paths.database_path())
+        conn = open_notes_database(path)
     except DatabaseError as exc:
-        print(f"manualviewer notes: {exc}", file=sys.stderr)
-        return 1
+        if exc.reason == DAMAGED:
+            print(f"manualviewer notes: {exc}", file=sys.stderr)
+            return 1
+        try:  # read-only file or folder, or another program writing: reading still works
+            conn = open_database_readonly(path)
+        except DatabaseError:
+            print(f"manualviewer notes: {exc}", file=sys.stderr)
+            return 1
+        print(f"manualviewer notes: {exc.reason or exc}; showing the notes read-only", file=sys.stderr)
+    if args.notes_action == "verify":
+        return _verify(conn, path, args.json)
     try:
         notes = NoteStore(conn).list(
             customer_reference=args.customer,
@@ -99,3 +124,40 @@ def _line(n: StoredNote) -> str:
     return (
         f"{n.id:>5}  {when}  {n.customer_reference or '-':<12}  {n.procedure_id or '-':<16}  {first}{amends}"
     )
+
+
+def _verify(conn: Any, path: Path, as_json: bool) -> int:
+    try:
+        report = verify_chain(conn)
+    finally:
+        conn.close()
+    if as_json:
+        print_json({**report.as_json(), "database": str(path)})
+    elif report.ok:
+        print(f"All {report.checked} notes are as they were saved.")
+    else:
+        print(f"Note {report.first_bad} does not match what was saved: {report.problem}. "
+              f"{report.checked} notes before it are as they were saved.")
+    return 0 if report.ok else 1
+
+
+def _repair(path: Path, as_json: bool) -> int:
+    if not path.is_file():
+        print(f"manualviewer notes: no notes database at {path}", file=sys.stderr)
+        return 1
+    try:
+        done = repair(path)
+    except (OSError, DatabaseError) as exc:
+        print(f"manualviewer notes: cannot repair {path}: {exc}", file=sys.stderr)
+        return 1
+    if as_json:
+        print_json({**done.as_json(), "database": str(path)})
+    else:
+        print(f"The damaged database is kept as {done.damaged_copy}.")
+        print("A new database was started with what could be read: "
+              + ", ".join(f"{n} {table}" for table, n in done.copied.items()) + ".")
+        for table, error in done.unreadable.items():
+            print(f"Some of {table} could not be read: {error}")
+    if kept_files(path):
+        open_notes_database(path).close()  # saves kept while it was damaged go in now
+    return 0

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import difflib
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,8 @@ from manualviewer.services.finish_run import (
     FinishedRun,
     escalation_addresses,
     finish_run,
+    new_note,
     recipient_name,
-    save_finished_run,
     warning_records,
 )
 
@@ -145,10 +146,13 @@ def _run(args: argparse.Namespace) -> int:
         if saved is not None:
             output["saved"] = saved
         print_json(output)
+        return 3 if saved is not None and "recovery_file" in saved else 0
     else:
         print(note.text)
         for escalation in escalations:
             print(f"\nEscalation to {escalation.to}: {escalation.subject}")
+        if saved is not None and "recovery_file" in saved:
+            return 3
         if saved is not None:
             queued = ", ".join(f"#{i}" for i in saved["escalation_ids"]) or "none"
             print(f"\nSaved note #{saved['note_id']}; escalations queued: {queued}", file=sys.stderr)
@@ -223,12 +227,14 @@ def _settings() -> Settings:
 
 
 def _save(database: Path | None, run: Run, finished: FinishedRun, officer: str, settings: Settings) -> dict[str, Any]:
-    """Store the note, then queue the escalations. Everything that can refuse is checked first,
-    so a refusal leaves nothing half-saved."""
+    """Store the note and queue the escalations in one transaction. Everything that can refuse is
+    checked first, so a refusal leaves nothing half-saved. When the database cannot take them they
+    are kept in the recovery file (imported at the next open) and `recovery_file` names it."""
     from manualviewer.storage import paths
-    from manualviewer.storage.database import DatabaseError, open_database
-    from manualviewer.storage.notes import NoteError, NoteStore
-    from manualviewer.storage.outbox import EscalationError, Outbox
+    from manualviewer.storage.database import DatabaseError, failure_reason
+    from manualviewer.storage.notes import NoteError
+    from manualviewer.storage.outbox import EscalationError
+    from manualviewer.storage.recovery import keep, new_save, open_notes_database, store_save
 
     if not officer:
         raise CommandStop(2, "no officer name for the note: pass --officer or set officer_name in the settings")
@@ -236,15 +242,25 @@ def _save(database: Path | None, run: Run, finished: FinishedRun, officer: str, 
         addresses = escalation_addresses(settings, needed=bool(finished.escalations))  # before the note
     except EscalationError as exc:
         raise CommandStop(2, str(exc)) from exc
-
+    save = new_save(new_note(run, finished, officer=officer),
+                    [(addresses.recipient, e.subject, e.body, addresses.sender) for e in finished.escalations])
+    path = database or paths.database_path()
     try:
-        conn = open_database(database or paths.database_path())
-    except DatabaseError as exc:
-        raise CommandStop(1, str(exc)) from exc
-    try:
-        stored = save_finished_run(NoteStore(conn), Outbox(conn), run, finished, officer=officer, addresses=addresses)
-    except (NoteError, EscalationError) as exc:
+        conn = open_notes_database(path)
+        try:
+            note_id, outbox_ids = store_save(conn, save)
+        finally:
+            conn.close()
+    except NoteError as exc:
         raise CommandStop(2, str(exc)) from exc
-    finally:
-        conn.close()
-    return {"note_id": stored.note.id, "escalation_ids": [e.id for e in stored.queued]}
+    except (DatabaseError, sqlite3.Error, OSError) as exc:
+        reason = failure_reason(exc, path) or f"the database could not be written ({exc})"
+        try:
+            kept = keep(path, save, reason)
+        except OSError as keep_exc:
+            raise CommandStop(1, f"the note was NOT saved: {reason}, and it could not be kept either "
+                              f"({keep_exc}). Copy the note above into your case system now.") from exc
+        print(f"{PROG}: the note was not saved in your notes: {reason}. It is kept in {kept} and will be "
+              "added to your notes the next time the database can be opened.", file=sys.stderr)
+        return {"recovery_file": str(kept), "reason": reason}
+    return {"note_id": note_id, "escalation_ids": outbox_ids}

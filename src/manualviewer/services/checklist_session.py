@@ -40,13 +40,15 @@ from manualviewer.core.settings import Settings, SettingsError
 from manualviewer.services.finish_run import (
     finish_run,
     line_manager_address,
+    new_note,
     officer_address,
     recipient_name,
     store_note,
 )
-from manualviewer.storage.database import open_database
+from manualviewer.storage.database import failure_reason, open_database
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
 from manualviewer.storage.outbox import Channel, Escalation, Outbox
+from manualviewer.storage.recovery import keep, new_save, stable_save_id
 from manualviewer.storage.runs import SavedRun
 from manualviewer.storage.stores import Stores
 
@@ -402,12 +404,31 @@ class ChecklistSession:
         finished = finish_run(self.run, officer=officer, content_version=self.content_version(), text=text,
                               warnings=self.check(text), recipient=recipient_name(self.settings),
                               notices=self.guidance_notices())
-        stored = store_note(self.stores.notes, self.run, finished, officer=officer)
+        # The same run and text saved twice (Save again after a failure) is one note.
+        save_id = stable_save_id(self.run_id, finished.note.text)
+        try:
+            stored = store_note(self.stores.notes, self.run, finished, officer=officer, save_id=save_id)
+        except sqlite3.Error as exc:
+            raise self._keep_unsaved(exc, new_note(self.run, finished, officer=officer), save_id) from exc
         self.stores.runs.finish(self.run_id)
         self.saved_note = stored
         self.escalation_drafts = list(finished.escalations)
         return stored, SessionChange(run=True, saved_runs=True, notes=True, note_saved=stored.id,
                                      message=f"Saved note {stored.id}.")
+
+    def _keep_unsaved(self, exc: sqlite3.Error, note: NewNote, save_id: str) -> NoteError:
+        """The database would not take the note: keep it in the recovery file at once and say why."""
+        database = database_file(self.stores)
+        reason = failure_reason(exc, database) or f"the database could not be written ({exc})"
+        try:
+            if database is None:
+                raise OSError("the database has no file")
+            kept = keep(database, new_save(note, save_id=save_id), reason)
+        except OSError as keep_exc:
+            return NoteError(f"{reason}, and it could not be kept in a recovery file either ({keep_exc}). "
+                             "Copy the note into your case system now, then try Save again")
+        return NoteError(f"{reason}. Your note is kept safe in {kept} and goes into your notes as soon as the "
+                         "database works again; you can also try Save again")
 
     def amend_note(self, note_id: int, text: str) -> tuple[StoredNote, SessionChange]:
         """A correction: a new note that amends `note_id` (notes are never changed). Raises NoteError."""

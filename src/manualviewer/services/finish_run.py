@@ -141,9 +141,12 @@ def new_note(run: Run, finished: FinishedRun, *, officer: str) -> NewNote:
     )
 
 
-def store_note(notes: NoteStore, run: Run, finished: FinishedRun, *, officer: str) -> StoredNote:
-    """Save the note (append-only; committed on return). Raises NoteError."""
-    return notes.add(new_note(run, finished, officer=officer))
+def store_note(
+    notes: NoteStore, run: Run, finished: FinishedRun, *, officer: str, save_id: str | None = None
+) -> StoredNote:
+    """Save the note (append-only; committed on return; once per `save_id`). Raises NoteError,
+    sqlite3.Error when the database cannot take it."""
+    return notes.add(new_note(run, finished, officer=officer), save_id)
 
 
 # --- the outbox ------------------------------------------------------------------------------

@@ -8,17 +8,70 @@ before it returns.
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 PRIVATE_MODE = 0o600
+# How long a save waits for another program's write lock before the note goes to the recovery
+# file instead. An officer is waiting on the screen: 3 s, not SQLite's usual 10 s.
+LOCK_WAIT_SECONDS = 3.0
+
+# The reasons a user is told, in their words (issue 13).
+BUSY = "another program is using your notes database"
+FULL = "the disk is full"
+READ_ONLY = "your notes database is read-only"
+DAMAGED = "your notes database is damaged"
+REPAIR_HINT = ("Run 'manualviewer notes repair' to keep the damaged file aside, start a new one and copy "
+               "across what can still be read")
 
 
 class DatabaseError(Exception):
-    """The database file cannot be used (corrupt, newer than this program, unreadable)."""
+    """The database file cannot be used (corrupt, newer than this program, unreadable).
+    `reason` is the plain-words cause when one is known (BUSY, FULL, READ_ONLY, DAMAGED)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def failure_reason(exc: BaseException, path: Path | None = None) -> str:
+    """The plain words for why the database could not take a write, or "" when unknown. With the
+    database's `path`, a vague error ("disk I/O error", "unable to open database file") is
+    explained by looking at its folder: no space left, or not writable."""
+    reason = _error_reason(exc)
+    if not reason and path is not None:
+        reason = _folder_reason(path)
+    return reason
+
+
+def _error_reason(exc: BaseException) -> str:
+    if isinstance(exc, DatabaseError) and exc.reason:
+        return exc.reason
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    text = str(exc).lower()
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return FULL
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return READ_ONLY
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return BUSY
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return FULL
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return READ_ONLY
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        return DAMAGED
+    if exc.__cause__ is not None and exc.__cause__ is not exc:
+        return _error_reason(exc.__cause__)
+    return ""
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -138,16 +191,97 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     """)
 
 
+def chain_hash(previous: str, row: sqlite3.Row | tuple[object, ...]) -> str:
+    """sha256(previous hash + the note canonically written): each note seals the one before, so a
+    note edited, removed or inserted outside the app breaks the chain from there on."""
+    canonical = json.dumps(list(row)[: len(NOTE_FIELDS)], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
+
+
+NOTE_FIELDS = (
+    "id", "created_at", "officer", "procedure_id", "procedure_version", "content_version",
+    "customer_reference", "text", "record_json", "amends",
+)
+
+
+def _migration_4(conn: sqlite3.Connection) -> None:
+    # The hash chain over notes, computed once for the notes already there (the update trigger is
+    # lifted for that one pass, inside this migration's transaction), and the save ids that make
+    # importing a recovered save happen exactly once.
+    _run_script(conn, """
+        ALTER TABLE notes ADD COLUMN chain_hash TEXT NOT NULL DEFAULT '';
+        CREATE TABLE note_saves (
+            save_id TEXT PRIMARY KEY,
+            note_id INTEGER NOT NULL REFERENCES notes(id)
+        );
+        DROP TRIGGER IF EXISTS notes_no_update;
+    """)
+    previous = ""
+    for row in conn.execute(f"SELECT {', '.join(NOTE_FIELDS)} FROM notes ORDER BY id").fetchall():
+        previous = chain_hash(previous, row)
+        conn.execute("UPDATE notes SET chain_hash = ? WHERE id = ?", (previous, row[0]))
+    for name in TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        conn.execute(TRIGGERS[name])
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# The append-only rules, checked and recreated at every open: a trigger dropped or changed
+# outside the app is put back (an edit made meanwhile shows in the notes' hash chain).
+_APPEND_ONLY_NOTES = "notes are append-only: add a note that amends this one"
+TRIGGERS: dict[str, str] = {
+    "notes_no_update": f"CREATE TRIGGER notes_no_update BEFORE UPDATE ON notes "
+    f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_NOTES}'); END",
+    "notes_no_delete": f"CREATE TRIGGER notes_no_delete BEFORE DELETE ON notes "
+    f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_NOTES}'); END",
+    "outbox_no_delete": "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox "
+    "BEGIN SELECT RAISE(ABORT, 'escalations are kept: the outbox is the record of what was sent'); END",
+    # Delivery state changes; what was written and to whom never does.
+    "outbox_body_fixed": 'CREATE TRIGGER outbox_body_fixed BEFORE UPDATE OF created_at, message_id, sender, "to", '
+    "subject, body ON outbox "
+    "BEGIN SELECT RAISE(ABORT, 'escalations are kept as written: the outbox body cannot change'); END",
+    "note_saves_no_change": "CREATE TRIGGER note_saves_no_change BEFORE UPDATE ON note_saves "
+    "BEGIN SELECT RAISE(ABORT, 'save ids are kept'); END",
+    "note_saves_no_delete": "CREATE TRIGGER note_saves_no_delete BEFORE DELETE ON note_saves "
+    "BEGIN SELECT RAISE(ABORT, 'save ids are kept'); END",
+}
+
+
+def ensure_triggers(conn: sqlite3.Connection) -> list[str]:
+    """Recreate any append-only trigger that is missing or not as written here; return their names."""
+    present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    wrong = [name for name, sql in TRIGGERS.items() if " ".join(str(present.get(name, "")).split()) != sql]
+    if wrong:
+        with transaction(conn):
+            for name in wrong:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+                conn.execute(TRIGGERS[name])
+    return wrong
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.create_function("mv_contains", 2, _contains, deterministic=True)
+    conn.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+
+
+def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
+    rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+    if rows != ["ok"]:
+        raise DatabaseError(f"{path}: {DAMAGED} ({'; '.join(rows[:3])}). {REPAIR_HINT}", DAMAGED)
+
+
 def open_database(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the database at `path`, migrated to SCHEMA_VERSION.
+    """Open (creating if needed) the database at `path`, migrated to SCHEMA_VERSION, checked
+    (quick_check) and with its append-only triggers in place.
 
     WAL journal, synchronous=FULL (a committed note survives a crash or power cut), foreign keys
-    on, and the file and its -wal/-shm companions readable by the user only.
+    on, and the file and its -wal/-shm companions readable by the user only. Raises
+    DatabaseError, with `reason` in plain words when known.
     """
     if path.is_dir():
         raise DatabaseError(f"{path}: is a folder, not a database file")
@@ -156,27 +290,75 @@ def open_database(path: Path) -> sqlite3.Connection:
     except (FileExistsError, NotADirectoryError) as exc:
         raise DatabaseError(f"{path}: cannot create the database: a part of its path is a file, not a folder") from exc
     # Create the file ourselves with 0600 so it is never readable by others, even for a moment.
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
-    os.close(fd)
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     try:
-        conn.row_factory = sqlite3.Row
-        conn.create_function("mv_contains", 2, _contains, deterministic=True)
-        conn.execute("PRAGMA busy_timeout = 10000")
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot open the database: {exc}", failure_reason(exc)) from exc
+    os.close(fd)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+    try:
+        _configure(conn)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise DatabaseError(f"{path}: cannot use write-ahead logging (journal_mode is {mode})")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        _check_intact(conn, path)
         migrate(conn, path)
+        ensure_triggers(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DatabaseError(f"{path}: cannot open the database: {exc}") from exc
+        reason = failure_reason(exc, path)
+        hint = f". {REPAIR_HINT}" if reason == DAMAGED else ""
+        raise DatabaseError(f"{path}: cannot open the database: {reason or exc}{hint}", reason) from exc
     except BaseException:
         conn.close()
         raise
     restrict_permissions(path)
     return conn
+
+
+# Less free space than this where the database lives is a full disk (a WAL frame and its page).
+_NEARLY_FULL_BYTES = 64 * 1024
+
+
+def _folder_reason(path: Path) -> str:
+    # SQLite says only "disk I/O error" or "unable to open database file" when it cannot grow
+    # the WAL or create it beside the database; look at the folder ourselves to name the cause.
+    try:
+        fs = os.statvfs(path.parent)
+        if fs.f_bavail * fs.f_frsize < _NEARLY_FULL_BYTES:
+            return FULL
+        with tempfile.TemporaryFile(dir=path.parent):
+            return ""
+    except OSError as exc:
+        return _error_reason(exc)
+
+
+def open_database_readonly(path: Path) -> sqlite3.Connection:
+    """Open the database for reading only, for a database (or folder) that cannot be written.
+    Tries mode=ro first (sees other writers' WAL), then immutable=1 (no -shm needed: works in a
+    read-only folder). Raises DatabaseError."""
+    if not path.is_file():
+        raise DatabaseError(f"{path}: there is no notes database here")
+    last: sqlite3.Error | None = None
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?{query}", uri=True, isolation_level=None,
+                               timeout=LOCK_WAIT_SECONDS)
+        try:
+            _configure(conn)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            conn.execute("SELECT count(*) FROM notes").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            continue
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise DatabaseError(f"{path}: schema version {version} is newer than this program understands")
+        return conn
+    reason = failure_reason(last) if last else ""
+    raise DatabaseError(f"{path}: cannot read the database: {reason or last}", reason) from last
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
@@ -213,10 +395,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite rolls back by itself on some errors (a full disk); a second ROLLBACK would
+        # hide the real error behind "cannot rollback - no transaction is active".
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def _contains(haystack: object, needle: object) -> int:

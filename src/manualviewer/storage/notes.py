@@ -1,7 +1,9 @@
 """Case notes: append-only. A correction is a new note whose `amends` names the note it corrects.
 
 SQLite triggers reject UPDATE and DELETE on the notes table, so no code path (ours or a stray
-SQL shell) can rewrite what was recorded. Each `add` is committed before it returns.
+SQL shell) can rewrite what was recorded; the triggers are put back at every open. Each note also
+stores sha256(previous note's hash + the note), so an edit made with the triggers dropped is
+found by `verify_chain` (`manualviewer notes verify`). Each `add` is committed before it returns.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
-from manualviewer.storage.database import transaction
+from manualviewer.storage.database import NOTE_FIELDS, chain_hash, transaction
 
 
 @dataclass(frozen=True)
@@ -80,38 +82,14 @@ class NoteStore:
         self._conn = conn
         self._clock = clock
 
-    def add(self, note: NewNote) -> StoredNote:
-        """Save `note`; it is committed (durable) when this returns."""
-        if not note.text.strip():
-            raise NoteError("a note needs some text")
-        if not note.officer.strip():
-            raise NoteError("a note needs the officer's name (set officer_name in settings)")
-        try:
-            json.loads(note.record_json)
-        except ValueError as exc:
-            raise NoteError(f"record_json is not valid JSON: {exc}") from exc
+    def add(self, note: NewNote, save_id: str | None = None) -> StoredNote:
+        """Save `note`; it is committed (durable) when this returns. A `save_id` makes the save
+        idempotent: a second add with the same id (a retry, a recovered save) returns the note
+        the first one stored."""
+        check_note(note)
         created = to_db(self._clock())
         with transaction(self._conn):
-            if note.amends is not None and self._row(note.amends) is None:
-                raise NoteError(f"cannot amend note {note.amends}: there is no such note")
-            cur = self._conn.execute(
-                "INSERT INTO notes (created_at, officer, procedure_id, procedure_version, "
-                "content_version, customer_reference, text, record_json, amends) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    created,
-                    note.officer.strip(),
-                    note.procedure_id,
-                    note.procedure_version,
-                    note.content_version,
-                    note.customer_reference.strip(),
-                    note.text,
-                    note.record_json,
-                    note.amends,
-                ),
-            )
-            new_id = cur.lastrowid
-        assert new_id is not None
+            new_id = insert_note(self._conn, note, created, save_id)
         stored = self.get(new_id)
         assert stored is not None
         return stored
@@ -186,6 +164,83 @@ class NoteStore:
             f"SELECT {_COLUMNS} FROM notes WHERE id = ?", (note_id,)
         ).fetchone()
         return row
+
+
+def check_note(note: NewNote) -> None:
+    """Raise NoteError when `note` cannot be saved."""
+    if not note.text.strip():
+        raise NoteError("a note needs some text")
+    if not note.officer.strip():
+        raise NoteError("a note needs the officer's name (set officer_name in settings)")
+    try:
+        json.loads(note.record_json)
+    except ValueError as exc:
+        raise NoteError(f"record_json is not valid JSON: {exc}") from exc
+
+
+def insert_note(conn: sqlite3.Connection, note: NewNote, created: str, save_id: str | None = None) -> int:
+    """Insert `note` with its link in the hash chain, inside the caller's transaction; return
+    its id (the earlier note's id when `save_id` was already saved)."""
+    if save_id is not None:
+        done = conn.execute("SELECT note_id FROM note_saves WHERE save_id = ?", (save_id,)).fetchone()
+        if done is not None:
+            return int(done[0])
+    if note.amends is not None and conn.execute("SELECT 1 FROM notes WHERE id = ?", (note.amends,)).fetchone() is None:
+        raise NoteError(f"cannot amend note {note.amends}: there is no such note")
+    last = conn.execute("SELECT id, chain_hash FROM notes ORDER BY id DESC LIMIT 1").fetchone()
+    new_id = (int(last[0]) + 1) if last is not None else 1
+    values = (
+        new_id,
+        created,
+        note.officer.strip(),
+        note.procedure_id,
+        note.procedure_version,
+        note.content_version,
+        note.customer_reference.strip(),
+        note.text,
+        note.record_json,
+        note.amends,
+    )
+    link = chain_hash(str(last[1]) if last is not None else "", values)
+    conn.execute(
+        f"INSERT INTO notes ({', '.join(NOTE_FIELDS)}, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*values, link),
+    )
+    if save_id is not None:
+        conn.execute("INSERT INTO note_saves (save_id, note_id) VALUES (?, ?)", (save_id, new_id))
+    return new_id
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of checking the notes' hash chain: `first_bad` is the first note whose stored
+    hash does not match (edited, or a note before it removed or changed), None when intact."""
+
+    checked: int
+    first_bad: int | None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checked": self.checked, "first_bad_note": self.first_bad, "problem": self.problem}
+
+
+def verify_chain(conn: sqlite3.Connection) -> ChainReport:
+    """Recompute every note's hash from the first; report the first that does not match."""
+    previous = ""
+    checked = 0
+    for row in conn.execute(f"SELECT {', '.join(NOTE_FIELDS)}, chain_hash FROM notes ORDER BY id"):
+        note_id = int(row[0])
+        link = chain_hash(previous, row)
+        if link != row["chain_hash"]:
+            return ChainReport(checked, note_id, f"note {note_id} was changed outside manualviewer "
+                               "(or a note before it was)")
+        previous = link
+        checked += 1
+    return ChainReport(checked, None)
 
 
 def _note(row: sqlite3.Row) -> StoredNote:

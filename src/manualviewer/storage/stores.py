@@ -9,10 +9,10 @@ from pathlib import Path
 from manualviewer.storage import paths
 from manualviewer.storage.bookmarks import BookmarkStore
 from manualviewer.storage.clock import Clock, utc_now
-from manualviewer.storage.database import open_database
 from manualviewer.storage.history import HistoryStore, SessionStore
 from manualviewer.storage.notes import NoteStore
 from manualviewer.storage.outbox import Outbox
+from manualviewer.storage.recovery import open_notes_database
 from manualviewer.storage.runs import RunStore
 
 
@@ -32,8 +32,9 @@ class Stores:
 
 def open_stores(path: Path | None = None, clock: Clock = utc_now) -> Stores:
     """Open the database at `path` (default paths.database_path(); training uses
-    paths.training_database_path()) and build every store on it."""
-    conn = open_database(path if path is not None else paths.database_path())
+    paths.training_database_path()) and build every store on it; saves kept while it could not
+    be written are imported first."""
+    conn = open_notes_database(path if path is not None else paths.database_path())
     return Stores(
         conn=conn,
         notes=NoteStore(conn, clock),

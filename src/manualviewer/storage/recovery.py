@@ -1,0 +1,215 @@
+"""Saves the database could not take, kept in a recovery file until it can.
+
+When a save fails (another program holds the database, the disk is full, the file or folder is
+read-only, the file is damaged), the note and its escalations are appended at once to
+`<database>.recovery.jsonl` beside the database (0600, one JSON object a line, fsync'd), or, when
+that folder cannot be written, to a per-user folder in the temp directory. The next open that can
+write the database imports every kept save in one transaction each, exactly once (a save id in
+`note_saves`), then removes the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from manualviewer.storage.clock import Clock, to_db, utc_now
+from manualviewer.storage.database import PRIVATE_MODE, open_database, transaction
+from manualviewer.storage.notes import NewNote, check_note, insert_note
+
+SUFFIX = ".recovery.jsonl"
+
+
+@dataclass(frozen=True)
+class KeptEscalation:
+    to: str
+    subject: str
+    body: str
+    sender: str
+    message_id: str  # fixed when kept, so a copy sent twice is recognisable
+
+
+@dataclass(frozen=True)
+class KeptSave:
+    save_id: str
+    created_at: str
+    note: NewNote
+    escalations: tuple[KeptEscalation, ...] = ()
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "save_id": self.save_id,
+            "created_at": self.created_at,
+            "reason": self.reason,
+            "note": asdict(self.note),
+            "escalations": [asdict(e) for e in self.escalations],
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> KeptSave:
+        return KeptSave(
+            save_id=str(data["save_id"]),
+            created_at=str(data["created_at"]),
+            note=NewNote(**data["note"]),
+            escalations=tuple(KeptEscalation(**e) for e in data.get("escalations", [])),
+            reason=str(data.get("reason", "")),
+        )
+
+
+def new_save(
+    note: NewNote,
+    escalations: Iterable[tuple[str, str, str, str]] = (),
+    *,
+    save_id: str | None = None,
+    clock: Clock = utc_now,
+) -> KeptSave:
+    """A save ready to store or keep: `escalations` are (to, subject, body, sender)."""
+    kept = []
+    for to, subject, body, sender in escalations:
+        domain = email.utils.parseaddr(to)[1].rpartition("@")[2] or "manualviewer.local"
+        kept.append(KeptEscalation(to.strip(), " ".join(subject.split()), body, sender,
+                                   f"<{uuid.uuid4().hex}.mv@{domain}>"))
+    return KeptSave(save_id or uuid.uuid4().hex, to_db(clock()), note, tuple(kept))
+
+
+def stable_save_id(*parts: str) -> str:
+    """A save id from what is saved: the same run and text saved twice (a retry) is one save."""
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def store_save(conn: sqlite3.Connection, save: KeptSave) -> tuple[int, list[int]]:
+    """The note and its escalations in one transaction, once per save id; (note id, outbox ids).
+    Raises NoteError, sqlite3.Error."""
+    check_note(save.note)
+    with transaction(conn):
+        done = conn.execute("SELECT note_id FROM note_saves WHERE save_id = ?", (save.save_id,)).fetchone()
+        if done is not None:
+            ids = [int(r[0]) for e in save.escalations
+                   for r in conn.execute("SELECT id FROM outbox WHERE message_id = ?", (e.message_id,))]
+            return int(done[0]), ids
+        note_id = insert_note(conn, save.note, save.created_at, save.save_id)
+        outbox_ids = []
+        for e in save.escalations:
+            cur = conn.execute(
+                'INSERT INTO outbox (created_at, message_id, sender, "to", subject, body) VALUES (?, ?, ?, ?, ?, ?)',
+                (save.created_at, e.message_id, e.sender, e.to, e.subject, e.body),
+            )
+            assert cur.lastrowid is not None
+            outbox_ids.append(cur.lastrowid)
+    return note_id, outbox_ids
+
+
+# --- the file ---------------------------------------------------------------------------------
+
+
+def recovery_path(database: Path) -> Path:
+    return database.with_name(database.name + SUFFIX)
+
+
+def fallback_path(database: Path) -> Path:
+    """Where saves go when the database's folder cannot be written: a private per-user folder."""
+    key = hashlib.sha256(str(database.absolute()).encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"manualviewer-recovery-{os.getuid()}" / f"{key}{SUFFIX}"
+
+
+def keep(database: Path, save: KeptSave, reason: str) -> Path:
+    """Append `save` to the recovery file (durable when this returns); return the file.
+    Raises OSError only when neither place can be written."""
+    line = (json.dumps({**save.as_json(), "reason": reason}, ensure_ascii=False) + "\n").encode("utf-8")
+    error: OSError | None = None
+    for path in (recovery_path(database), fallback_path(database)):
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _append(path, line)
+        except OSError as exc:
+            error = exc
+            continue
+        return path
+    assert error is not None
+    raise error
+
+
+def _append(path: Path, line: bytes) -> None:
+    new = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_MODE)
+    try:
+        os.fchmod(fd, PRIVATE_MODE)
+        view = memoryview(line)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if new:  # the file's name must survive a power cut too
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def kept_files(database: Path) -> list[Path]:
+    return [p for p in (recovery_path(database), fallback_path(database)) if p.is_file()]
+
+
+def read_kept(path: Path) -> tuple[list[KeptSave], int]:
+    """The saves in a recovery file and how many lines could not be read (a torn last line)."""
+    saves, bad = [], 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        try:
+            saves.append(KeptSave.from_json(json.loads(line)))
+        except (ValueError, TypeError, KeyError):
+            bad += 1
+    return saves, bad
+
+
+@dataclass(frozen=True)
+class Imported:
+    notes: tuple[int, ...]
+    problems: tuple[str, ...] = ()
+
+
+def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
+    """Import every kept save (exactly once), then remove its file. A file with lines that cannot
+    be read is renamed aside (`.unreadable-<time>`) rather than removed."""
+    notes: list[int] = []
+    problems: list[str] = []
+    for path in kept_files(database):
+        saves, bad = read_kept(path)
+        for save in saves:
+            try:
+                notes.append(store_save(conn, save)[0])
+            except ValueError as exc:  # NoteError: the kept note itself cannot be saved
+                problems.append(f"{path}: save {save.save_id}: {exc}")
+                bad += 1
+        if bad:
+            aside = path.with_name(f"{path.name}.unreadable-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
+            path.rename(aside)
+            problems.append(f"{path}: {bad} kept save(s) could not be imported; the file is kept as {aside}")
+        else:
+            path.unlink()
+    return Imported(tuple(notes), tuple(problems))
+
+
+def open_notes_database(path: Path) -> sqlite3.Connection:
+    """open_database, then import the saves kept while it could not be written. An import that
+    fails leaves the file for the next open. Raises DatabaseError."""
+    conn = open_database(path)
+    if kept_files(path):
+        with suppress(sqlite3.Error, OSError):
+            import_kept(conn, path)
+    return conn
