@@ -200,14 +200,18 @@ class EscalationsPanel(QWidget):
         if not uncertain:
             self.controller.deliver()
             return
-        answer = ask_resend(self, len(uncertain))
-        if answer is QMessageBox.StandardButton.Cancel:
-            return
-        self.controller.deliver(resend_uncertain=answer is QMessageBox.StandardButton.Yes)
+        others = len(self.controller.stores.outbox.pending())
+        answer = ask_resend(self, len(uncertain), others)
+        if answer is QMessageBox.StandardButton.Yes:
+            self.controller.deliver(resend_uncertain=True)
+        elif answer is QMessageBox.StandardButton.No and others:
+            self.controller.deliver()
+        # Cancel, or the dialog closed: nothing is sent
 
 
-def ask_resend(parent: QWidget, count: int) -> QMessageBox.StandardButton:
-    """Yes: send those again too; No: only the others; Cancel: nothing."""
+def ask_resend(parent: QWidget, count: int, others: int) -> QMessageBox.StandardButton:
+    """Yes: send those again (and the `others` waiting); No (offered when there are others): only
+    the others; Cancel (or the dialog closed): nothing. The safe choice is the default."""
     box = QMessageBox(QMessageBox.Icon.Warning, "Send again?", "", parent=parent)
     some = f"{count} escalation{'s' if count != 1 else ''}"
     box.setText(f"{some} may already have been delivered.")
@@ -215,12 +219,17 @@ def ask_resend(parent: QWidget, count: int) -> QMessageBox.StandardButton:
         "The mail server had the whole message when the connection went quiet, so it may have "
         "reached the recipient. Sending again could give them a second copy (with the same "
         "Message-ID, so their mail program can tell it is the same message).\n\n"
-        "Send these again?"
+        + ("Send these again?" if count != 1 else "Send it again?")
     )
-    box.setStandardButtons(
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel
-    )
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    if others:
+        buttons |= QMessageBox.StandardButton.No
+    box.setStandardButtons(buttons)
     box.button(QMessageBox.StandardButton.Yes).setText("Send again")
-    box.button(QMessageBox.StandardButton.No).setText("Send only the others")
-    box.setDefaultButton(QMessageBox.StandardButton.No)
+    if others:
+        box.button(QMessageBox.StandardButton.No).setText(f"Send only the other {others}")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+    else:
+        box.button(QMessageBox.StandardButton.Cancel).setText("Do not send")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return QMessageBox.StandardButton(box.exec())
