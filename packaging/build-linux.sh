@@ -17,6 +17,7 @@ VENV=build/package-venv
 "$VENV/bin/python" -m pip install -q --upgrade pip
 # Installed, not editable: PyInstaller collects the package with its data (library, icon) from
 # site-packages. The second line makes sure this checkout's code replaces an earlier build's.
+rm -rf build/lib build/bdist.* # setuptools' leftovers: a stale module must not reach the wheel
 "$VENV/bin/python" -m pip install -q ".[package]"
 "$VENV/bin/python" -m pip install -q --no-deps --force-reinstall .
 VERSION=$("$VENV/bin/python" -c "import manualviewer; print(manualviewer.__version__)")

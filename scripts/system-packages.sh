@@ -1,12 +1,12 @@
 #!/bin/sh
 # Debian/Ubuntu packages Qt needs: offscreen (tests) and xcb (a real window, and the Xvfb smoke
-# test); for the package build and its test (packaging/), PyInstaller's objdump (binutils) and the
-# validators of the desktop entry and metainfo (desktop-file-utils, appstream). Installs only
-# what is missing; needs root or sudo for that, and says so otherwise.
+# test); for the package build and its test (packaging/): PyInstaller's objdump (binutils),
+# xwininfo (x11-utils), and the validators of the desktop entry and metainfo (desktop-file-utils,
+# appstream). Installs only what is missing; needs root or sudo for that, and says so otherwise.
 set -eu
 PACKAGES="libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0 \
 xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
-libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 \
+libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 x11-utils \
 binutils desktop-file-utils appstream"
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian-like: install Qt's libraries yourself
 missing=""
