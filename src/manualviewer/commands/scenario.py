@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from manualviewer.commands.common import (
     workspace_from_args,
 )
 from manualviewer.core.content.library import Library
+from manualviewer.core.json_limits import JsonTooDeep, loads_bounded
 from manualviewer.core.problems import Severity
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.procedures.validate import validate
@@ -133,9 +133,11 @@ def _text(scenario: Scenario, result: Grade) -> str:
 def _read_answers(name: str) -> dict[str, Any]:
     try:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        data = json.loads(text)
+        data = loads_bounded(text)  # a 100,000-deep file is a clear error, not a RecursionError
     except OSError as exc:
         raise CommandStop(2, f"cannot read the answers file: {exc}") from exc
+    except JsonTooDeep as exc:
+        raise CommandStop(2, f"the answers file is nested too deeply: {exc}") from exc
     except ValueError as exc:
         raise CommandStop(2, f"the answers file is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):

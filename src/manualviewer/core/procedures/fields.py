@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from manualviewer.core.procedures.errors import AnswerError
 from manualviewer.core.procedures.model import FieldType, InputField, InputStep
+from manualviewer.core.procedures.patterns import PatternTimeout, fullmatch
 
 # Reference formats differ between organisations; a field's `pattern` narrows this down.
 _REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /.-]*$")
@@ -63,9 +64,16 @@ def normalise_field(step_id: str, field: InputField, raw: object) -> str:
     limit = field.max_length or _DEFAULT_MAX[field.type]
     if len(text) > limit:
         raise AnswerError(step_id, f"{field.label}: at most {limit} characters ({len(text)} given)", field.name)
-    if field.pattern and not re.fullmatch(field.pattern, text):
-        hint = f" ({field.hint})" if field.hint else ""
-        raise AnswerError(step_id, f"{field.label}: {text!r} is not in the expected form{hint}", field.name)
+    if field.pattern:
+        try:
+            matched = fullmatch(field.pattern, text)
+        except PatternTimeout as exc:  # bounded: the window never freezes on a field's pattern
+            raise AnswerError(step_id, f"{field.label}: this answer cannot be checked against the expected form "
+                              "(the checklist's pattern takes too long); tell the checklist's author",
+                              field.name) from exc
+        if not matched:
+            hint = f" ({field.hint})" if field.hint else ""
+            raise AnswerError(step_id, f"{field.label}: {text!r} is not in the expected form{hint}", field.name)
     return text
 
 

@@ -39,6 +39,7 @@ from manualviewer.core.procedures.model import (
     QuestionStep,
     StepKind,
 )
+from manualviewer.core.procedures.patterns import pattern_problem
 from manualviewer.core.procedures.templates import TextBlock
 from manualviewer.core.yaml_nodes import Entries, NodeReader, node_line
 
@@ -370,6 +371,14 @@ class _Reader(NodeReader):
                 except re.error as exc:
                     self.error("bad-value", self.line_of(sub, "pattern"), f"{where}: bad pattern: {exc}")
                     pattern = ""
+                except RecursionError:
+                    self.error("bad-value", self.line_of(sub, "pattern"), f"{where}: bad pattern: nested too deeply")
+                    pattern = ""
+            unsafe = pattern_problem(pattern) if pattern else None
+            if unsafe:  # a pattern that could freeze a run is refused here, before anyone answers
+                self.error("unsafe-pattern", self.line_of(sub, "pattern"),
+                           f"{where}: pattern {pattern[:60]!r}: {unsafe}")
+                pattern = ""
             fields.append(
                 InputField(
                     name=name,

@@ -1,0 +1,40 @@
+"""JSON read with a depth limit: a 100,000-deep `[[[[...]]]]` is a clear error, not a RecursionError.
+
+The standard json module recurses once per level and raises RecursionError (not a ValueError)
+somewhere near 1,000; no answers file, GOV.UK document or saved state needs more than a few dozen
+levels. The depth is measured first, with the strings taken out, in a couple of C-speed passes."""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import accumulate
+from typing import Any
+
+MAX_DEPTH = 200
+
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET_RE = re.compile(r"[\[\]{}]")
+
+
+class JsonTooDeep(ValueError):
+    """The JSON nests arrays and objects deeper than the limit."""
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in `text` (brackets inside strings do not count)."""
+    brackets = _BRACKET_RE.findall(_STRING_RE.sub("", text))
+    if not brackets:
+        return 0
+    return max(accumulate(1 if b in "[{" else -1 for b in brackets))
+
+
+def loads_bounded(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
+    """json.loads, refusing (JsonTooDeep, a ValueError) anything nested deeper than `max_depth`."""
+    depth = json_depth(text)
+    if depth > max_depth:
+        raise JsonTooDeep(f"it nests {depth:,} levels deep; the limit is {max_depth}")
+    try:
+        return json.loads(text)
+    except RecursionError as exc:  # a deep value the count missed: still a clear error
+        raise JsonTooDeep(f"it nests deeper than {max_depth} levels") from exc

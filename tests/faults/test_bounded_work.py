@@ -1,0 +1,96 @@
+"""Item 3 of issue 13 (bounded work): procedure patterns, deep answers JSON, a zip bomb, a huge
+section. Real files and real `python -m manualviewer` processes; no timing asserts (a hang shows
+as the subprocess timeout)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from manualviewer.core.procedures.patterns import PatternTimeout, fullmatch, pattern_problem
+
+PROCEDURE = """\
+id: pattern-check
+title: Pattern check
+version: 1
+steps:
+  - id: details
+    kind: input
+    title: Details
+    next: end
+    fields:
+      - name: ref
+        label: Reference
+        pattern: "{pattern}"
+  - id: end
+    kind: end
+    title: Done
+    note: "Reference {{ref}}"
+"""
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "manualviewer", *args], capture_output=True, text=True,
+                          input=stdin, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
+
+
+@pytest.fixture
+def library(tmp_path: Path, bundled_content: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(bundled_content / "dmbm", content / "dmbm", ignore=shutil.ignore_patterns("__pycache__"))
+    return content
+
+
+def add_procedure(library: Path, pattern: str) -> Path:
+    path = library / "dmbm" / "procedures" / "pattern-check.yaml"
+    path.write_text(PROCEDURE.format(pattern=pattern), encoding="utf-8")
+    return path
+
+
+def test_check_refuses_a_nested_quantifier_on_its_line(library: Path) -> None:
+    path = add_procedure(library, "(a+)+$")
+    done = cli("check", "--json", "--content", str(library))
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [e for e in json.loads(done.stdout)["errors"] if Path(e["path"]) == path]
+    assert [(e["kind"], e["line"]) for e in errors] == [("unsafe-pattern", 12)]
+    assert "(a+)+" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", r"(\w*)*", "(a?)+", r"(?:[a-z]+\s?)+"])
+def test_nested_repeats_are_refused(pattern: str) -> None:
+    assert pattern_problem(pattern) is not None
+
+
+@pytest.mark.parametrize("pattern", [r"[A-Z]{2}\d{6}[A-D]", r"(\d{3}-)+\d{4}", "[a-z ]*", r"\d{1,6}", "(ab|cd)+"])
+def test_ordinary_patterns_are_accepted(pattern: str) -> None:
+    assert pattern_problem(pattern) is None
+
+
+def test_a_pattern_the_check_cannot_see_is_stopped_at_run_time(library: Path) -> None:
+    """(a|a)*$ is exponential without a nested repeat: the timeout stops it, and the run says why."""
+    add_procedure(library, "(a|a)*$")
+    answers = json.dumps({"details": {"ref": "a" * 40 + "b"}})
+    done = cli("procedure", "run", "pattern-check", "--dry-run", "--officer", "T", "--answers", "-",
+               "--content", str(library), stdin=answers)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2
+    assert "cannot be checked against the expected form" in done.stderr
+    with pytest.raises(PatternTimeout):
+        fullmatch("(a|a)*$", "a" * 40 + "b")
+    assert fullmatch("(a|a)*$", "aaaa")
+
+
+def test_a_100000_deep_answers_file_is_a_clear_error(library: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    done = cli("procedure", "run", "dmbm-mobile-phone-on-call", "--dry-run", "--officer", "T",
+               "--answers", str(answers), "--content", str(library))
+    assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr, done.stderr
+    assert done.returncode == 2
+    assert "nested too deeply" in done.stderr and "100,001 levels" in done.stderr
