@@ -94,3 +94,52 @@ def test_a_100000_deep_answers_file_is_a_clear_error(library: Path, tmp_path: Pa
     assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr, done.stderr
     assert done.returncode == 2
     assert "nested too deeply" in done.stderr and "100,001 levels" in done.stderr
+
+
+def zip_bomb(path: Path) -> Path:
+    """Ten members of 60 MB of spaces each (valid JSON whitespace, under the per-member cap):
+    about 600 KB on disk."""
+    import zipfile
+
+    block = b" " * (60 * 1024 * 1024)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for number in range(10):
+            archive.writestr(f"member{number}.json", block)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    bomb = zip_bomb(tmp_path / "bomb.zip")
+    assert bomb.stat().st_size < 1024 * 1024
+    done = cli("import-govuk", str(bomb), "--out", str(tmp_path / "out"))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1  # nothing imported
+    assert "bomb.zip: error: the archive holds 10 JSON files, 629,145,600 bytes when unpacked" in done.stderr
+    assert "[too-large]" in done.stderr
+
+
+def test_import_exits_3_when_it_imported_but_an_input_had_an_error(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "data" / "govuk"
+    src = tmp_path / "src"
+    shutil.copytree(source, src)
+    (src / "broken.json").write_text("{", encoding="utf-8")
+    done = cli("import-govuk", str(src), "--out", str(tmp_path / "out"))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 3
+    assert "broken.json:1: error: invalid JSON" in done.stderr
+    clean = cli("import-govuk", str(source), "--out", str(tmp_path / "out2"))
+    assert clean.returncode == 0, clean.stderr
+
+
+def test_an_integer_section_id_in_an_import_is_refused(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "data" / "govuk"
+    src = tmp_path / "src"
+    shutil.copytree(source, src)
+    section = next(p for p in sorted(src.rglob("*.json"))
+                   if isinstance(json.loads(p.read_text(encoding="utf-8")).get("details", {}).get("section_id"), str))
+    data = json.loads(section.read_text(encoding="utf-8"))
+    data["details"]["section_id"] = 511015
+    section.write_text(json.dumps(data), encoding="utf-8")
+    done = cli("import-govuk", str(src), "--out", str(tmp_path / "out"))
+    assert done.returncode == 3
+    assert f"{section.name}: error: details.section_id is the number 511015, not text; file skipped [bad-id]" in done.stderr

@@ -39,7 +39,20 @@ def run(args: argparse.Namespace) -> int:
         print_json(report.as_json())
     else:
         print_summary(report)
-    return 0 if report.wrote_anything else 1
+    return exit_code(report)
+
+
+EXIT_PROBLEMS = 3  # imported what it could, but some inputs had errors (1: nothing imported at all)
+
+
+def exit_code(report: ImportReport) -> int:
+    """0: imported, no errors; 1: nothing imported; 3: imported, but inputs had errors (a
+    script must not take a partial import for a clean one). 2 stays argparse's usage error."""
+    if not report.wrote_anything:
+        return 1
+    from manualviewer.core.problems import Severity
+
+    return EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in report.problems) else 0
 
 
 def print_summary(report: ImportReport) -> None:

@@ -215,12 +215,17 @@ def _markdown_body(text: str) -> str:
 # --- shared pieces ------------------------------------------------------------------------
 
 def _section_id(value: Any, path: Path) -> str | ContentProblem:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # GOV.UK IDs are text ("DMBM511015"); a number would lose leading zeros and take the
+        # manual's code away from the section, so it is refused rather than guessed.
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "..."
+        return ContentProblem("bad-id", path, 0,
+                              f"details.section_id is the number {shown}, not text; file skipped")
     if not isinstance(value, str) or not value.strip():
         return ContentProblem("missing-field", path, 0, "section without details.section_id; file skipped")
     section_id = value.strip()
-    if not SECTION_ID_RE.match(section_id):
+    if not SECTION_ID_RE.match(section_id) or len(section_id) > 64:
+        section_id = section_id if len(section_id) <= 40 else section_id[:40] + "..."
         return ContentProblem(
             "bad-id", path, 0,
             f"section_id '{section_id}' may hold only letters, digits and hyphens; file skipped")

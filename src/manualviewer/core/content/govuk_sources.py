@@ -11,6 +11,11 @@ from manualviewer.core.problems import ContentProblem
 
 # An archive member bigger than this is not a manual page; refuse it rather than fill memory.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
+# And in all: a 612 KB zip can declare ten 60 MB members. The largest real HMRC manual export is
+# under 40 MB of JSON in about 3,000 files; these limits leave room and refuse a zip bomb before
+# a byte is decompressed (the sizes are the archive's own declarations, which zipfile enforces).
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 50_000
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,20 @@ def _read_zip(path: Path, sources: Sources) -> None:
             )
             if not members:
                 sources.problems.append(ContentProblem("no-json", path, 0, "no .json files in this archive"))
+            total = sum(info.file_size for info in members if info.file_size <= MAX_MEMBER_BYTES)
+            if len(members) > MAX_ARCHIVE_MEMBERS or total > MAX_ARCHIVE_BYTES:
+                sources.problems.append(ContentProblem(
+                    "too-large", path, 0,
+                    f"the archive holds {len(members):,} JSON files, {total:,} bytes when unpacked; the limits "
+                    f"are {MAX_ARCHIVE_MEMBERS:,} files and {MAX_ARCHIVE_BYTES:,} bytes, so nothing in it is read"))
+                return
             for info in members:
                 where = path / PurePosixPath(info.filename.lstrip("/"))
                 if info.file_size > MAX_MEMBER_BYTES:
-                    sources.problems.append(ContentProblem("too-large", where, 0, "archive member too large"))
+                    sources.problems.append(ContentProblem(
+                        "too-large", where, 0,
+                        f"archive member too large ({info.file_size:,} bytes unpacked; "
+                        f"the limit is {MAX_MEMBER_BYTES:,})"))
                     continue
                 sources.files.append(SourceFile(where, archive.read(info)))
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError) as exc:

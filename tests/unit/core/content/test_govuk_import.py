@@ -366,7 +366,8 @@ def test_cli_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     write(src, "manual.json", cs_manual(["TM1000"]))
     write(src, "a.json", cs_section("TM1000", html="<p>See TM1100.</p>"))
     write(src, "bad.json", "[")
-    assert main(["import-govuk", str(src), "--out", str(tmp_path / "out")]) == 0
+    # 3: imported, but an input had an error (issue 13: it was 0, as if the import were clean)
+    assert main(["import-govuk", str(src), "--out", str(tmp_path / "out")]) == 3
     captured = capsys.readouterr()
     assert "1 manual, 1 section, links: 0 resolved, 1 unresolved; 1 problem" in captured.out
     assert "bad.json:1: error: invalid JSON" in captured.err
