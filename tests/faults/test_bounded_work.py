@@ -144,3 +144,18 @@ def test_an_integer_section_id_in_an_import_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 3
     expected = "error: details.section_id is the number 511015, not text; file skipped [bad-id]"
     assert f"{section.name}: {expected}" in done.stderr
+
+
+def test_show_of_a_50_mb_section_is_cut_with_a_notice(tmp_path: Path) -> None:
+    manual = tmp_path / "content" / "m"
+    manual.mkdir(parents=True)
+    (manual / "manual.md").write_text("---\ncode: M\ntitle: M\norganisation: O\n---\n", encoding="utf-8")
+    paragraph = "A long paragraph about recordings and safety. " * 20 + "\n\n"
+    body = "First words.\n\n" + paragraph * (50 * 1024 * 1024 // len(paragraph)) + "Last words.\n"
+    (manual / "M1.md").write_text(f"---\nsection_id: M1\ntitle: Huge\n---\n{body}", encoding="utf-8")
+    done = cli("show", "M1", "--content", str(tmp_path / "content"))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0
+    assert "First words." in done.stdout and "Last words." not in done.stdout
+    assert "characters are shown. Open the file to read the rest." in done.stdout
+    assert f"of {len(body) - 1:,} characters" in done.stdout or f"of {len(body):,} characters" in done.stdout

@@ -161,6 +161,21 @@ def render_markdown_html(text: str, config: RenderConfig, *, title: str | None =
     return html_document(title or "", heading + render_fragment(text, config))
 
 
+MAX_RENDER_CHARS = 1_000_000  # ~300 printed pages; Markdown past this is cut, with a notice
+
+
+def bounded_body(body: str) -> tuple[str, str]:
+    """The body to render and, when it was cut, the notice to show: a 50 MB section would take
+    the renderer most of a minute and gigabytes. Cut at a blank line where there is one."""
+    if len(body) <= MAX_RENDER_CHARS:
+        return body, ""
+    cut = body.rfind("\n\n", MAX_RENDER_CHARS // 2, MAX_RENDER_CHARS)
+    shown = body[: cut if cut > 0 else MAX_RENDER_CHARS]
+    notice = (f"This section is too long to show in full: the first {len(shown):,} of {len(body):,} "
+              "characters are shown. Open the file to read the rest.")
+    return shown, notice
+
+
 def render_section_html(
     section: Section,
     library: Library,
@@ -181,7 +196,12 @@ def render_section_html(
         parts.append(f'<p class="updated">Last updated: {format_date(updated)}</p>\n')
     for notice in status_notices(section, today):
         parts.append(_notice_html(notice, library))
-    parts.append(render_fragment(library.body_of(section), config))
+    body, cut = bounded_body(library.body_of(section))
+    if cut:
+        parts.append(f'<p class="cut-notice"><b>{escapeHtml(cut)}</b></p>\n')
+    parts.append(render_fragment(body, config))
+    if cut:
+        parts.append(f'<p class="cut-notice"><b>{escapeHtml(cut)}</b></p>\n')
     return html_document(f"{section.id}: {section.title}", "".join(parts))
 
 
@@ -234,7 +254,8 @@ def section_plain_text(
             target = library.resolve(notice.target)
             line += f" {target}" if target else f" {notice.target}{MISSING_NOTE}"
         lines.append(line)
-    body = PlainTextRenderer(config.resolve, config.procedure_title).render(
-        create_parser(config), library.body_of(section)
-    )
-    return "\n".join(lines) + "\n\n" + body + "\n"
+    text, cut = bounded_body(library.body_of(section))
+    if cut:
+        lines.append(cut)
+    body = PlainTextRenderer(config.resolve, config.procedure_title).render(create_parser(config), text)
+    return "\n".join(lines) + "\n\n" + body + ("\n\n" + cut if cut else "") + "\n"
