@@ -22,6 +22,8 @@ def _redirect_user_dirs(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     for var, sub in XDG_FOLDERS:
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("MANUALVIEWER_CONTENT", raising=False)
+    # No organisation's settings file unless a test writes one here (never the machine's /etc/xdg).
+    monkeypatch.setenv("MANUALVIEWER_SITE_CONFIG", str(home / "site" / "settings.toml"))
 
 
 @pytest.fixture(autouse=True)

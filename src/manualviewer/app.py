@@ -44,6 +44,10 @@ class Application:
         self.library = self.workspace.open_library(check_files=False)
         for problem in self.library.errors:
             print(problem, file=sys.stderr)
+        from manualviewer.storage.settings_file import load_layered
+
+        for settings_problem in load_layered().problems:  # a broken file is left out; the app starts
+            print(f"Settings: {settings_problem}", file=sys.stderr)
         self.search = self.workspace.search_service(lambda: self.library)
         self.window = MainWindow(self.library, render_section, self.search.search)
         self.stores = _open_stores(self.window)

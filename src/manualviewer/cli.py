@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "scenario",
     "import_govuk",
     "pack",
+    "settings",
 )
 
 

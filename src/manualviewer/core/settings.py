@@ -75,6 +75,9 @@ class Settings:
     note_check_words: tuple[str, ...] = DEFAULT_NOTE_CHECK_WORDS
     known_abbreviations: tuple[str, ...] = DEFAULT_KNOWN_ABBREVIATIONS
     content_folders: tuple[Path, ...] = ()
+    # For the content packs to come: where packs are fetched from, and the key that signs them.
+    content_sources: tuple[str, ...] = ()
+    pack_public_key: str = ""
 
     def validate(self, path: Path | None = None) -> Settings:
         """Raise SettingsError for combinations that cannot work; return self otherwise."""
@@ -124,6 +127,8 @@ _TOP_KEYS = {
     "note_check_words",
     "known_abbreviations",
     "content_folders",
+    "content_sources",
+    "pack_public_key",
 }
 _SMTP_KEYS = {"host", "port", "starttls", "username", "password_env"}
 
@@ -154,8 +159,10 @@ def load_settings(path: Path) -> Settings:
     return settings_from_dict(data, path)
 
 
-def settings_from_dict(data: Mapping[str, Any], path: Path | None = None) -> Settings:
-    """Validate a parsed TOML document. Relative paths are taken from the settings file's folder."""
+def settings_from_dict(data: Mapping[str, Any], path: Path | None = None, *, check: bool = True) -> Settings:
+    """Validate a parsed TOML document. Relative paths are taken from the settings file's folder.
+    `check=False` checks each value but not how they combine (one layer of several: the
+    organisation's file may name the relay the user's file chooses)."""
     base = path.parent if path is not None else None
     _reject_unknown(data, _TOP_KEYS, "", path)
     smtp_data = data.get("smtp", {})
@@ -197,8 +204,10 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | None = None) -> Set
         note_check_words=_str_list(data, "note_check_words", DEFAULT_NOTE_CHECK_WORDS, path),
         known_abbreviations=_str_list(data, "known_abbreviations", DEFAULT_KNOWN_ABBREVIATIONS, path),
         content_folders=tuple(_path(p, base) for p in _str_list(data, "content_folders", (), path)),
+        content_sources=_str_list(data, "content_sources", (), path),
+        pack_public_key=_str(data, "pack_public_key", "", "", path),
     )
-    return settings.validate(path)
+    return settings.validate(path) if check else settings
 
 
 def _reject_unknown(data: Mapping[str, Any], known: set[str], prefix: str, path: Path | None) -> None:
@@ -284,6 +293,8 @@ def settings_to_toml(settings: Settings) -> str:
         f"content_folders = {_toml_list([str(p) for p in s.content_folders])}",
         f"note_check_words = {_toml_list(s.note_check_words)}",
         f"known_abbreviations = {_toml_list(s.known_abbreviations)}",
+        f"content_sources = {_toml_list(s.content_sources)}",
+        f"pack_public_key = {_toml_str(s.pack_public_key)}",
         "",
         "[smtp]",
         f"host = {_toml_str(s.smtp.host)}",

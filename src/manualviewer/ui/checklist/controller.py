@@ -23,9 +23,10 @@ from manualviewer.services.checklist_session import (
     SessionChange,
     deliver_on_own_connection,
 )
+from manualviewer.storage import paths
 from manualviewer.storage.notes import NoteError, StoredNote
 from manualviewer.storage.outbox import Channel, Escalation, channel_from_settings
-from manualviewer.storage.settings_file import save_user_settings
+from manualviewer.storage.settings_file import load_layered, save_user_settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.live_checklists import LiveChecklists
@@ -175,7 +176,12 @@ class ChecklistController(QObject):
         from manualviewer.ui.checklist.settings_dialog import SettingsDialog
 
         retire(self.settings_dialog)
-        dialog = SettingsDialog(self.settings, self.settings_saver, self.window, error=self.settings_error)
+        layered = load_layered()
+        org_problems = [str(p) for p in layered.problems if p.path != paths.settings_path()]
+        notice = ("Your organisation's settings file has a problem and is not used: " + "; ".join(org_problems)
+                  if org_problems else "")
+        dialog = SettingsDialog(self.settings, self.settings_saver, self.window, error=self.settings_error,
+                                locked=layered.locked, notice=notice)
         dialog.saved.connect(self.apply_settings)
         self.settings_dialog = dialog
         dialog.open()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -47,6 +48,8 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         error: str = "",
+        locked: frozenset[str] = frozenset(),
+        notice: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -56,6 +59,9 @@ class SettingsDialog(QDialog):
         self.result_settings: Settings | None = None
         self.tabs = QTabWidget(self)
         self.fields: dict[str, tuple[int, QWidget]] = {}
+        # Keys the organisation's settings file locks: shown, read-only, marked, never saved.
+        self.locked = locked
+        self.lock_marks: dict[str, QLabel] = {}
 
         # You and your line manager.
         people = QWidget(self.tabs)
@@ -125,9 +131,11 @@ class SettingsDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Problem with the settings")
-        self.error_label.setVisible(bool(error))
+        self.error_label.setVisible(bool(error or notice))
         if error:
             self.error_label.setText(f"Your settings file has a problem, so defaults are in use: {error}")
+        elif notice:
+            self.error_label.setText(notice)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName("Save settings")
@@ -154,20 +162,51 @@ class SettingsDialog(QDialog):
 
     def _row(self, form: QFormLayout, tab: int, text: str, widget: QWidget, key: str,
              focus: QWidget | None = None) -> None:
+        shown = widget
+        if key in self.locked:
+            shown = self._locked_row(widget, key)
         if text:
             label = QLabel(text, widget.parentWidget())
             label.setBuddy(focus or widget)
-            form.addRow(label, widget)
+            form.addRow(label, shown)
         else:
-            form.addRow(widget)
+            form.addRow(shown)
         self.fields[key] = (tab, focus or widget)
+
+    def _locked_row(self, widget: QWidget, key: str) -> QWidget:
+        row = QWidget(widget.parentWidget())
+        layout = QBoxLayout(QBoxLayout.Direction.TopToBottom if isinstance(widget, QPlainTextEdit)
+                            else QBoxLayout.Direction.LeftToRight, row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget, 1)
+        mark = QLabel("Set by your organisation", row)
+        mark.setAccessibleName(f"{widget.accessibleName()}: set by your organisation")
+        mark.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+        layout.addWidget(mark)
+        self.lock_marks[key] = mark
+        tip = "Set by your organisation: you cannot change it here."
+        widget.setToolTip(tip)
+        for child in [widget, *widget.findChildren(QWidget)]:
+            if isinstance(child, (QLineEdit, QPlainTextEdit)):
+                child.setReadOnly(True)  # still readable and selectable, unlike a disabled field
+                child.setStyleSheet("background: palette(window);")  # and plainly not for typing in
+            elif isinstance(child, (QComboBox, QSpinBox, QCheckBox, QPushButton)):
+                child.setEnabled(False)
+        return row
+
+    def is_locked(self, key: str) -> bool:
+        return key in self.locked
 
     def _update_enabled(self) -> None:
         channel = self.channel.currentData()
-        for widget in (self.smtp_host, self.smtp_port, self.smtp_starttls, self.smtp_username, self.smtp_password_env):
-            widget.setEnabled(channel == EscalationChannel.SMTP.value)
-        for folder_widget in (self.drop_folder, self.browse_button):
-            folder_widget.setEnabled(channel == EscalationChannel.FOLDER.value)
+        smtp = channel == EscalationChannel.SMTP.value
+        for key, widget in (("smtp.host", self.smtp_host), ("smtp.port", self.smtp_port),
+                            ("smtp.starttls", self.smtp_starttls), ("smtp.username", self.smtp_username),
+                            ("smtp.password_env", self.smtp_password_env)):
+            widget.setEnabled(smtp and (key not in self.locked or isinstance(widget, QLineEdit)))
+        folder = channel == EscalationChannel.FOLDER.value
+        self.drop_folder.setEnabled(folder)
+        self.browse_button.setEnabled(folder and "drop_folder" not in self.locked)
 
     def focus_key(self, key: str) -> None:
         """Show the tab of a setting and put the cursor in it (links such as "set your name")."""
