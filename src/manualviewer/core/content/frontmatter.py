@@ -40,7 +40,7 @@ def _text_if_invalid(base: Any) -> Any:
     def construct(loader: Any, node: yaml.ScalarNode) -> Any:
         try:
             return base(loader, node)
-        except ValueError:
+        except (ValueError, AttributeError, IndexError):  # an explicit `!!timestamp` or `!!int` on no text
             return str(node.value)
     return construct
 
@@ -108,6 +108,9 @@ def parse_document(path: Path, text: str) -> Document:
         raise FrontMatterError(ContentProblem("bad-yaml", path, line, f"invalid YAML: {reason}")) from exc
     except ReadProblem as exc:
         raise FrontMatterError(exc.problem) from exc
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        # PyYAML's constructors raise these for odd explicit tags (`!!binary` on bad base64 ...)
+        raise FrontMatterError(ContentProblem("bad-yaml", path, 1, f"invalid YAML: {exc}")) from exc
     finally:
         loader.dispose()
     if meta is None:
