@@ -20,7 +20,8 @@ def make_action(owner: QWidget, text: str, shortcut: Shortcut, slot: Callable[[]
     elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     plain = tip or text.replace("&", "")
-    action.setToolTip(f"{plain} ({action.shortcut().toString()})" if not action.shortcut().isEmpty() else plain)
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)  # as the desktop writes it (⌘ on macOS)
+    action.setToolTip(f"{plain} ({keys})" if keys else plain)
     action.setStatusTip(tip)
     action.triggered.connect(lambda _checked=False: slot())
     owner.addAction(action)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
 from manualviewer.core.procedures import Procedure
@@ -17,6 +17,7 @@ from manualviewer.services.checklist_session import (
 )
 from manualviewer.storage.settings_file import save_user_settings
 from manualviewer.storage.stores import Stores
+from manualviewer.ui.actions import make_action
 from manualviewer.ui.checklist.controller import (
     ChannelFactory,
     ChecklistController,
@@ -122,12 +123,7 @@ def _build_menu(window: MainWindow, controller: ChecklistController, installed: 
     actions: dict[str, QAction] = {}
 
     def action(key: str, text: str, shortcut: str, slot: Callable[[], object], tip: str) -> QAction:
-        act = QAction(text, window)
-        act.setShortcut(QKeySequence(shortcut))
-        act.setToolTip(f"{tip} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
-        act.setStatusTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())
-        window.addAction(act)
+        act = make_action(window, text, shortcut, slot, tip)
         actions[key] = act
         return act
 

@@ -41,6 +41,7 @@ from manualviewer.services.training_session import (
     open_training_stores,
     utc_now,
 )
+from manualviewer.ui.actions import make_action
 from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
@@ -235,12 +236,7 @@ def install_training(
     actions: dict[str, QAction] = {}
 
     def action(key: str, text: str, keys: str, slot: Callable[[], object], tip: str) -> QAction:
-        act = QAction(text, window)
-        act.setShortcut(QKeySequence(keys))
-        act.setToolTip(f"{tip} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
-        act.setStatusTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())
-        window.addAction(act)
+        act = make_action(window, text, keys, slot, tip)
         actions[key] = act
         return act
 
