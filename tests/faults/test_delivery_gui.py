@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.storage.outbox import EscalationState, SmtpChannel
 from manualviewer.storage.stores import Stores, open_stores
+from tests.helpers.checklist_rig import click, close_windows, make_rig
 from tests.helpers.smtp import Relay, free_port, running
 from tests.ui.checklist.test_checklists_escalations import dialog_of, panel_of, run_with_concern
-from tests.ui.checklist.test_checklists_support import click, close_windows, make_rig
 
 
 @pytest.fixture

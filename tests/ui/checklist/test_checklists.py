@@ -18,7 +18,7 @@ from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.steps.document_view import DocumentView
 from manualviewer.ui.steps.input_view import InputView
 from manualviewer.ui.steps.note_editor import NoteEditor
-from tests.ui.checklist.test_checklists_support import (
+from tests.helpers.checklist_rig import (
     Rig,
     choose,
     click,

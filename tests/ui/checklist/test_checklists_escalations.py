@@ -18,7 +18,7 @@ from manualviewer.storage.outbox import DeliveryError, Escalation, EscalationSta
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
 from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
-from tests.ui.checklist.test_checklists_support import (
+from tests.helpers.checklist_rig import (
     OFFICER,
     Rig,
     choose,

@@ -26,7 +26,7 @@ from manualviewer.ui.checklist.note_dialog import NoteDialog
 from manualviewer.ui.checklist.notes_panel import NotesModel, NotesPanel
 from manualviewer.ui.checklist.settings_dialog import SettingsDialog
 from manualviewer.ui.steps.models import PathModel, ProcedureListModel
-from tests.ui.checklist.test_checklists_support import click, close_windows, make_rig
+from tests.helpers.checklist_rig import click, close_windows, make_rig
 from tests.ui.helpers import make_window
 
 T0 = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.training.controller import TRAINING_MARK
 from manualviewer.ui.training.models import NOT_REACHED, RIGHT, WRONG
-from tests.ui.checklist.test_checklists_support import click
-from tests.ui.training.test_training_support import (
+from tests.helpers.checklist_rig import click
+from tests.helpers.training_rig import (
     LATE,
     THIRD_PARTY,
     TrainingRig,

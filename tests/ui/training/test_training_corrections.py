@@ -3,36 +3,22 @@ window shows the first answer and the correction, not a clean score."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from pytestqt.qtbot import QtBot
 
 from manualviewer.ui.training.models import RIGHT
-from tests.ui.checklist.test_checklists_support import click
-from tests.ui.training.test_training_support import (
+from tests.helpers.checklist_rig import click
+from tests.helpers.training_rig import (
     THIRD_PARTY,
     TrainingRig,
     choose,
-    close_windows,
     feedback_text,
     go_on,
-    make_training_rig,
     open_debrief,
     save_training_note,
     start_scenario,
     step_id,
     walk_third_party_right,
 )
-
-
-@pytest.fixture
-def rig(qtbot: QtBot, bundled_content: Path) -> Iterator[TrainingRig]:
-    made = make_training_rig(qtbot, bundled_content)
-    yield made
-    close_windows()
-    made.training.close()
 
 
 def test_a_mistake_put_right_shows_in_the_debrief(qtbot: QtBot, rig: TrainingRig) -> None:

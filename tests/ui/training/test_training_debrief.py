@@ -4,16 +4,14 @@ scenario, kept across sessions in the training database) and the debrief as a PD
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from manualviewer.core.training import DEBRIEF_COLUMNS
 from manualviewer.ui.training.controller import attempt_from_json, attempt_to_json
 from manualviewer.ui.training.install import RecordsDialog
-from tests.ui.training.test_training_support import (
+from tests.helpers.training_rig import (
     LATE,
     THIRD_PARTY,
     TrainingRig,
@@ -26,14 +24,6 @@ from tests.ui.training.test_training_support import (
     start_scenario,
     walk_third_party_right,
 )
-
-
-@pytest.fixture
-def rig(qtbot: QtBot, bundled_content: Path) -> Iterator[TrainingRig]:
-    made = make_training_rig(qtbot, bundled_content)
-    yield made
-    close_windows()
-    made.training.close()
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -24,8 +24,8 @@ from manualviewer.storage.outbox import EscalationState
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.checklist import controller as checklists_module
 from manualviewer.ui.training.controller import TRAINING_RECIPIENT
-from tests.ui.checklist.test_checklists_support import OFFICER
-from tests.ui.training.test_training_support import (
+from tests.helpers.checklist_rig import OFFICER
+from tests.helpers.training_rig import (
     THIRD_PARTY,
     close_windows,
     make_training_rig,

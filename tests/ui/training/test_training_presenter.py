@@ -3,7 +3,6 @@ and why, then the next step, in order; Left goes back; F11 and Esc for full scre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,8 @@ from manualviewer.core.content.loader import load_library
 from manualviewer.core.procedures import load_library_procedures
 from manualviewer.core.training import load_library_scenarios
 from manualviewer.ui.training.presenter import PRESENTER_SCALE, PresenterScript, PresenterWindow
-from tests.ui.checklist.test_checklists_support import TickingClock
-from tests.ui.training.test_training_support import LATE, THIRD_PARTY, TrainingRig, close_windows, make_training_rig
-
-
-@pytest.fixture
-def rig(qtbot: QtBot, bundled_content: Path) -> Iterator[TrainingRig]:
-    made = make_training_rig(qtbot, bundled_content)
-    yield made
-    close_windows()
-    made.training.close()
+from tests.helpers.checklist_rig import TickingClock
+from tests.helpers.training_rig import LATE, THIRD_PARTY, TrainingRig
 
 
 def press(qtbot: QtBot, presenter: PresenterWindow, key: Qt.Key) -> None:

@@ -24,7 +24,7 @@ from manualviewer.ui.training.controller import TrainingController, open_trainin
 from manualviewer.ui.training.debrief import DebriefWindow
 from manualviewer.ui.training.install import TrainingUI, install_training
 from manualviewer.ui.training.window import ScenarioPicker, TrainingPanel
-from tests.ui.checklist.test_checklists_support import OFFICER, TickingClock, click, type_text
+from tests.helpers.checklist_rig import OFFICER, TickingClock, click, type_text
 from tests.ui.helpers import make_window
 
 THIRD_PARTY = "dmbm-recording-for-a-third-party"  # goes through an escalate step and the note
