@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from manualviewer.core.content.library import Library
+from manualviewer.storage.first_run import WELCOME_FILE
 from tests.helpers import bundled
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,11 +27,28 @@ def _redirect_user_dirs(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("MANUALVIEWER_SITE_CONFIG", str(home / "site" / "settings.toml"))
 
 
+def _welcome_already_seen(home: Path) -> None:
+    """The first-run welcome is a modal dialog: every home has seen it, so no test, no Xvfb run and
+    no installed-package run (all start the app in this home) meets it unless it asks for it
+    (the `first_run` fixture)."""
+    marker = home / "state" / "manualviewer" / WELCOME_FILE
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("seen (tests/conftest.py)\n", encoding="utf-8")
+
+
 @pytest.fixture(autouse=True)
 def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "home"
     _redirect_user_dirs(monkeypatch, home)
+    _welcome_already_seen(home)
     yield home
+
+
+@pytest.fixture
+def first_run(user_dirs: Path) -> Path:
+    """A home that has never seen the first-run welcome (the app shows it)."""
+    (user_dirs / "state" / "manualviewer" / WELCOME_FILE).unlink()
+    return user_dirs
 
 
 @pytest.fixture

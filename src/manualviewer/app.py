@@ -69,6 +69,7 @@ class Application:
         self.server = InstanceServer(parent=self.window)
         self.server.message_received.connect(self.on_message)
         self.jobs: list[Any] = []
+        self.welcome: Any = None  # the first-run welcome while it is open (start)
         self.closing = False
         self.refreshing = False
         self.refresh_pending = False
@@ -96,9 +97,28 @@ class Application:
             self.window.open_reference(section)
         self.window.show()
         fit_window(self.window)  # again once shown: the window frame's size is only known now
+        self.welcome = self._welcome_if_needed()
         self.watch()
         self.search.open_existing()
         self.refresh(check_files=True)
+
+    def _welcome_if_needed(self) -> Any:
+        """The first-run welcome (ui/first_run.py), over the window and not blocking it: asks for
+        the officer's name and line manager once, when neither the user nor the organisation set them."""
+        from manualviewer.storage.first_run import welcome_seen
+        from manualviewer.storage.settings_file import load_layered, save_user_settings
+        from manualviewer.ui.first_run import WelcomeDialog, needs_welcome
+        from manualviewer.ui.geometry import fit_window
+
+        layered = load_layered()
+        if not needs_welcome(layered, welcome_seen()):
+            return None
+        dialog = WelcomeDialog(layered.settings, layered.locked, save_user_settings, _remember_welcome, self.window)
+        if self.checklists is not None:
+            dialog.saved.connect(self.checklists.apply_settings)
+        dialog.open()
+        fit_window(dialog)
+        return dialog
 
     def on_message(self, text: str) -> None:
         verb, _, arg = text.partition(" ")
@@ -232,6 +252,15 @@ def _report_shown_and_quit(qapp: Any) -> None:
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(0, lambda: (print(json.dumps({"shown": time.time()}), flush=True), qapp.quit()))
+
+
+def _remember_welcome() -> None:
+    from manualviewer.storage.first_run import mark_welcome_seen
+
+    try:
+        mark_welcome_seen()
+    except OSError as exc:  # it will ask again next time; nothing else is lost
+        print(f"Could not remember that the welcome was seen: {exc}", file=sys.stderr)
 
 
 def _library_summary(library: Library) -> str:

@@ -21,6 +21,8 @@ def main() -> int:
     app.start()
     window = app.window
     report: dict[str, object] = {"platform": qapp.platformName()}
+    # The test's home has seen the first-run welcome (tests/conftest.py): nothing modal in the way.
+    report["welcome"] = app.welcome is not None
     steps = iter(range(10_000))
 
     def step() -> None:

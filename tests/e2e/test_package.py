@@ -162,6 +162,8 @@ def test_installed_app_starts_and_opens_a_link_from_a_second_process(installed: 
         title, _ = _wait_for_window(xvfb, app, "DMBM511015 ")
         assert title.endswith("- Manual Viewer")
         assert app.poll() is None  # the second process opened it in this window, not its own
+        # The test's home has seen the first-run welcome (tests/conftest.py): no modal dialog.
+        assert not [t for t, _c in _windows(xvfb) if t.startswith("Welcome")]
     finally:
         app.terminate()
         app.communicate(timeout=60)

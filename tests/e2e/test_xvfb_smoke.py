@@ -38,6 +38,7 @@ def test_real_app_under_xvfb(xvfb: str, bundled_content: Path, user_dirs: Path) 
     assert app.returncode == 0, err
     report = json.loads(out.strip().splitlines()[-1])
     assert report["platform"] == "xcb"
+    assert report["welcome"] is False
     assert report["first_hit"] == "DMBM511015"
     assert report["opened"] == "DMBM511015"
     assert report["followed"] == "DWPREC0300"
