@@ -86,6 +86,13 @@ def _retry(outbox: Outbox, force: bool) -> int:
     # No opener here: a mailto channel cannot open an email program from the command line.
     held = [] if force else outbox.uncertain()
     results = outbox.deliver_pending(channel_from_settings(settings), resend_uncertain=force)
+    drafts = outbox.drafts()
+    if drafts:  # kept by the officer ("Not now"): sent only when they say so, in the window
+        print(
+            f"{len(drafts)} draft{'s are' if len(drafts) != 1 else ' is'} not sent (kept with Not now): "
+            "send from the Escalations panel with Send now.",
+            file=sys.stderr,
+        )
     for e in held:
         print(_describe(e))
     if held:

@@ -272,6 +272,11 @@ class ChecklistSession:
             what = f"{n} concerns for your line manager were" if n != 1 else "a concern for your line manager was"
             message = (f"Checklist finished. Note {self.saved_note.id} is saved, but {what} not sent: "
                        "raise it with your line manager directly.")
+        elif self.saved_note is not None and self.drafts(self.saved_note.id):
+            n = len(self.drafts(self.saved_note.id))
+            what = f"{n} concerns are drafts" if n != 1 else "its concern is a draft"
+            message = (f"Checklist finished. Note {self.saved_note.id} is saved; {what}, not sent: "
+                       "send it from the Escalations panel (Send now).")
         elif self.saved_note is not None:
             message = f"Checklist finished. Note {self.saved_note.id} is in the Notes panel (Ctrl+Shift+N)."
         else:
@@ -470,12 +475,37 @@ class ChecklistSession:
     ) -> tuple[Escalation, SessionChange]:
         """Store it in the outbox (raises EscalationError). Queued, `draft` is no longer one of
         the run's concerns to send, so it cannot be sent a second time."""
-        queued = self.stores.outbox.enqueue(to, subject, body, sender=self.sender())
+        queued = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), note_id=self._note_id())
         if draft is not None and draft in self.escalation_drafts:
             self.escalation_drafts.remove(draft)
         # Said as it is: in the outbox, not sent yet (delivery reports what happens next).
         return queued, SessionChange(escalations=True,
                                      message="Concern queued, not yet sent: it is in your outbox (Escalations panel).")
+
+    def keep_draft(
+        self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
+    ) -> tuple[Escalation, SessionChange]:
+        """"Not now": keep the concern, as the form holds it now, as a draft in the outbox, where
+        it waits (never sent on its own) for Send now. Raises EscalationError (no address: the
+        concern then stays one of the run's concerns to send)."""
+        kept = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), draft=True,
+                                          note_id=self._note_id())
+        if draft is not None and draft in self.escalation_drafts:
+            self.escalation_drafts.remove(draft)
+        return kept, SessionChange(escalations=True, notes=True, message=(
+            "Concern kept as a draft, not sent: send it from the Escalations panel (Send now) when you are ready."))
+
+    def send_draft(self, escalation_id: int) -> tuple[Escalation, SessionChange]:
+        """Queue a draft as it was written (raises EscalationError when it is no longer a draft)."""
+        queued = self.stores.outbox.send_draft(escalation_id)
+        return queued, SessionChange(escalations=True, notes=True,
+                                     message="Concern queued, not yet sent: it is in your outbox (Escalations panel).")
+
+    def drafts(self, note_id: int | None = None) -> list[Escalation]:
+        return self.stores.outbox.drafts(note_id)
+
+    def _note_id(self) -> int | None:
+        return self.saved_note.id if self.saved_note is not None else None
 
     def delivery(self) -> Delivery:
         """The channel the settings name, and where to deliver. Raises ValueError (with the

@@ -225,8 +225,49 @@ def _migration_4(conn: sqlite3.Connection) -> None:
         conn.execute(TRIGGERS[name])
 
 
+def _migration_5(conn: sqlite3.Connection) -> None:
+    # Drafts: a concern the officer did not send yet ("Not now") is kept in the outbox as state
+    # 'draft', written in full then (its body never changes; sending it later changes only its
+    # state), and `note_id` ties an escalation to the note it came from, so the Notes panel can
+    # show it. SQLite cannot change a CHECK in place: the table is rebuilt (the DROP fires no
+    # delete trigger; nothing references outbox) and its index and triggers are made again.
+    _run_script(conn, """
+        CREATE TABLE outbox_new (
+            id              INTEGER PRIMARY KEY,
+            created_at      TEXT NOT NULL,
+            message_id      TEXT NOT NULL,
+            sender          TEXT NOT NULL DEFAULT '',
+            "to"            TEXT NOT NULL,
+            subject         TEXT NOT NULL,
+            body            TEXT NOT NULL,
+            state           TEXT NOT NULL DEFAULT 'queued'
+                            CHECK (state IN ('draft', 'queued', 'sending', 'delivered', 'failed')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT NOT NULL DEFAULT '',
+            last_attempt_at TEXT,
+            delivered_at    TEXT,
+            channel         TEXT NOT NULL DEFAULT '',
+            outcome         TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'uncertain', 'refused')),
+            note_id         INTEGER REFERENCES notes(id)
+        );
+        INSERT INTO outbox_new (id, created_at, message_id, sender, "to", subject, body, state, attempts,
+                                last_error, last_attempt_at, delivered_at, channel, outcome)
+            SELECT id, created_at, message_id, sender, "to", subject, body, state, attempts,
+                   last_error, last_attempt_at, delivered_at, channel, outcome FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_new RENAME TO outbox;
+        CREATE INDEX outbox_state ON outbox(state);
+        CREATE INDEX outbox_note ON outbox(note_id);
+    """)
+    for name in ("outbox_no_delete", "outbox_body_fixed"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        conn.execute(TRIGGERS[name])
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -242,7 +283,7 @@ TRIGGERS: dict[str, str] = {
     "BEGIN SELECT RAISE(ABORT, 'escalations are kept: the outbox is the record of what was sent'); END",
     # Delivery state changes; what was written and to whom never does.
     "outbox_body_fixed": 'CREATE TRIGGER outbox_body_fixed BEFORE UPDATE OF created_at, message_id, sender, "to", '
-    "subject, body ON outbox "
+    "subject, body, note_id ON outbox "
     "BEGIN SELECT RAISE(ABORT, 'escalations are kept as written: the outbox body cannot change'); END",
     "note_saves_no_change": "CREATE TRIGGER note_saves_no_change BEFORE UPDATE ON note_saves "
     "BEGIN SELECT RAISE(ABORT, 'save ids are kept'); END",

@@ -13,6 +13,7 @@ from manualviewer.storage.clock import to_db
 
 
 class EscalationState(StrEnum):
+    DRAFT = "draft"  # written in full and kept, not sent until the officer says so ("Send now")
     QUEUED = "queued"
     SENDING = "sending"
     DELIVERED = "delivered"
@@ -36,6 +37,7 @@ class Escalation:
     last_attempt_at: dt.datetime | None
     delivered_at: dt.datetime | None
     channel: str
+    note_id: int | None = None  # the note it came from (None: queued before notes were linked)
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -179,10 +179,9 @@ def _sender(settings: Settings) -> str:
 # ---------------------------------------------------------------------------------------------
 # The outbox
 
-_COLUMNS = (
-    'id, created_at, message_id, sender, "to", subject, body, state, attempts, last_error, '
-    "last_attempt_at, delivered_at, channel, outcome"
-)
+# Every column, read by name: a database opened read-only cannot be migrated, and one from before
+# migration 5 has no note_id (its escalations belong to no note).
+_COLUMNS = "*"
 # Rows deliver_pending sends on its own; resend_uncertain adds the ones that may have gone.
 _RETRYABLE = "(state = 'queued' OR (state = 'failed' AND outcome = ''))"
 _RETRYABLE_OR_UNCERTAIN = "(state = 'queued' OR (state = 'failed' AND outcome IN ('', 'uncertain')))"
@@ -208,8 +207,12 @@ class Outbox:
         self._conn = conn
         self._clock = clock
 
-    def enqueue(self, to: str, subject: str, body: str, sender: str = "") -> Escalation:
-        """Store an escalation (committed on return). Delivery is `deliver_pending`'s job."""
+    def enqueue(
+        self, to: str, subject: str, body: str, sender: str = "", *, draft: bool = False, note_id: int | None = None
+    ) -> Escalation:
+        """Store an escalation (committed on return). Delivery is `deliver_pending`'s job.
+        A `draft` is kept as written and never sent until `send_draft`; `note_id`: the note it
+        came from."""
         to = to.strip()
         address = check_recipient(to, sender)
         # Header values cannot hold line breaks; a subject from a template might.
@@ -220,15 +223,35 @@ class Outbox:
         message_id = f"<{uuid.uuid4().hex}.mv@{domain}>"
         with transaction(self._conn):
             cur = self._conn.execute(
-                'INSERT INTO outbox (created_at, message_id, sender, "to", subject, body) '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (to_db(now), message_id, sender, to, subject, body),
+                'INSERT INTO outbox (created_at, message_id, sender, "to", subject, body, state, note_id) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (to_db(now), message_id, sender, to, subject, body,
+                 (EscalationState.DRAFT if draft else EscalationState.QUEUED).value, note_id),
             )
             new_id = cur.lastrowid
         assert new_id is not None
         stored = self.get(new_id)
         assert stored is not None
         return stored
+
+    def send_draft(self, escalation_id: int) -> Escalation:
+        """Queue a draft for delivery as it was written (only its state changes). Raises
+        EscalationError when it is not a draft (already queued or sent: nothing is sent twice)."""
+        with transaction(self._conn):
+            cur = self._conn.execute(
+                "UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'draft'", (escalation_id,))
+        if cur.rowcount != 1:
+            raise EscalationError(f"escalation {escalation_id} is not a draft waiting to be sent")
+        return self._must_get(escalation_id)
+
+    def drafts(self, note_id: int | None = None) -> builtins.list[Escalation]:
+        """Drafts oldest first, optionally only those of one note."""
+        return [e for e in self.list(EscalationState.DRAFT) if note_id is None or e.note_id == note_id]
+
+    def of_note(self, note_id: int) -> builtins.list[Escalation]:
+        """The escalations a note raised, oldest first."""
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE note_id = ? ORDER BY id", (note_id,))
+        return [_escalation(r) for r in rows]
 
     def get(self, escalation_id: int) -> Escalation | None:
         row = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (escalation_id,)).fetchone()
@@ -347,6 +370,7 @@ def _escalation(row: sqlite3.Row) -> Escalation:
         last_attempt_at=from_db_optional(row["last_attempt_at"]),
         delivered_at=from_db_optional(row["delivered_at"]),
         channel=row["channel"],
+        note_id=row["note_id"] if "note_id" in row.keys() else None,  # noqa: SIM118 (`in` a Row looks at values)
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import EscalationChannel, Settings
@@ -232,12 +233,20 @@ def test_not_now_sends_nothing_and_the_panel_can_open_the_form_again(
     shown = [str(model.index(r, 0).data()) for r in range(model.rowCount())]
     assert "3. Cover the three points\n    Read" in shown and not any("Answer: read" in t for t in shown)
     click(qtbot, dialog.later_button)
-    assert stores.outbox.list() == []
-    again = [b for b in rig.panel.card.findChildren(type(rig.panel.back_button))
-             if b.text().startswith("Review and send the concern")]
-    assert len(again) == 1
+    # Nothing sent, nothing dropped: kept as a draft in the outbox (drafts.py tests sending it).
+    assert [e.state for e in stores.outbox.list()] == [EscalationState.DRAFT]
+    assert list(drop.iterdir()) == []
+
+    def send_buttons() -> list[QPushButton]:
+        buttons = rig.panel.card.findChildren(QPushButton)
+        return [b for b in buttons if b.text().startswith("Review and send the concern")]
+
+    qtbot.waitUntil(lambda: len(send_buttons()) == 1)  # the card is built again; the old one goes
+    again = send_buttons()
+    assert "(1 not sent yet)" in again[0].text()
     click(qtbot, again[0])
-    assert dialog_of(rig).isVisible()
+    reopened = dialog_of(rig)
+    assert reopened.isVisible() and reopened.kept is not None and reopened.body_edit.isReadOnly()
 
 
 def test_mailto_hands_the_message_to_the_mail_program(

@@ -60,7 +60,8 @@ def notes_panel(qtbot: QtBot, bundled_content: Path, stores: Stores) -> NotesPan
 
 
 def shown_refs(panel: NotesPanel) -> list[str]:
-    return [panel.model.index(r, 1).data() for r in range(panel.model.rowCount())]
+    column = panel.model.COLUMNS.index("Customer reference")
+    return [panel.model.index(r, column).data() for r in range(panel.model.rowCount())]
 
 
 def test_notes_panel_filters_by_reference_date_and_checklist(
@@ -78,7 +79,8 @@ def test_notes_panel_filters_by_reference_date_and_checklist(
     panel.procedure_filter.setCurrentIndex(panel.procedure_filter.findData("dmbm-mobile-phone-on-call"))
     assert shown_refs(panel) == ["CD456"]
     assert panel.procedure_filter.currentText() == "Using your mobile phone whilst out on call"
-    assert panel.model.index(0, 2).data() == "Using your mobile phone whilst out on call"
+    checklist = panel.model.COLUMNS.index("Checklist")
+    assert panel.model.index(0, checklist).data() == "Using your mobile phone whilst out on call"
 
     panel.procedure_filter.setCurrentIndex(0)
     panel.date_filter.setText("31/02/2024")
@@ -138,7 +140,7 @@ def test_amending_a_note_adds_a_new_note_that_points_at_the_old_one(
     assert amended.amends == 2 and amended.customer_reference == "CD456"
     assert amended.procedure_id == "dmbm-mobile-phone-on-call"
     assert stores.notes.get(2).text == "Mobile phone used on a field call."  # type: ignore[union-attr]
-    assert panel.model.index(0, 4).data() == "note 2"
+    assert panel.model.index(0, panel.model.COLUMNS.index("Amends")).data() == "note 2"
     panel.select_note(2)
     assert "Amended by note 4" in panel.details.toPlainText()
 
@@ -226,13 +228,17 @@ def test_procedure_list_model_passes_qtmodeltester(qtmodeltester: ModelTester, b
 
 def test_notes_and_escalations_models_pass_qtmodeltester(qtmodeltester: ModelTester, stores: Stores) -> None:
     add_notes(stores)
+    first = stores.notes.list()[0].id
     stores.outbox.enqueue("alex@example.org", "Concern", "Body")
-    notes = NotesModel(stores.notes)
+    stores.outbox.enqueue("alex@example.org", "Kept", "Body", draft=True, note_id=first)
+    notes = NotesModel(stores.notes, outbox=stores.outbox)
     qtmodeltester.check(notes, force_py=True)
-    assert notes.rowCount() == 3 and notes.columnCount() == 6
+    assert notes.rowCount() == 3 and notes.columnCount() == 7
+    concern = notes.COLUMNS.index("Concern")
+    assert [notes.index(r, concern).data() for r in range(3)] == ["", "", "Draft \u2014 not sent"]  # newest first
     escalations = EscalationsModel(stores.outbox)
     qtmodeltester.check(escalations, force_py=True)
-    assert escalations.index(0, 1).data() == "Queued, not yet sent"
+    assert [escalations.index(r, 1).data() for r in range(2)] == ["Draft \u2014 not sent", "Queued, not yet sent"]
 
 
 def test_dialogs_opened_again_and_again_do_not_pile_up(qtbot: QtBot, bundled_content: Path,

@@ -94,6 +94,27 @@ def test_escalations_list_shows_state_attempts_and_error(capsys: pytest.CaptureF
     assert row["state"] == "queued" and row["attempts"] == 0 and "email program" in row["last_error"]
 
 
+def test_escalations_list_shows_drafts_and_retry_leaves_them(capsys: pytest.CaptureFixture[str]) -> None:
+    stores = open_stores()
+    queued = stores.outbox.enqueue("bea@example.gov.uk", "Escalation R1", "Body")
+    draft = stores.outbox.enqueue("bea@example.gov.uk", "Escalation R2", "Body", draft=True)
+    stores.close()
+    assert main(["escalations", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["state"]) for r in rows] == [(queued.id, "queued"), (draft.id, "draft")]
+    assert all(set(r) == set(rows[0]) for r in rows)  # the same keys as before drafts
+    assert main(["escalations", "list"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.startswith(f"#{draft.id}") and " draft " in line
+
+    assert main(["escalations", "retry"]) == 1  # the queued one cannot go by mailto from here
+    err = capsys.readouterr().err
+    assert "1 draft is not sent" in err
+    stores = open_stores()
+    assert stores.outbox.get(draft.id).state.value == "draft"  # type: ignore[union-attr]
+    stores.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

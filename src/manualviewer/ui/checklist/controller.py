@@ -25,7 +25,7 @@ from manualviewer.services.checklist_session import (
 )
 from manualviewer.storage import paths
 from manualviewer.storage.notes import NoteError, StoredNote
-from manualviewer.storage.outbox import Channel, Escalation, channel_from_settings
+from manualviewer.storage.outbox import Channel, Escalation, EscalationError, EscalationState, channel_from_settings
 from manualviewer.storage.settings_file import load_layered, save_user_settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.dialog_lifetime import retire
@@ -292,11 +292,51 @@ class ChecklistController(QObject):
         return dialog
 
     def open_next_escalation(self) -> Any:
-        """The first concern of this run not sent yet, or a message that all were."""
-        if not self.escalation_drafts:
-            self.say("Every concern from this checklist is in the outbox (Escalations panel).")
+        """The first concern of this run not sent yet (one of the run's, else a draft it left in
+        the outbox), or a message that all were sent."""
+        if self.escalation_drafts:
+            return self.open_escalation(self.escalation_drafts[0])
+        kept = self.session.drafts(self.saved_note.id) if self.saved_note is not None else []
+        if kept:
+            return self.open_kept_draft(kept[0].id)
+        self.say("Every concern from this checklist is in the outbox (Escalations panel).")
+        return None
+
+    def open_kept_draft(self, escalation_id: int) -> Any:
+        """The form for a concern kept as a draft in the outbox: Send now, Copy message, Not now."""
+        from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
+
+        kept = self.stores.outbox.get(escalation_id)
+        if kept is None or kept.state is not EscalationState.DRAFT:
+            self.say("That concern is no longer a draft: see the Escalations panel.")
             return None
-        return self.open_escalation(self.escalation_drafts[0])
+        retire(self.escalation_dialog)
+        dialog = EscalationDialog(self, None, self.window, kept=kept)
+        self.escalation_dialog = dialog
+        self.open_draft = None
+        dialog.open()
+        return dialog
+
+    def keep_draft(self, to: str, subject: str, body: str) -> Escalation | None:
+        """Not now: the concern on the form kept as a draft in the outbox; None (and the reason in
+        the status bar) when it cannot be, e.g. no address yet: it then stays one to send."""
+        try:
+            kept, change = self.session.keep_draft(to, subject, body, self.open_draft)
+        except EscalationError as exc:
+            self.say(f"The concern was not sent and is not in your outbox ({exc}): use Review and send on the "
+                     "checklist panel once the address is set, or Copy message to send it another way.")
+            return None
+        self.open_draft = None
+        self.show(change)
+        return kept
+
+    def send_draft(self, escalation_id: int) -> Escalation:
+        """Send a kept draft as written (raises EscalationError when it is no longer a draft)."""
+        queued, change = self.session.send_draft(escalation_id)
+        self.show(change)
+        self.raise_panel("escalations")
+        self.deliver()
+        return queued
 
     def queue_escalation(self, to: str, subject: str, body: str) -> Escalation:
         """Store it in the outbox (raises EscalationError), then try to deliver."""

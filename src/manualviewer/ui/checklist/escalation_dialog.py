@@ -1,6 +1,10 @@
 """The escalation form: the concern, the steps followed, the note and the guidance cited,
 addressed to the line manager from Settings. Sending stores it in the outbox first, then the
-configured channel delivers it; nothing goes anywhere the officer did not set up."""
+configured channel delivers it; nothing goes anywhere the officer did not set up.
+
+"Not now" (or closing the form) keeps the concern, as the form holds it then, as a draft in the
+outbox: a concern is never dropped. A draft opens here again (Send now in the Escalations or
+Notes panel) as it was written, read-only: sending it changes only its state."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.procedures.records import EscalationDraft
-from manualviewer.core.procedures.wording import addressee
+from manualviewer.core.procedures.wording import addressee, local_time
 from manualviewer.storage.outbox import Escalation, EscalationError
 
 
@@ -35,22 +39,40 @@ class EscalationSender(Protocol):
     def channel_description(self) -> str: ...
     def open_settings(self, focus_key: str = "") -> Any: ...
     def queue_escalation(self, to: str, subject: str, body: str) -> Escalation: ...
+    def keep_draft(self, to: str, subject: str, body: str) -> Escalation | None: ...
+    def send_draft(self, escalation_id: int) -> Escalation: ...
 
 
 class EscalationDialog(QDialog):
-    def __init__(self, controller: EscalationSender, draft: EscalationDraft, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: EscalationSender, draft: EscalationDraft | None, parent: QWidget | None = None,
+                 *, kept: Escalation | None = None) -> None:
+        """For one of the run's concerns (`draft`), or for a draft kept in the outbox (`kept`)."""
         super().__init__(parent)
+        assert (draft is None) != (kept is None)
         self.controller = controller
         self.draft = draft
+        self.kept = kept
         self.queued: Escalation | None = None
-        who = addressee(draft.to)
-        self.setWindowTitle(f"Send a concern to {who}")
-        self.setAccessibleName(f"Send a concern to {who}")
+        self.kept_as_draft: Escalation | None = None
+        if kept is not None:
+            self.setWindowTitle("Send a concern kept as a draft")
+            intro_text = (
+                f"You kept this concern as a draft on {html.escape(local_time(kept.created_at))}; it has not been "
+                "sent. It is sent exactly as written below. If it needs more, use Copy message and send it "
+                "another way.")
+            subject, body = kept.subject, kept.body
+        else:
+            assert draft is not None
+            who = addressee(draft.to)
+            self.setWindowTitle(f"Send a concern to {who}")
+            intro_text = (
+                f"The guidance says this concern goes to <b>{html.escape(who)}</b>. Check the message "
+                "below; it already holds the concern, the steps you followed, your note and the guidance cited. "
+                "Add anything you need, then send it.")
+            subject, body = draft.subject, draft.body
+        self.setAccessibleName(self.windowTitle())
 
-        intro = QLabel(
-            f"The guidance says this concern goes to <b>{html.escape(who)}</b>. Check the message "
-            "below; it already holds the concern, the steps you followed, your note and the guidance cited. "
-            "Add anything you need, then send it.", self)
+        intro = QLabel(intro_text, self)
         intro.setWordWrap(True)
         self.recipient_notice = QLabel(self)
         self.recipient_notice.setWordWrap(True)
@@ -61,9 +83,9 @@ class EscalationDialog(QDialog):
 
         self.to_edit = QLineEdit(self)
         self.to_edit.setAccessibleName("To")
-        self.subject_edit = QLineEdit(draft.subject, self)
+        self.subject_edit = QLineEdit(subject, self)
         self.subject_edit.setAccessibleName("Subject")
-        self.body_edit = QPlainTextEdit(draft.body, self)
+        self.body_edit = QPlainTextEdit(body, self)
         self.body_edit.setAccessibleName("Message")
         self.body_edit.setTabChangesFocus(True)
         form = QFormLayout()
@@ -95,7 +117,8 @@ class EscalationDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_message)
         self.later_button = buttons.addButton("&Not now", QDialogButtonBox.ButtonRole.RejectRole)
         self.later_button.setAccessibleName("Not now")
-        self.later_button.setToolTip("Close without sending; the checklist panel can open this again (Escape)")
+        self.later_button.setToolTip("Close without sending: it stays in your outbox as a draft, "
+                                     "to send later from the Escalations panel (Escape)")
         self.later_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.send)
 
@@ -108,8 +131,20 @@ class EscalationDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 620)
         self._shown_recipient = ""
-        self.refresh_recipient()
-        controller.changed.connect(lambda change: self.refresh_recipient() if change.settings else None)
+        if kept is not None:
+            # Kept as written: what the officer reviewed then is what goes.
+            self.to_edit.setText(kept.to)
+            for editor in (self.to_edit, self.subject_edit, self.body_edit):
+                editor.setReadOnly(True)
+            self.recipient_notice.hide()
+            self.send_button.setText("&Send now")
+            self.send_button.setAccessibleName("Send now")
+            self.later_button.setToolTip("Close; it stays a draft in your outbox (Escape)")
+            self.channel_label.setText(f"It is sent through {controller.channel_description()}. If sending fails "
+                                       "it stays in the outbox and the Escalations panel shows why, with Retry.")
+        else:
+            self.refresh_recipient()
+            controller.changed.connect(lambda change: self.refresh_recipient() if change.settings else None)
 
     def refresh_recipient(self) -> None:
         """Fill in the line manager from Settings (again after Settings changes, unless the
@@ -136,6 +171,14 @@ class EscalationDialog(QDialog):
             self.controller.open_settings(key)
 
     def send(self) -> None:
+        if self.kept is not None:
+            try:
+                self.queued = self.controller.send_draft(self.kept.id)
+            except EscalationError as exc:
+                self._error(f"<b>Not sent:</b> {html.escape(str(exc))}")
+                return
+            self.accept()
+            return
         to = self.to_edit.text().strip()
         if not to:
             self._error("There is no address to send to. <a href='settings:line_manager_email'>Set your line "
@@ -147,6 +190,13 @@ class EscalationDialog(QDialog):
             self._error(f"<b>Not sent:</b> {html.escape(str(exc))}")
             return
         self.accept()
+
+    def reject(self) -> None:
+        """Not now, Escape or the window closed: a concern of the run is kept as a draft."""
+        if self.draft is not None and self.queued is None and self.kept_as_draft is None:
+            self.kept_as_draft = self.controller.keep_draft(
+                self.to_edit.text().strip(), self.subject_edit.text(), self.body_edit.toPlainText())
+        super().reject()
 
     def copy_message(self) -> None:
         QGuiApplication.clipboard().setText(

@@ -31,6 +31,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ESCALATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 STATE_WORDS = {
+    EscalationState.DRAFT: "Draft — not sent",
     EscalationState.QUEUED: "Queued, not yet sent",
     EscalationState.SENDING: "Sending",
     EscalationState.DELIVERED: "Delivered",
@@ -117,10 +118,15 @@ class EscalationsPanel(QWidget):
         self.copy_button.setToolTip("Put the selected message on the clipboard, to send it another way "
                                     "(when no mail program opens, or the mail server refused it)")
         self.copy_button.clicked.connect(self.copy_message)
+        self.send_button = QPushButton("Send &now...", self)
+        self.send_button.setAccessibleName("Send now")
+        self.send_button.setToolTip("Review the selected draft and send it (Alt+N)")
+        self.send_button.clicked.connect(self.send_draft)
         self.refresh_button = QPushButton("Re&fresh", self)
         self.refresh_button.setAccessibleName("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.send_button)
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.refresh_button)
@@ -146,7 +152,8 @@ class EscalationsPanel(QWidget):
         # Everything not delivered is waiting, including one left "sending" by a crash or a quit
         # mid-send: the outbox tries those again.
         done = (EscalationState.DELIVERED, EscalationState.REFUSED)  # refused is never sent again
-        waiting = [e for e in rows if e is not None and e.state not in done]
+        drafts = [e for e in rows if e is not None and e.state is EscalationState.DRAFT]
+        waiting = [e for e in rows if e is not None and e.state not in done and e not in drafts]
         failed = [e for e in waiting if e.state is EscalationState.FAILED]
         uncertain = [e for e in waiting if e.state is EscalationState.UNCERTAIN]
         refused = [e for e in rows if e is not None and e.state is EscalationState.REFUSED]
@@ -165,6 +172,9 @@ class EscalationsPanel(QWidget):
                     "fix the problem shown (or your Settings), then Retry sending.")
         elif waiting:
             text = f"{len(waiting)} waiting to be sent. Retry sending to send them now."
+        elif drafts:
+            text = (f"{len(drafts)} concern{'s' if len(drafts) != 1 else ''} kept as "
+                    f"draft{'s' if len(drafts) != 1 else ''}, not sent: select one and use Send now.")
         else:
             text = f"All {len(rows)} escalation{'s' if len(rows) != 1 else ''} delivered."
         self.summary.setText(text)
@@ -177,6 +187,7 @@ class EscalationsPanel(QWidget):
     def show_details(self) -> None:
         e = self.model.escalation(self.view.currentIndex().row())
         self.copy_button.setEnabled(e is not None)
+        self.send_button.setEnabled(e is not None and e.state is EscalationState.DRAFT)
         if e is None:
             self.details.setPlainText("")
             return
@@ -187,6 +198,11 @@ class EscalationsPanel(QWidget):
             lines.append(f"Delivered: {local_time(e.delivered_at)} by {e.channel}")
         lines += [f"To: {e.to}", f"Subject: {e.subject}", "", e.body]
         self.details.setPlainText("\n".join(lines))
+
+    def send_draft(self) -> None:
+        e = self.model.escalation(self.view.currentIndex().row())
+        if e is not None and e.state is EscalationState.DRAFT:
+            self.controller.open_kept_draft(e.id)
 
     def copy_message(self) -> None:
         e = self.model.escalation(self.view.currentIndex().row())

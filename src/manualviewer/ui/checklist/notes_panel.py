@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text
+from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
+from manualviewer.ui.checklist.escalations_panel import state_text
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
 
 if TYPE_CHECKING:
@@ -68,14 +70,27 @@ def parse_day(text: str) -> dt.date:
         raise ValueError(f"{text!r} is not a date: use DD/MM/YYYY, for example 01/05/2024") from None
 
 
-class NotesModel(RecordTableModel):
-    COLUMNS = ("Saved", "Customer reference", "Checklist", "Officer", "Amends", "Note")
+def concern_text(escalations: list[Escalation]) -> str:
+    """A note's concerns in a few words: a draft not sent first, as that one needs the officer."""
+    if not escalations:
+        return ""
+    drafts = [e for e in escalations if e.state is EscalationState.DRAFT]
+    shown = state_text(drafts[0] if drafts else escalations[-1])
+    return shown if len(escalations) == 1 else f"{shown} (+{len(escalations) - 1} more)"
 
-    def __init__(self, store: NoteStore, titles: dict[str, str] | None = None, parent: QWidget | None = None) -> None:
+
+class NotesModel(RecordTableModel):
+    # Concern second: a draft not sent must show in a narrow dock without scrolling sideways.
+    COLUMNS = ("Saved", "Concern", "Customer reference", "Checklist", "Officer", "Amends", "Note")
+
+    def __init__(self, store: NoteStore, titles: dict[str, str] | None = None, parent: QWidget | None = None,
+                 outbox: Outbox | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._outbox = outbox
         self._titles = titles or {}
         self._rows: list[StoredNote] = []
+        self._concerns: dict[int, list[Escalation]] = {}
         self.filter = NoteFilter()
         self.refresh()
 
@@ -89,7 +104,15 @@ class NotesModel(RecordTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._rows = list(reversed(self.filter.apply(self._store)))  # newest first
+        self._concerns = {}
+        for e in self._outbox.list() if self._outbox is not None else []:
+            if e.note_id is not None:
+                self._concerns.setdefault(e.note_id, []).append(e)
         self.endResetModel()
+
+    def concerns(self, note_id: int) -> list[Escalation]:
+        """The escalations the note raised (as of the last refresh), oldest first."""
+        return list(self._concerns.get(note_id, []))
 
     def notes(self) -> list[StoredNote]:
         return list(self._rows)
@@ -106,6 +129,7 @@ class NotesModel(RecordTableModel):
             first_line = n.text.strip().splitlines()[0] if n.text.strip() else ""
             return (
                 f"{n.id}: " + local_time(n.created_at),
+                concern_text(self._concerns.get(n.id, [])),
                 n.customer_reference or "-",
                 self._titles.get(n.procedure_id, n.procedure_id) or "-",
                 n.officer,
@@ -130,7 +154,7 @@ class NotesPanel(QWidget):
         self.controller = controller
         self.store = controller.stores.notes
         self.setAccessibleName("Notes")
-        self.model = NotesModel(self.store, parent=self)
+        self.model = NotesModel(self.store, parent=self, outbox=controller.stores.outbox)
 
         self.text_filter = QLineEdit(self)
         self.text_filter.setPlaceholderText("for example AB123456")
@@ -183,12 +207,15 @@ class NotesPanel(QWidget):
         self.json_button.setToolTip("Save the notes shown, with their full records (Alt+J)")
         self.amend_button = QPushButton("&Amend...", self)
         self.amend_button.setToolTip("Correct the selected note: a new note that amends it (Alt+A)")
+        self.send_button = QPushButton("Send &now...", self)
+        self.send_button.setToolTip("Review and send the concern this note kept as a draft (Alt+N)")
+        self.send_button.clicked.connect(self.send_draft)
         self.copy_button.clicked.connect(self.copy_text)
         self.csv_button.clicked.connect(lambda: self.export_csv())
         self.json_button.clicked.connect(lambda: self.export_json())
         self.amend_button.clicked.connect(self.amend)
         buttons = QHBoxLayout()
-        for button in (self.copy_button, self.amend_button, self.csv_button, self.json_button):
+        for button in (self.copy_button, self.amend_button, self.send_button, self.csv_button, self.json_button):
             button.setAccessibleName(button.text().replace("&", "").rstrip("."))
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -258,7 +285,7 @@ class NotesPanel(QWidget):
     def on_changed(self, change: SessionChange) -> None:
         if change.note_saved is not None:
             self.select_note(change.note_saved)
-        if change.notes:
+        if change.notes or change.escalations:
             self.refresh()
 
     def select_note(self, note_id: int) -> None:
@@ -274,6 +301,8 @@ class NotesPanel(QWidget):
         note = self.selected()
         for button in (self.copy_button, self.amend_button):
             button.setEnabled(note is not None)
+        drafts = self.drafts_of(note)
+        self.send_button.setEnabled(bool(drafts))
         for button in (self.csv_button, self.json_button):
             button.setEnabled(self.model.rowCount() > 0)
         if note is None:
@@ -285,6 +314,8 @@ class NotesPanel(QWidget):
         later = self.store.amendments_of(note.id)
         if later:
             lines.append("Amended by note " + ", ".join(str(n.id) for n in later) + ": read that too.")
+        if drafts:
+            lines.append(f"Its concern is a draft, not sent ({drafts[0].subject}): Send now to review and send it.")
         self.details.setPlainText(("\n".join(lines) + "\n\n" if lines else "") + export_text([note], readable=True))
 
     # --- actions -------------------------------------------------------------------------------
@@ -316,6 +347,16 @@ class NotesPanel(QWidget):
             return None
         self.status.setText(f"Exported {len(notes)} note{'s' if len(notes) != 1 else ''} to {Path(path).name}.")
         return path
+
+    def drafts_of(self, note: StoredNote | None) -> list[Escalation]:
+        if note is None:
+            return []
+        return [e for e in self.model.concerns(note.id) if e.state is EscalationState.DRAFT]
+
+    def send_draft(self) -> None:
+        drafts = self.drafts_of(self.selected())
+        if drafts:
+            self.controller.open_kept_draft(drafts[0].id)
 
     def amend(self) -> None:
         note = self.selected()

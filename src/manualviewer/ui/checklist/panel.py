@@ -190,6 +190,8 @@ class ChecklistPanel(StepPanelMixin, QWidget):
     def on_changed(self, change: SessionChange) -> None:
         if change.run:
             self.refresh()
+        elif change.escalations and self.controller.saved_note is not None:
+            self._build_card()  # the saved note's count of concerns not sent yet
         if change.saved_runs:
             self.refresh_resume_bar()
         if change.settings:
@@ -319,8 +321,10 @@ class ChecklistPanel(StepPanelMixin, QWidget):
     def _build_saved_card(self, run: Run) -> None:
         note = self.controller.saved_note
         assert note is not None
+        # The run's concerns not in the outbox yet, and those kept there as drafts ("Not now").
+        unsent = len(self.controller.escalation_drafts) + len(self.controller.session.drafts(note.id))
         self.finish_button = add_saved_note_card(
-            self.card, self.card_layout, note, len(self.controller.escalation_drafts),
+            self.card, self.card_layout, note, unsent,
             copy=self.copy_saved_note, show_notes=lambda: self.controller.raise_panel("notes"),
             finish=self.controller.close_run, send=self.controller.open_next_escalation)
 

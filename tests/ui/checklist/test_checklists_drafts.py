@@ -1,0 +1,91 @@
+"""A concern is never dropped: "Not now" keeps it as a draft in the outbox, shown in the
+Escalations panel and on its note's row in the Notes panel as "Draft — not sent", and Send now
+sends it as it was written, here to a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from manualviewer.storage.outbox import EscalationState, SmtpChannel
+from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.ui.checklist.notes_panel import NotesPanel
+from tests.helpers.checklist_rig import click, close_windows, make_rig
+from tests.helpers.smtp import Relay, free_port, running
+from tests.ui.checklist.test_checklists_escalations import dialog_of, panel_of, run_with_concern
+
+DRAFT = "Draft \u2014 not sent"
+
+
+@pytest.fixture
+def stores(qtbot: QtBot, tmp_path: Path) -> Iterator[Stores]:
+    opened = open_stores(tmp_path / "user.db")
+    yield opened
+    close_windows()
+    opened.close()
+
+
+def test_not_now_keeps_a_draft_that_send_now_delivers(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
+    port = free_port()
+    relay = Relay()
+    channel = SmtpChannel("127.0.0.1", port, starttls=False, sender="sam@example.org", timeout=5)
+    rig = make_rig(qtbot, bundled_content, stores, channel_factory=lambda _s: channel)
+    with running(relay, port):
+        run_with_concern(qtbot, rig, extra="The customer said they would post the call online.")
+        form = dialog_of(rig)
+        form.body_edit.appendPlainText("Added before Not now: the customer sounded upset.")
+        click(qtbot, form.later_button)
+        assert not form.isVisible()
+        (kept,) = stores.outbox.list()
+        assert kept.state is EscalationState.DRAFT and kept.note_id == rig.controller.saved_note.id  # type: ignore[union-attr]
+        assert kept.body.rstrip().endswith("Added before Not now: the customer sounded upset.")
+        assert "kept as a draft, not sent" in rig.window.status_label.text()
+        assert relay.envelopes == []
+
+        escalations = panel_of(rig)
+        assert escalations.model.index(0, 1).data() == DRAFT
+        assert "kept as draft" in escalations.summary.text()
+        assert escalations.send_button.isEnabled() and not escalations.retry_button.isEnabled()
+        escalations.grab().save("/tmp/h14c-draft-escalations.png")
+
+        rig.controller.raise_panel("notes")  # tabbed with Escalations
+        notes = rig.controller.installed.notes  # type: ignore[attr-defined]
+        assert isinstance(notes, NotesPanel)
+        column = notes.model.COLUMNS.index("Concern")
+        assert notes.model.index(0, column).data() == DRAFT
+        assert notes.send_button.isEnabled() and "draft, not sent" in notes.details.toPlainText()
+        notes.grab().save("/tmp/h14c-draft-notes.png")
+
+        # From the Notes panel: the same review form, the draft as written; Not now keeps it a draft.
+        click(qtbot, notes.send_button)
+        review = dialog_of(rig)
+        qtbot.waitUntil(review.isVisible)
+        assert review.kept is not None and review.kept.id == kept.id
+        assert review.body_edit.toPlainText() == kept.body and review.body_edit.isReadOnly()
+        assert review.send_button.text().replace("&", "") == "Send now"
+        review.grab().save("/tmp/h14c-draft-review.png")
+        click(qtbot, review.later_button)
+        assert [e.state for e in stores.outbox.list()] == [EscalationState.DRAFT]
+
+        # From the Escalations panel: Send now, through the mail server.
+        rig.controller.raise_panel("escalations")
+        click(qtbot, escalations.send_button)
+        review = dialog_of(rig)
+        qtbot.waitUntil(review.isVisible)
+        with qtbot.waitSignal(rig.controller.delivery_finished, timeout=10000):
+            click(qtbot, review.send_button)
+    rig.controller.wait_for_delivery()
+    (sent,) = stores.outbox.list()
+    assert sent.state is EscalationState.DELIVERED and sent.id == kept.id and sent.body == kept.body
+    (envelope,) = relay.envelopes
+    message = email.parser.BytesParser(policy=email.policy.default).parsebytes(envelope.content)  # type: ignore[arg-type]
+    assert message["Message-ID"] == kept.message_id
+    assert "the customer sounded upset" in message.get_content()
+    assert escalations.model.index(0, 1).data() == "Delivered"
+    assert notes.model.index(0, column).data() == "Delivered"
+    assert not escalations.send_button.isEnabled() and not notes.send_button.isEnabled()
