@@ -146,6 +146,22 @@ def test_an_integer_section_id_in_an_import_is_refused(tmp_path: Path) -> None:
     assert f"{section.name}: {expected}" in done.stderr
 
 
+def test_a_100000_deep_govuk_json_is_one_problem_and_the_rest_imports(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "data" / "govuk"
+    src = tmp_path / "src"
+    shutil.copytree(source, src)
+    (src / "deep.json").write_text('{"details": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    done = cli("import-govuk", str(src), "--out", str(tmp_path / "out"))
+    assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr, done.stderr
+    assert done.returncode == 3  # imported, but an input had an error
+    problems = [line for line in done.stderr.splitlines() if ": error: " in line]
+    assert problems == [
+        f"{src / 'deep.json'}: error: the file is nested too deeply to be a GOV.UK document: "
+        "it nests 100,001 levels deep; the limit is 200 [bad-json]"
+    ]
+    assert list((tmp_path / "out").glob("*/manual.md"))  # the other files were imported
+
+
 def test_show_of_a_50_mb_section_is_cut_with_a_notice(tmp_path: Path) -> None:
     manual = tmp_path / "content" / "m"
     manual.mkdir(parents=True)

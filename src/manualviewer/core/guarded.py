@@ -9,15 +9,29 @@ make a small file expand to gigabytes ("billion laughs"), and no content format 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from manualviewer.core.problems import ContentProblem
 
 T = TypeVar("T")
+
+
+class _Identified(Protocol):
+    """A procedure or scenario: an ID, and the file and line it was read from."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def path(self) -> Path: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
 
 MAX_YAML_BYTES = 4 * 1024 * 1024  # procedures, scenarios, glossaries: the largest real one is ~40 KB
 MAX_SECTION_BYTES = 64 * 1024 * 1024  # a section file; the reader cuts what it shows far below this
@@ -39,9 +53,7 @@ def read_text(path: Path, *, limit: int, what: str = "file") -> str:
         size = path.stat().st_size
     except FileNotFoundError as exc:
         if path.is_symlink():
-            raise ReadProblem(ContentProblem(
-                "dangling-link", path, 0, f"the {what} is a link to {_link_target(path)}, which does not exist"
-            )) from exc
+            raise ReadProblem(dangling_link(path, what)) from exc
         raise ReadProblem(ContentProblem("unreadable", path, 0, f"the {what} no longer exists")) from exc
     except OSError as exc:
         raise ReadProblem(ContentProblem("unreadable", path, 0, f"cannot read the {what}: {_reason(exc)}")) from exc
@@ -112,6 +124,39 @@ def refuse_aliases(root: Node, path: Path, line_offset: int = 0) -> None:
             for key, value in node.value:
                 stack.append((key, line))
                 stack.append((value, int(key.start_mark.line)))
+
+
+def dangling_link(path: Path, what: str = "file") -> ContentProblem:
+    """The problem for a symbolic link whose target does not exist, naming the target."""
+    target = _link_target(path)
+    return ContentProblem("dangling-link", path, 0, f"the {what} is a link to {target}, which does not exist")
+
+
+def load_folders(folders: Iterable[Path], load_file: Callable[[Path], tuple[Item | None, list[ContentProblem]]],
+                 what: str) -> tuple[dict[str, Item], list[ContentProblem]]:
+    """Every `*.yaml` file in `folders`, each read by `load_file` (behind the guard), by ID.
+
+    A missing folder is simply empty; one that is a link to nothing is a problem. A second file
+    with an ID already read is a `duplicate-id` problem and is left out."""
+    items: dict[str, Item] = {}
+    problems: list[ContentProblem] = []
+    for folder in folders:
+        if not folder.is_dir():
+            if folder.is_symlink() and not folder.exists():
+                problems.append(dangling_link(folder, "folder"))
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            item, file_problems = load_file(path)
+            problems.extend(file_problems)
+            if item is None:
+                continue
+            if item.id in items:
+                first = items[item.id].path
+                message = f"{what} {item.id!r} is also in {first}"
+                problems.append(ContentProblem("duplicate-id", path, item.line, message))
+                continue
+            items[item.id] = item
+    return items, problems
 
 
 def _link_target(path: Path) -> str:

@@ -23,7 +23,23 @@ class Document:
     # Front-matter key -> the value as written, for plain scalars: IDs are read from this text,
     # so `section_id: 0041` is "0041", not the octal number 33.
     raw: dict[str, str] = field(default_factory=dict)
+    # Front-matter key -> the items as written, for a list of plain scalars (`aliases: [0041]`).
+    raw_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: tuple[ContentProblem, ...] = ()  # warnings about the front matter (a key given twice)
+
+    def texts(self, key: str) -> tuple[str, ...] | None:
+        """A list of text values (or one value) exactly as written, or None when the value is
+        something else (a null item, a nested list or mapping). YAML would read `0041` as 33
+        (octal), `1_000` as 1000, `1:30` as 90 and `yes` as True; an ID or alias is the text."""
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, list):
+            items = self.raw_items.get(key)
+            return items if items is not None and None not in value else None
+        if isinstance(value, dict) or key not in self.raw:
+            return None
+        return (self.raw[key],)
 
 
 # libyaml's C parser when PyYAML has it (the wheels do): several times faster on big libraries.
@@ -121,6 +137,7 @@ def parse_document(path: Path, text: str) -> Document:
         )
     key_lines: dict[str, int] = {}
     raw: dict[str, str] = {}
+    raw_items: dict[str, tuple[str, ...]] = {}
     problems: list[ContentProblem] = []
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -132,9 +149,12 @@ def parse_document(path: Path, text: str) -> Document:
                     f"front-matter key '{key}' is given twice (also line {key_lines[key]}); this later one is used",
                     Severity.WARNING))
             key_lines[key] = line
+            raw.pop(key, None)
+            raw_items.pop(key, None)
             if isinstance(value_node, yaml.ScalarNode):
                 raw[key] = str(value_node.value)
-            else:
-                raw.pop(key, None)
+            elif isinstance(value_node, yaml.SequenceNode) and all(
+                    isinstance(item, yaml.ScalarNode) for item in value_node.value):
+                raw_items[key] = tuple(str(item.value) for item in value_node.value)
     return Document(path=path, meta=meta, body=body, body_line=body_line, key_lines=key_lines,
-                    raw=raw, problems=tuple(problems))
+                    raw=raw, raw_items=raw_items, problems=tuple(problems))

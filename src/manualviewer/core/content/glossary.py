@@ -78,8 +78,9 @@ def _library_glossary(library: Library) -> tuple[Glossary, tuple[ContentProblem,
         problems: list[ContentProblem] = []
         for manual in library.manuals.values():
             path = manual.path / GLOSSARY_FILE
-            if not path.is_file():
-                continue
+            if not (path.exists() or path.is_symlink()):
+                continue  # no glossary; a link to nothing or a folder is read, and reported
+
             found, file_problems = load_glossary_file(path, manual.code)
             entries.extend(found)
             problems.extend(file_problems)

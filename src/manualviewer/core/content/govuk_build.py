@@ -167,9 +167,7 @@ def _aliases(
     wanted: dict[str, list[str]] = defaultdict(list)
     for key in plan.sections:
         existing = state.sections.get(key)
-        old = existing.meta.get("aliases") if existing else None
-        for alias in old if isinstance(old, list) else [old] if isinstance(old, str) else []:
-            wanted[key].append(str(alias))
+        wanted[key].extend(existing.aliases if existing else ())
     moves: list[tuple[str, str]] = []  # (old ID, new ID)
     for key, items in notes.items():
         for note in items:
@@ -186,9 +184,8 @@ def _aliases(
             wanted[new.upper()].append(old)
             # A removed section's own aliases move with it.
             previous = state.sections.get(old.upper())
-            carried = previous.meta.get("aliases") if previous and old.upper() not in plan.sections else None
-            if isinstance(carried, list):
-                wanted[new.upper()].extend(str(a) for a in carried)
+            if previous is not None and old.upper() not in plan.sections:
+                wanted[new.upper()].extend(previous.aliases)
     result: dict[str, list[str]] = {}
     for key in plan.sections:
         kept: list[str] = []

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from manualviewer.core.json_limits import JsonTooDeep, loads_bounded
 from manualviewer.core.problems import ContentProblem
 
 
@@ -71,10 +72,13 @@ def decode(data: bytes, path: Path) -> str | ContentProblem:
 
 
 def parse_json(text: str, path: Path) -> Any | ContentProblem:
-    """The parsed value, or a `bad-json` problem at the line the parser stopped."""
+    """The parsed value, or a `bad-json` problem at the line the parser stopped.
+
+    Read with the depth limit of core/json_limits: no GOV.UK document nests more than a few
+    levels, and a 100,000-deep file is one problem, never a RecursionError."""
     try:
-        return json.loads(strip_comments(text.removeprefix("\ufeff")))
+        return loads_bounded(strip_comments(text.removeprefix("\ufeff")))
     except json.JSONDecodeError as exc:
         return ContentProblem("bad-json", path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
-    except RecursionError:
-        return ContentProblem("bad-json", path, 0, "invalid JSON: nested too deeply")
+    except JsonTooDeep as exc:
+        return ContentProblem("bad-json", path, 0, f"the file is nested too deeply to be a GOV.UK document: {exc}")

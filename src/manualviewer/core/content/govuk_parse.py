@@ -108,18 +108,8 @@ def _content_store_manual(data: dict[str, Any], details: dict[str, Any], path: P
                               "hmrc_manual without a base_path like /hmrc-internal-manuals/<manual>")
     notes = list(_change_notes(details.get("change_notes")))
     notes.extend(_change_history(details.get("change_history")))
-    return RawManual(
-        source=path,
-        format=CONTENT_STORE,
-        slug=slug,
-        title=clean_title(_text(data.get("title"))) or slug,
-        description=decode_entities(_text(data.get("description"))).strip(),
-        body=_html_body(details.get("body")),
-        organisation=_organisation(data, details),
-        updated=_date(data.get("public_updated_at") or data.get("updated_at")),
-        groups=_groups(details.get("child_section_groups")),
-        change_notes=tuple(notes),
-    )
+    return _manual(data, details, path, CONTENT_STORE, slug, body=_html_body(details.get("body")),
+                   organisation=_organisation(data, details), change_notes=tuple(notes))
 
 
 def _content_store_section(data: dict[str, Any], details: dict[str, Any], path: Path) -> Parsed:
@@ -134,19 +124,9 @@ def _content_store_section(data: dict[str, Any], details: dict[str, Any], path: 
         return ContentProblem(
             "missing-field", path, 0,
             f"section {section_id}: no details.manual.base_path or base_path names its manual")
-    return RawSection(
-        source=path,
-        format=CONTENT_STORE,
-        slug=slug,
-        section_id=section_id,
-        title=clean_title(_text(data.get("title")), section_id) or section_id,
-        description=clean_text(_text(data.get("description"))),
-        body=_html_body(details.get("body")),
-        breadcrumbs=_breadcrumbs(details.get("breadcrumbs")),
-        children=_children(details.get("child_section_groups")),
-        updated=_date(data.get("public_updated_at") or data.get("updated_at")),
-        change_notes=tuple(_change_history(details.get("change_history"))),
-    )
+    return _section(data, details, path, CONTENT_STORE, slug, section_id, body=_html_body(details.get("body")),
+                    breadcrumbs=_breadcrumbs(details.get("breadcrumbs")),
+                    change_notes=tuple(_change_history(details.get("change_history"))))
 
 
 def _html_body(body: Any) -> str:
@@ -169,18 +149,9 @@ def _api_manual(data: dict[str, Any], details: dict[str, Any], path: Path) -> Pa
     slug = safe_slug(name)
     if slug is None:
         return ContentProblem("bad-slug", path, 0, f"cannot make a manual folder name from '{name}'")
-    return RawManual(
-        source=path,
-        format=MANUALS_API,
-        slug=slug,
-        title=clean_title(_text(data.get("title"))) or slug,
-        description=decode_entities(_text(data.get("description"))).strip(),
-        body="",
-        organisation="HM Revenue & Customs",  # the API publishes HMRC manuals only
-        updated=_date(data.get("public_updated_at") or data.get("updated_at")),
-        groups=_groups(details.get("child_section_groups")),
-        change_notes=tuple(_change_notes(details.get("change_notes"))),
-    )
+    return _manual(data, details, path, MANUALS_API, slug, body="",
+                   organisation="HM Revenue & Customs",  # the API publishes HMRC manuals only
+                   change_notes=tuple(_change_notes(details.get("change_notes"))))
 
 
 def _api_section(data: dict[str, Any], details: dict[str, Any], path: Path) -> Parsed:
@@ -191,19 +162,8 @@ def _api_section(data: dict[str, Any], details: dict[str, Any], path: Path) -> P
     if not crumbs and isinstance(details.get("parent_section_ids"), list):
         # Older request bodies: parent_section_ids, outermost first like breadcrumbs.
         crumbs = tuple(str(i) for i in details["parent_section_ids"] if isinstance(i, str | int))
-    return RawSection(
-        source=path,
-        format=MANUALS_API,
-        slug=None,
-        section_id=section_id,
-        title=clean_title(_text(data.get("title")), section_id) or section_id,
-        description=clean_text(_text(data.get("description"))),
-        body=_markdown_body(_text(details.get("body"))),
-        breadcrumbs=crumbs,
-        children=_children(details.get("child_section_groups")),
-        updated=_date(data.get("public_updated_at") or data.get("updated_at")),
-        change_notes=(),
-    )
+    return _section(data, details, path, MANUALS_API, None, section_id,
+                    body=_markdown_body(_text(details.get("body"))), breadcrumbs=crumbs, change_notes=())
 
 
 def _markdown_body(text: str) -> str:
@@ -213,6 +173,42 @@ def _markdown_body(text: str) -> str:
 
 
 # --- shared pieces ------------------------------------------------------------------------
+
+def _manual(data: dict[str, Any], details: dict[str, Any], path: Path, form: str, slug: str, *, body: str,
+            organisation: str, change_notes: tuple[RawChangeNote, ...]) -> RawManual:
+    """A manual document: the fields both formats give alike, and those they give differently."""
+    return RawManual(
+        source=path,
+        format=form,
+        slug=slug,
+        title=clean_title(_text(data.get("title"))) or slug,
+        description=decode_entities(_text(data.get("description"))).strip(),
+        body=body,
+        organisation=organisation,
+        updated=_date(data.get("public_updated_at") or data.get("updated_at")),
+        groups=_groups(details.get("child_section_groups")),
+        change_notes=change_notes,
+    )
+
+
+def _section(data: dict[str, Any], details: dict[str, Any], path: Path, form: str, slug: str | None,
+             section_id: str, *, body: str, breadcrumbs: tuple[str, ...],
+             change_notes: tuple[RawChangeNote, ...]) -> RawSection:
+    """A section document: the fields both formats give alike, and those they give differently."""
+    return RawSection(
+        source=path,
+        format=form,
+        slug=slug,
+        section_id=section_id,
+        title=clean_title(_text(data.get("title")), section_id) or section_id,
+        description=clean_text(_text(data.get("description"))),
+        body=body,
+        breadcrumbs=breadcrumbs,
+        children=_children(details.get("child_section_groups")),
+        updated=_date(data.get("public_updated_at") or data.get("updated_at")),
+        change_notes=change_notes,
+    )
+
 
 def _section_id(value: Any, path: Path) -> str | ContentProblem:
     if isinstance(value, int | float) and not isinstance(value, bool):

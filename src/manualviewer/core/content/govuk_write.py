@@ -34,6 +34,7 @@ def render_document(meta: dict[str, Any], body: str) -> str:
 class ExistingFile:
     path: Path
     meta: dict[str, Any]
+    aliases: tuple[str, ...] = ()  # as written: a local `aliases: [0041]` is kept as "0041"
 
 
 @dataclass
@@ -73,9 +74,11 @@ class ManualFolder:
             if path.name == "manual.md":
                 state.manual_meta, state.manual_body = doc.meta, doc.body
                 continue
-            raw_id = doc.meta.get("section_id")
-            if isinstance(raw_id, str | int) and str(raw_id).strip():
-                state.sections.setdefault(normalise_id(str(raw_id)), ExistingFile(path, doc.meta))
+            # The ID as written, as the loader reads it (`0041` is "0041", not the octal 33).
+            raw_id = doc.raw.get("section_id") if isinstance(doc.meta.get("section_id"), str | int) else None
+            if raw_id is not None and raw_id.strip():
+                existing = ExistingFile(path, doc.meta, doc.texts("aliases") or ())
+                state.sections.setdefault(normalise_id(raw_id), existing)
         return state
 
 

@@ -29,7 +29,7 @@ from manualviewer.core.content.load_cache import (
     write_snapshot,
 )
 from manualviewer.core.content.metadata import manual_from, raw_html_problems, section_from
-from manualviewer.core.guarded import guarded
+from manualviewer.core.guarded import dangling_link, guarded
 from manualviewer.core.model import Manual, SectionRef, normalise_id
 from manualviewer.core.problems import ContentProblem
 
@@ -85,7 +85,7 @@ def load_library(
                 continue
             if not entry.is_file():
                 if entry.is_symlink() and not entry.is_dir():
-                    library.problems.append(_dangling(Path(entry.path)))
+                    library.problems.append(dangling_link(Path(entry.path)))
                 continue
             try:
                 stat = entry.stat()
@@ -210,14 +210,6 @@ def _read_manual(path: Path, library: Library) -> Manual | None:
         library.problems.append(exc.problem)
         return None
     return manual_from(doc, library)
-
-
-def _dangling(path: Path) -> ContentProblem:
-    try:
-        target = str(path.readlink())
-    except OSError:
-        target = "a missing file"
-    return ContentProblem("dangling-link", path, 0, f"the file is a link to {target}, which does not exist")
 
 
 def _default_extractor() -> RefExtractor:

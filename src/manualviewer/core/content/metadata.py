@@ -139,7 +139,7 @@ def section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) 
 
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("aliases", "procedures"):
-        lists[key] = _str_list(meta.get(key), doc, key, problems)
+        lists[key] = _str_list(doc, key, problems)
 
     change_notes = _change_notes(meta.get("change_notes"), doc, problems)
     if any(p.severity is Severity.ERROR for p in problems):
@@ -197,15 +197,12 @@ def _date(value: Any, doc: Document, key: str, problems: list[ContentProblem]) -
         return None
 
 
-def _str_list(value: Any, doc: Document, key: str, problems: list[ContentProblem]) -> tuple[str, ...]:
-    if value is None:
+def _str_list(doc: Document, key: str, problems: list[ContentProblem]) -> tuple[str, ...]:
+    texts = doc.texts(key)  # as written: `aliases: [0041]` is "0041", not the octal number 33
+    if texts is None:
+        problems.append(_problem("bad-value", doc, key, f"{key} must be a list of text values"))
         return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
-        return tuple(str(v) for v in value)
-    problems.append(_problem("bad-value", doc, key, f"{key} must be a list of text values"))
-    return ()
+    return texts
 
 
 def _change_notes(value: Any, doc: Document, problems: list[ContentProblem]) -> tuple[ChangeNote, ...]:

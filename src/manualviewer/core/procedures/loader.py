@@ -14,7 +14,7 @@ from typing import TypedDict
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from manualviewer.core.content.library import Library
-from manualviewer.core.guarded import MAX_YAML_BYTES, guarded, read_text
+from manualviewer.core.guarded import MAX_YAML_BYTES, guarded, load_folders, read_text
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.procedures.model import (
@@ -76,26 +76,7 @@ def load_procedures(folder_paths: Iterable[Path]) -> tuple[dict[str, Procedure],
 
     A file with any error is left out, so the app never offers a half-read checklist; graph
     and section checks are `validate`'s job."""
-    procedures: dict[str, Procedure] = {}
-    problems: list[ContentProblem] = []
-    for folder in folder_paths:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.yaml")):
-            procedure, file_problems = load_procedure_file(path)
-            problems.extend(file_problems)
-            if procedure is None:
-                continue
-            if procedure.id in procedures:
-                first = procedures[procedure.id].path
-                problems.append(
-                    ContentProblem(
-                        "duplicate-id", path, procedure.line, f"procedure {procedure.id!r} is also in {first}"
-                    )
-                )
-                continue
-            procedures[procedure.id] = procedure
-    return procedures, problems
+    return load_folders(folder_paths, load_procedure_file, "procedure")
 
 
 def load_library_procedures(library: Library) -> tuple[dict[str, Procedure], list[ContentProblem]]:

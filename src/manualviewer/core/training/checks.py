@@ -97,22 +97,26 @@ def validate_scenario(
     for turn in scenario.situation:
         if turn.step and procedure.step(turn.step) is None:
             problem("unknown-step", turn.step_line or turn.line, f"turn: {procedure.id} has no step {turn.step!r}")
+    def answered_step(where: str, what: str, step_id: str, step_line: int, value: RawAnswer,
+                      answer_line: int) -> AnyStep | None:
+        """The step an expected answer or a detail is for, once `value` is checked against it;
+        None (one problem) when the procedure has no such step."""
+        step = procedure.step(step_id)
+        if step is None:
+            problem("unknown-step", step_line, f"{where}: {procedure.id} has no step {step_id!r}")
+            return None
+        message = _answer_problem(step, value)
+        if message:
+            problem("bad-answer", answer_line, f"{what} for {step.id!r}: {message}")
+        return step
+
     for expectation in scenario.expected:
-        step = procedure.step(expectation.step)
-        if step is None:
-            problem("unknown-step", expectation.step_line, f"expected: {procedure.id} has no step {expectation.step!r}")
-            continue
-        message = _answer_problem(step, expectation.answer)
-        if message:
-            problem("bad-answer", expectation.answer_line, f"expected answer for {step.id!r}: {message}")
+        answered_step("expected", "expected answer", expectation.step, expectation.step_line, expectation.answer,
+                      expectation.answer_line)
     for detail in scenario.details:
-        step = procedure.step(detail.step)
+        step = answered_step("details", "details", detail.step, detail.line, detail.answer, detail.line)
         if step is None:
-            problem("unknown-step", detail.line, f"details: {procedure.id} has no step {detail.step!r}")
             continue
-        message = _answer_problem(step, detail.answer)
-        if message:
-            problem("bad-answer", detail.line, f"details for {step.id!r}: {message}")
         overlap = _overlap(step, detail.answer, scenario.expectation(step.id))
         if overlap:
             problem("details-overlap", detail.line, f"details for {step.id!r}: {overlap}")

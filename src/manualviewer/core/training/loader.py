@@ -13,7 +13,7 @@ from typing import cast
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import Node, ScalarNode
 
-from manualviewer.core.guarded import MAX_YAML_BYTES, guarded, read_text
+from manualviewer.core.guarded import MAX_YAML_BYTES, guarded, load_folders, read_text
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 from manualviewer.core.training.model import SCENARIO_ID_RE, Detail, Expectation, RawAnswer, Scenario, Turn
@@ -28,24 +28,7 @@ def load_scenarios(folders: Iterable[Path]) -> tuple[dict[str, Scenario], list[C
     """Every `*.yaml` scenario in the given folders (a missing folder is simply empty).
 
     A file with any error is left out: a trainee is never graded against a half-read scenario."""
-    scenarios: dict[str, Scenario] = {}
-    problems: list[ContentProblem] = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.yaml")):
-            scenario, file_problems = load_scenario_file(path)
-            problems.extend(file_problems)
-            if scenario is None:
-                continue
-            if scenario.id in scenarios:
-                first = scenarios[scenario.id].path
-                problems.append(
-                    ContentProblem("duplicate-id", path, scenario.line, f"scenario {scenario.id!r} is also in {first}")
-                )
-                continue
-            scenarios[scenario.id] = scenario
-    return scenarios, problems
+    return load_folders(folders, load_scenario_file, "scenario")
 
 
 def scenario_folders(manual_paths: Iterable[Path]) -> list[Path]:

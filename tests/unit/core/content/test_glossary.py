@@ -255,3 +255,20 @@ def test_note_check_offers_the_glossary_expansion_but_still_warns(bundled_librar
     ]
     assert check_note("Recovery Proceedings (RP) check done; RP clear.", [], [], abbreviations) == []
     assert check_note("HMRC called.", [], ["HMRC"], abbreviations) == []
+
+
+def test_a_glossary_that_is_a_link_to_nothing_is_reported_and_the_rest_loads(tmp_path: Path) -> None:
+    folder = manual_folder(tmp_path, "one", "ONE")
+    (folder / "glossary.yaml").symlink_to(tmp_path / "moved" / "glossary.yaml")
+    write(manual_folder(tmp_path, "two", "TWO") / "glossary.yaml", GOOD)
+    library = load_library([tmp_path])
+    problems = glossary_problems(library)
+    assert [(p.kind, p.path, p.severity) for p in problems] == [
+        ("dangling-link", folder / "glossary.yaml", Severity.ERROR)]
+    assert str(tmp_path / "moved" / "glossary.yaml") in problems[0].message
+    assert glossary_of(library).abbreviations()["RP"] == "Recovery Proceedings"
+
+
+def test_a_manual_without_a_glossary_has_no_glossary_problem(tmp_path: Path) -> None:
+    manual_folder(tmp_path, "one", "ONE")
+    assert glossary_problems(load_library([tmp_path])) == []

@@ -354,6 +354,19 @@ def test_reimport_updates_in_place(tmp_path: Path) -> None:
 
 # --- the command --------------------------------------------------------------------------
 
+def test_reimport_keeps_a_local_alias_that_looks_like_a_number_as_written(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    write(src, "manual.json", cs_manual(["TM1000"]))
+    write(src, "a.json", cs_section("TM1000"))
+    import_govuk([src], out)
+    a_file = out / SLUG / "TM1000.md"
+    a_file.write_text(a_file.read_text(encoding="utf-8").replace(
+        "section_id: TM1000\n", "section_id: TM1000\naliases: [0041, 00042]\n"), encoding="utf-8")
+    import_govuk([src], out)
+    assert meta(a_file)["aliases"] == ["0041", "00042"]  # not [33, 34]
+    assert load_library([out]).resolve("0041") == "TM1000"
+
+
 def test_cli_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tree = api_tree(tmp_path / "src")
     assert main(["import-govuk", str(tree), "--out", str(tmp_path / "out"), "--json"]) == 0

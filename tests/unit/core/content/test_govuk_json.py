@@ -55,3 +55,16 @@ def test_every_example_parses() -> None:
     # The comment-free files read the same as with the standard parser.
     plain = EXAMPLES / "content-store" / "hmrc_manual_section-vatgpb1000.json"
     assert parse_json(plain.read_text(encoding="utf-8"), plain) == json.loads(plain.read_text(encoding="utf-8"))
+
+
+def test_json_nested_past_the_limit_is_one_problem_naming_the_depth() -> None:
+    # 300 levels would parse (under Python's recursion limit); the depth limit refuses it too.
+    for depth in (300, 100_000):
+        problem = parse_json('{"details": ' + "[" * depth + "]" * depth + "}", HERE)
+        assert isinstance(problem, ContentProblem)
+        assert (problem.kind, problem.path) == ("bad-json", HERE)
+        assert f"nested too deeply to be a GOV.UK document: it nests {depth + 1:,} levels deep" in problem.message
+
+
+def test_json_nested_within_the_limit_is_read() -> None:
+    assert parse_json('{"a": ' + "[" * 150 + "]" * 150 + "}", HERE) == {"a": json.loads("[" * 150 + "]" * 150)}

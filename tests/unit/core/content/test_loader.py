@@ -302,3 +302,31 @@ def test_a_renamed_manual_changes_its_sections_hashes_so_the_index_takes_the_new
     assert [h.manual for h in index.search("garnishee", manual="RENAMED").hits] == ["RENAMED"]
     assert index.search("garnishee", manual="TEST").hits == ()
     index.close()
+
+
+def test_aliases_that_look_like_numbers_stay_the_text_written(lib_dir: Path) -> None:
+    # YAML 1.1 would read 0041 as 33 (octal), 1_000 as 1000, 1:30 as 90 (base 60), yes as True.
+    write(lib_dir, "test/TEST100.md", section("TEST100", aliases="[0041, 1_000, '0042', 1:30, yes, 1.50]",
+                                              procedures="[0099]"))
+    library = load_library([lib_dir])
+    assert library.errors == []
+    s = library.sections["TEST100"]
+    assert s.aliases == ("0041", "1_000", "0042", "1:30", "YES", "1.50")
+    assert s.procedures == ("0099",)
+    assert library.resolve("0041") == "TEST100" and library.resolve("33") is None
+    assert library.resolve("1_000") == "TEST100" and library.resolve("1000") is None
+
+
+def test_a_single_alias_that_looks_like_a_number_stays_the_text_written(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100", aliases="0041"))
+    assert load_library([lib_dir]).sections["TEST100"].aliases == ("0041",)
+
+
+@pytest.mark.parametrize("aliases", ["[~]", "[TEST099, [TEST098]]", "{a: b}", "[TEST099, {a: b}]"])
+def test_aliases_that_are_not_text_are_one_problem_on_their_line(lib_dir: Path, aliases: str) -> None:
+    path = write(lib_dir, "test/TEST100.md", section("TEST100", aliases=aliases))
+    write(lib_dir, "test/TEST200.md", section("TEST200"))
+    library = load_library([lib_dir])
+    assert [(p.kind, p.path, p.line, p.message) for p in library.errors] == [
+        ("bad-value", path, 4, "aliases must be a list of text values")]
+    assert list(library.sections) == ["TEST200"]

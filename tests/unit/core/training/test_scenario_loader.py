@@ -120,3 +120,14 @@ def test_load_scenarios_reads_folders_leaves_out_bad_files_and_duplicate_ids(tmp
     }
     duplicate = next(p for p in problems if p.kind == "duplicate-id")
     assert duplicate.path == second / "journalist.yaml" and duplicate.line == 1
+
+
+def test_a_scenarios_folder_that_is_a_link_to_nothing_is_one_problem(tmp_path: Path) -> None:
+    good, dangling = tmp_path / "good", tmp_path / "dangling"
+    good.mkdir()
+    (good / "journalist.yaml").write_text(JOURNALIST, encoding="utf-8")
+    dangling.symlink_to(tmp_path / "gone")
+    found, problems = load_scenarios([dangling, good])
+    assert list(found) == ["journalist"]
+    assert [(p.kind, p.path, p.message) for p in problems] == [
+        ("dangling-link", dangling, f"the folder is a link to {tmp_path / 'gone'}, which does not exist")]
