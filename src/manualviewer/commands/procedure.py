@@ -25,9 +25,6 @@ from manualviewer.core.problems import Severity
 from manualviewer.core.procedures import (
     AnswerError,
     CheckStep,
-    DocumentStep,
-    EscalateStep,
-    InfoStep,
     InputStep,
     Procedure,
     QuestionStep,
@@ -41,6 +38,7 @@ from manualviewer.core.procedures import (
     start,
     validate,
 )
+from manualviewer.core.procedures.headless import going_on, needs_answer, pending_jump
 from manualviewer.core.settings import Settings, SettingsError
 from manualviewer.services.finish_run import (
     FinishedRun,
@@ -173,13 +171,10 @@ def run_headless(procedure: Procedure, answers: dict[str, Any], now: dt.datetime
         step = run.current_step
         if step.id in answers:
             value = answers[step.id]
-        elif isinstance(step, InfoStep | EscalateStep | DocumentStep):
-            value = {} if isinstance(step, DocumentStep) else None
+        elif not needs_answer(step):
+            value = going_on(step)
         else:
-            jump = next(
-                (j for j in procedure.allow_out_of_order if j in answers and all(v.step_id != j for v in run.visits)),
-                None,
-            )
+            jump = pending_jump(run, lambda j: j in answers)
             if jump is None:
                 raise CommandStop(2, f"no answer for step {step.id!r} ({step.title}); expected {_expected(step)}")
             run = out_of_order(run, jump, now)

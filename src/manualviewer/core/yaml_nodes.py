@@ -67,6 +67,12 @@ class NodeReader:
             return None
         return root
 
+    def document(self, text: str, what: str, allowed: set[str]) -> Entries | None:
+        """The entries of the mapping a whole file is (a procedure, scenario or glossary), or
+        None (with the problem) when it is not valid YAML, empty, or not a mapping."""
+        root = self.compose(text)
+        return None if root is None else self.mapping(root, what, allowed)
+
     def mapping(self, node: Node, what: str, allowed: set[str] | None) -> Entries | None:
         """A mapping's entries; keys not in `allowed` are warned of (None allows any key)."""
         if not isinstance(node, MappingNode):

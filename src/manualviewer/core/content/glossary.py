@@ -108,10 +108,7 @@ class _Reader(NodeReader):
         self.manual = manual
 
     def glossary(self, text: str) -> tuple[GlossaryEntry, ...]:
-        root = self.compose(text)
-        if root is None:
-            return ()
-        entries = self.mapping(root, "glossary", _ROOT_KEYS)
+        entries = self.document(text, "glossary", _ROOT_KEYS)
         if entries is None:
             return ()
         nodes = self.sequence(entries, "terms", "glossary", required=True)

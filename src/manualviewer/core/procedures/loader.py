@@ -169,10 +169,7 @@ class _Reader(NodeReader):
 
     # --- the document ---------------------------------------------------------------------
     def procedure(self, text: str) -> Procedure | None:
-        root = self.compose(text)
-        if root is None:
-            return None
-        entries = self.mapping(root, "procedure", _PROCEDURE_KEYS)
+        entries = self.document(text, "procedure", _PROCEDURE_KEYS)
         if entries is None:
             return None
         what = "procedure"
@@ -204,7 +201,7 @@ class _Reader(NodeReader):
             sections=tuple(normalise_id(s) for s, _ in sections),
             steps=tuple(steps),
             path=self.path,
-            line=node_line(root),
+            line=entries.line,
             start=start,
             start_line=self.line_of(entries, "start"),
             allow_out_of_order=tuple(s for s, _ in out_of_order),

@@ -88,13 +88,10 @@ class _Reader(NodeReader):
 
     # --- the document -----------------------------------------------------------------------
     def scenario(self, text: str) -> Scenario | None:
-        root = self.compose(text)
-        if root is None:
-            return None
-        entries = self.mapping(root, "scenario", _SCENARIO_KEYS)
+        entries = self.document(text, "scenario", _SCENARIO_KEYS)
         if entries is None:
             return None
-        owner = node_line(root)
+        owner = entries.line
         scenario_id = self.text(entries, "id", "scenario", required=True)
         if scenario_id and not SCENARIO_ID_RE.match(scenario_id):
             self.error(

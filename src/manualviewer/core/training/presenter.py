@@ -13,13 +13,13 @@ import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from manualviewer.core.procedures.headless import going_on, needs_answer, pending_jump
 from manualviewer.core.procedures.model import (
     AnyStep,
     CheckStep,
     DocumentStep,
     EndStep,
     EscalateStep,
-    InfoStep,
     InputStep,
     Procedure,
     QuestionStep,
@@ -54,15 +54,10 @@ def expected_move(session: TrainingSession) -> Move:
     answers = expected_answers(session.scenario)
     if step.id in answers:
         return Move("answer", step.id, answers[step.id])
-    if isinstance(step, InfoStep | EscalateStep):
-        return Move("answer", step.id, None)
-    if isinstance(step, DocumentStep):
-        return Move("answer", step.id, {})
-    visited = {v.step_id for v in run.visits}
-    for jump in run.procedure.allow_out_of_order:
-        if answers.get(jump, False) is not False and jump not in visited:
-            return Move("jump", jump)
-    return Move("none", step.id)
+    if not needs_answer(step):
+        return Move("answer", step.id, going_on(step))
+    jump = pending_jump(run, lambda j: answers.get(j, False) is not False)
+    return Move("jump", jump) if jump is not None else Move("none", step.id)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from manualviewer.core.procedures.engine import Run, answer, out_of_order, start
 from manualviewer.core.procedures.errors import AnswerError, RunError
+from manualviewer.core.procedures.headless import going_on, needs_answer, pending_jump
 from manualviewer.core.procedures.model import AnyStep, DocumentStep, EscalateStep, InfoStep, InputStep, Procedure
 from manualviewer.core.training.model import Scenario
 
@@ -54,17 +55,11 @@ def walk(
         step = run.current_step
         if step.id in answers:
             value = step_answer(step, answers[step.id])
-        elif isinstance(step, InfoStep | EscalateStep | DocumentStep):
-            value = {} if isinstance(step, DocumentStep) else None
+        elif not needs_answer(step):
+            value = going_on(step)
         else:
-            jump = next(
-                (
-                    j
-                    for j in procedure.allow_out_of_order
-                    if answers.get(j, False) is not False and all(v.step_id != j for v in run.visits)
-                ),
-                None,
-            )
+            # `false` for an out-of-order info step is a scenario's "the trainee did not go there".
+            jump = pending_jump(run, lambda j: answers.get(j, False) is not False)
             if jump is None:
                 return Walk(run, step.id, f"no answer for step {step.id!r} ({step.title})")
             now = times.get(jump, now)
