@@ -32,10 +32,13 @@ from manualviewer.core.procedures import (
     compose_note,
     content_version,
     customer_reference,
+    late_answer,
     out_of_order,
     start,
 )
+from manualviewer.core.procedures.engine import LATE_KINDS
 from manualviewer.core.procedures.loader import load_library_procedures
+from manualviewer.core.procedures.records import late_sentence
 from manualviewer.core.settings import Settings, SettingsError
 from manualviewer.services.finish_run import (
     finish_run,
@@ -73,6 +76,7 @@ class SessionChange:
     note_saved: int | None = None  # the note a finished run just produced
     message: str = ""  # a sentence for the status bar
     dropped: tuple[str, ...] = ()  # titles of later steps whose answers no longer applied
+    note_lines: tuple[str, ...] = ()  # lines to add to a note the officer has edited (a late answer)
 
     def __or__(self, other: SessionChange) -> SessionChange:
         return SessionChange(
@@ -84,6 +88,7 @@ class SessionChange:
             note_saved=other.note_saved if other.note_saved is not None else self.note_saved,
             message=other.message or self.message,
             dropped=self.dropped + other.dropped,
+            note_lines=self.note_lines + other.note_lines,
         )
 
 
@@ -262,6 +267,32 @@ class ChecklistSession:
         assert self.run is not None
         self.run = out_of_order(self.run, step_id, self.clock())
         return self._saved()
+
+    def late_steps(self) -> list[tuple[str, str]]:
+        """Answered steps the customer can say something more about later: (step ID, title).
+        Until the note is saved; after that a correction is an amended note."""
+        if self.run is None or self.saved_note is not None:
+            return []
+        result: dict[str, str] = {}
+        for visit in self.run.answered:
+            step = self.run.procedure.step(visit.step_id)
+            if isinstance(step, LATE_KINDS):
+                result[step.id] = step.title
+        return list(result.items())
+
+    def late_answer(self, step_id: str, value: object, said: str = "") -> SessionChange:
+        """Record what the customer said later about an earlier answer: the original answer
+        stays, nothing is rewound, and the concerns it leads to are raised. Raises
+        AnswerError/RunError."""
+        assert self.run is not None
+        before = len(self.run.escalations)
+        self.run = late_answer(self.run, step_id, value, self.clock(), said=said)
+        message = (f"Recorded what was said later about \u201c{self._step_title(step_id)}\u201d; "
+                   "the earlier answer stays in the record.")
+        if len(self.run.escalations) > before:
+            message += " It raises a concern: after you save the note you will see the message and send it."
+        line = "- " + late_sentence(self.run, self.run.late_answers[-1])
+        return self._saved() | SessionChange(message=message, note_lines=(line,))
 
     def close(self) -> SessionChange:
         """Put the current run away: unfinished, it stays saved for later."""

@@ -4,7 +4,12 @@ A run is the list of steps visited, in order. Every visit but the last has an an
 visit the officer left for an out-of-order step (a "skipped" visit: the late disclosure came
 while that step was on screen); the last visit is the current step. Changing an earlier
 answer replays the later ones for as long as they still apply, which is also how a saved run
-is restored: one mechanism, so a resumed run is exactly a run that was answered again."""
+is restored: one mechanism, so a resumed run is exactly a run that was answered again.
+
+A late answer (`late_answer`) is what the customer said later about a step already answered
+("at the end of the call the customer said they are a journalist"): it is added with its time
+beside the original answer, which stays in the record; nothing is rewound. The escalate steps
+the late answer leads to are raised with it."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from manualviewer.core.procedures.model import (
     DocumentStep,
     EndStep,
     EscalateStep,
+    InfoStep,
     InputStep,
     Procedure,
     QuestionStep,
@@ -56,10 +62,21 @@ class RaisedEscalation:
 
 
 @dataclass(frozen=True)
+class LateAnswer:
+    """An answer to a step already answered, given later; the original answer stays."""
+
+    step_id: str
+    value: AnswerValue
+    at: dt.datetime
+    said: str = ""  # the customer's words as the officer typed them ("they are a journalist")
+
+
+@dataclass(frozen=True)
 class Run:
     procedure: Procedure
     started_at: dt.datetime
     visits: tuple[Visit, ...]
+    late: tuple[LateAnswer, ...] = ()
 
     # --- where the run is -----------------------------------------------------------------
     @property
@@ -109,12 +126,25 @@ class Run:
         return merged
 
     @property
+    def late_answers(self) -> tuple[LateAnswer, ...]:
+        """Late answers to steps still answered on the path (an answer changed or stepped back
+        over since takes its late answers with it)."""
+        answered = {v.step_id for v in self.answered}
+        return tuple(late for late in self.late if late.step_id in answered)
+
+    @property
     def escalations(self) -> tuple[RaisedEscalation, ...]:
-        return tuple(
+        raised = [
             RaisedEscalation(v.step_id, str(v.value or ""), v.answered_at)
             for v in self.answered
             if v.answered_at is not None and isinstance(self.procedure.step(v.step_id), EscalateStep)
-        )
+        ]
+        for late in self.late_answers:  # what a late answer leads to is raised, once
+            for step_id in late_leads_to(self.procedure, late, escalations_only=True):
+                if all(r.step_id != step_id for r in raised):
+                    said = f"Raised by what was said later in the call: {late_words(self.procedure, late)}"
+                    raised.append(RaisedEscalation(step_id, said, late.at))
+        return tuple(raised)
 
     # --- saving ---------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -133,6 +163,8 @@ class Run:
                 }
                 for v in self.visits
             ],
+            **({"late": [{"step": late.step_id, "value": late.value, "at": iso_utc(late.at), "said": late.said}
+                         for late in self.late]} if self.late else {}),
         }
 
     @classmethod
@@ -156,14 +188,22 @@ class Run:
                 for v in data["visits"]
             )
             started_at = parse_utc(data["started_at"])
+            lates = [(str(v["step"]), _json_value(v.get("value")), parse_utc(v["at"]), str(v.get("said", "")))
+                     for v in data.get("late", [])]
         except RunError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RunError(f"the saved run cannot be read: {exc!r}") from exc
         if not visits:
             raise RunError("the saved run has no steps")
-        run = start(procedure, started_at)
-        return _replay(run, visits, strict=strict)
+        run = _replay(start(procedure, started_at), visits, strict=strict)
+        for step_id, value, at, said in lates:
+            try:
+                run = late_answer(run, step_id, value, at, said=said)
+            except (AnswerError, RunError) as exc:
+                if strict:
+                    raise RunError(f"the saved run does not fit procedure {procedure.id}: {exc}") from exc
+        return run
 
 
 # --- transitions --------------------------------------------------------------------------
@@ -213,6 +253,59 @@ def out_of_order(run: Run, step_id: str, now: dt.datetime) -> Run:
     if any(v.step_id == step_id for v in run.visits):
         raise RunError(f"step {step_id!r} is already on this run's path; change its answer instead")
     return replace(run, visits=(*run.visits, Visit(step_id, now, out_of_order=True)))
+
+
+LATE_KINDS = (QuestionStep, CheckStep, InputStep)  # what a customer can say more about later
+
+
+def late_answer(run: Run, step_id: str, value: object, now: dt.datetime, *, said: str = "") -> Run:
+    """Record what the customer said later about a step already answered: the original answer
+    and every later one stay; the late answer is added with its time. Raises AnswerError when
+    the step cannot take the value, RunError when the step is not answered on the path."""
+    now = _utc(now)
+    step = run.procedure.step(step_id)
+    if step is None or all(v.step_id != step_id for v in run.answered):
+        raise RunError(f"step {step_id!r} has no answer on this run's path to add to")
+    if not isinstance(step, LATE_KINDS):
+        raise RunError(f"{step.title}: only a question, a check or details given can have a later answer")
+    stored = normalise_answer(step, value)
+    earlier = [late.value for late in run.late_answers if late.step_id == step_id]
+    if stored == (earlier[-1] if earlier else run.answer_of(step_id)):
+        raise AnswerError(step_id, f"{step.title}: that is the answer already recorded")
+    return replace(run, late=(*run.late, LateAnswer(step_id, stored, now, " ".join(said.split()))))
+
+
+def late_leads_to(procedure: Procedure, late: LateAnswer, *, escalations_only: bool = False) -> tuple[str, ...]:
+    """The steps the late answer leads straight to (through steps that ask nothing: reading,
+    escalating), stopping where a question, a check, details or the end would need the officer.
+    These are what the guidance says to do now; an escalate step among them is raised."""
+    step = procedure.step(late.step_id)
+    following = next_step_id(step, late.value) if step is not None else None
+    found: list[str] = []
+    while following is not None and following not in found:
+        target = procedure.step(following)
+        if target is None or not isinstance(target, InfoStep | EscalateStep):
+            break
+        if not escalations_only or isinstance(target, EscalateStep):
+            found.append(following)
+        following = target.next
+    return tuple(found)
+
+
+def late_words(procedure: Procedure, late: LateAnswer) -> str:
+    """What the officer recorded, in words: the customer's words, or the answer given."""
+    return late.said or answer_words(procedure.step(late.step_id), late.value)
+
+
+def answer_words(step: AnyStep | None, value: AnswerValue) -> str:
+    if isinstance(step, QuestionStep) and isinstance(value, str):
+        choice = step.choice(value)
+        return choice.label if choice else value
+    if isinstance(step, CheckStep):
+        return step.not_confirmed.label if value is False and step.not_confirmed else step.confirm_label
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value or "")
 
 
 def normalise_answer(step: AnyStep, value: object) -> AnswerValue:

@@ -10,7 +10,7 @@ from typing import Any
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.procedures.document import DocumentError, render_document
-from manualviewer.core.procedures.engine import AnswerValue, Run, Visit, iso_utc
+from manualviewer.core.procedures.engine import AnswerValue, LateAnswer, Run, Visit, iso_utc, late_leads_to
 from manualviewer.core.procedures.errors import RunError
 from manualviewer.core.procedures.model import (
     AnyStep,
@@ -97,6 +97,8 @@ def _note(context: _Context, content_version: str) -> NoteDraft:
     if not isinstance(end, EndStep):
         raise RunError(f"the run of {run.procedure.id} is not finished (it is at {end.id!r})")
     text = render(end.note_template.text, context.lookup).strip()
+    if context.late_lines and "{notes}" not in end.note_template.text:
+        text += "\n\nSaid later in the call:\n" + bullet_list(context.late_lines)
     record: dict[str, Any] = {
         "procedure": {"id": run.procedure.id, "version": run.procedure.version, "title": run.procedure.title},
         "content_version": content_version,
@@ -119,17 +121,19 @@ def _note(context: _Context, content_version: str) -> NoteDraft:
         ],
         "documents": context.documents,
     }
+    if run.late_answers:  # only when there are any: records before late answers are unchanged
+        record["late_answers"] = [_late_record(run, late) for late in run.late_answers]
     return NoteDraft(text, record)
 
 
 def _escalations(context: _Context, note: NoteDraft, recipient: str = "") -> list[EscalationDraft]:
     run, officer = context.run, context.officer
     reference = customer_reference(run)
-    path_lines = [
-        f"{n}. {_path_entry(_step(run, v), v.value)} ({local_time(v.answered_at)})"
-        for n, v in enumerate(run.answered, 1)
-        if v.answered_at is not None
-    ]
+    path_lines = []
+    for n, v in enumerate(run.answered, 1):
+        if v.answered_at is not None:
+            path_lines.append(f"{n}. {_path_entry(_step(run, v), v.value)} ({local_time(v.answered_at)})")
+            path_lines += [f"   {late_sentence(run, late)}" for late in run.late_answers if late.step_id == v.step_id]
     drafts: list[EscalationDraft] = []
     for escalation in run.escalations:
         step = context.escalate_step(escalation.step_id)
@@ -219,6 +223,48 @@ def answer_text(step: AnyStep, value: AnswerValue) -> str:
     return "read"
 
 
+def late_sentence(run: Run, late: LateAnswer) -> str:
+    """A late answer as the note says it, beside the original answer, which stays on record:
+    "At the end of the call (5 Dec 2026, 09:15) the customer said they are a journalist. ..."."""
+    step = run.procedure.step(late.step_id)
+    assert step is not None  # late_answer only records steps on the path
+    ended = run.finished_at is not None and late.at >= run.finished_at
+    when = f"{'At the end of the call' if ended else 'Later in the call'} ({local_time(late.at)})"
+    new = with_answer(step.title, answer_text(step, late.value))
+    if late.said:
+        said = late.said if late.said.endswith((".", "!", "?")) else late.said + "."
+        parts = [f"{when} the customer said {said}", f"So: {new}."]
+    else:
+        parts = [f"{when} the customer's answer changed: {new}."]
+    original = next(v for v in run.answered if v.step_id == late.step_id)
+    parts.append(f"The earlier answer stays on record: {answer_text(step, original.value)}"
+                 + (f" ({local_time(original.answered_at)})." if original.answered_at else "."))
+    if isinstance(step, QuestionStep) and isinstance(late.value, str):
+        choice = step.choice(late.value)
+        if choice is not None and choice.note:
+            parts.append(prose(choice.note))
+    on_path = set(run.path)  # what the officer already did needs no saying again
+    then = [run.procedure.step(s) for s in late_leads_to(run.procedure, late) if s not in on_path]
+    titles = [t.title + (f" ({t.section})" if t.section else "") for t in then if t is not None]
+    if titles:
+        parts.append("The guidance for that answer: " + "; ".join(titles) + ".")
+    return " ".join(" ".join(p.split()) for p in parts)
+
+
+def _late_record(run: Run, late: LateAnswer) -> dict[str, Any]:
+    step = run.procedure.step(late.step_id)
+    assert step is not None
+    return {
+        "step": late.step_id,
+        "answer": late.value,
+        "answer_text": answer_text(step, late.value),
+        "earlier_answer": run.answer_of(late.step_id),
+        "said": late.said,
+        "at": iso_utc(late.at),
+        "text": late_sentence(run, late),
+    }
+
+
 def _path_entry(step: AnyStep, value: AnswerValue) -> str:
     """A step of the path in a message: "Read: Cover the three points", "Is it...? No"."""
     text = answer_text(step, value)
@@ -282,6 +328,8 @@ class _Context:
                 notes.extend([step.not_confirmed.note] if step.not_confirmed.note else [])
             elif step.note:
                 notes.append(step.note)
+        self.late_lines = [late_sentence(run, late) for late in run.late_answers]
+        notes.extend(self.late_lines)
 
         # Scalars and lists first: documents and escalation reasons may use them.
         names = [*procedure.input_fields(), *procedure.document_names()]

@@ -82,6 +82,7 @@ class ChecklistController(QObject):
         self.escalation_dialog: Any = None
         self.settings_dialog: Any = None
         self.note_dialog: Any = None
+        self.late_dialog: Any = None
         self.raise_panel: Callable[[str], None] = lambda _name: None
         # What the installer put in the window, handed to training mode to set aside.
         self.live: LiveChecklists | None = None
@@ -210,6 +211,22 @@ class ChecklistController(QObject):
 
     def jump(self, step_id: str) -> None:
         self.show(self.session.jump(step_id))
+
+    def late_steps(self) -> list[tuple[str, str]]:
+        return self.session.late_steps()
+
+    def late_answer(self, step_id: str, value: object, said: str = "") -> None:
+        """Record what the customer said later about an earlier answer. Raises AnswerError/RunError."""
+        self.show(self.session.late_answer(step_id, value, said))
+
+    def open_late_answer(self, step_id: str = "") -> Any:
+        from manualviewer.ui.checklist.late_dialog import LateAnswerDialog
+
+        retire(self.late_dialog)
+        dialog = LateAnswerDialog(self, self.window, step_id)
+        self.late_dialog = dialog
+        dialog.open()
+        return dialog
 
     def close_run(self) -> None:
         """Put the current run away: unfinished, it stays saved for later."""

@@ -188,8 +188,14 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         self._update_buttons()
 
     def on_changed(self, change: SessionChange) -> None:
+        editor = self.note_editor
+        # A late answer changes the draft: the officer's own edits are kept, with its line added.
+        edited = editor.text() if editor is not None and editor.text() != getattr(self, "note_draft_text", "") \
+            else None
         if change.run:
             self.refresh()
+        if change.note_lines and edited is not None and self.note_editor is not None:
+            self.note_editor.set_text(edited.rstrip() + "\n" + "\n".join(change.note_lines))
         elif change.escalations and self.controller.saved_note is not None:
             self._build_card()  # the saved note's count of concerns not sent yet
         if change.saved_runs:
@@ -309,6 +315,13 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         editor.error_label.linkActivated.connect(self.on_link)
         self.note_editor = editor
         self.card_layout.addWidget(editor, 1)
+        if controller.late_steps():
+            late = _button("Something the customer said &later...", self.card, "Something the customer said later")
+            late.setToolTip("Record what the customer told you later about an earlier answer; "
+                            "the earlier answer stays in the record (Alt+L)")
+            late.clicked.connect(lambda: controller.open_late_answer())
+            self.late_button = late
+            self.card_layout.addWidget(late, 0, Qt.AlignmentFlag.AlignLeft)
         self.record_label = _label(self._record_summary(), self.card, name="What is saved with the note")
         self.card_layout.addWidget(self.record_label)
         editor.editor.setFocus()
