@@ -27,6 +27,14 @@ class Document:
     raw_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: tuple[ContentProblem, ...] = ()  # warnings about the front matter (a key given twice)
 
+    def text(self, key: str) -> str:
+        """A free-text field as written ("" when absent or empty): `owner: 0041` is "0041" and
+        `summary: 1_000` is "1_000", not the numbers YAML makes of them."""
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return ""
+        return self.raw.get(key, str(value))
+
     def texts(self, key: str) -> tuple[str, ...] | None:
         """A list of text values (or one value) exactly as written, or None when the value is
         something else (a null item, a nested list or mapping). YAML would read `0041` as 33

@@ -86,13 +86,13 @@ def manual_from(doc: Document, library: Library) -> Manual | None:
         slug=doc.path.parent.name,
         title=meta["title"].strip(),
         organisation=meta["organisation"].strip(),
-        summary=str(meta.get("summary") or ""),
-        source_url=str(meta.get("source_url") or ""),
-        licence=str(meta.get("licence") or ""),
+        summary=doc.text("summary"),
+        source_url=doc.text("source_url"),
+        licence=doc.text("licence"),
         path=doc.path.parent,
         body=doc.body,
         local_ids=bool(meta.get("local_ids", False)),
-        attribution=str(meta.get("attribution") or ""),
+        attribution=doc.text("attribution"),
     )
     library.manuals[code] = manual
     return manual
@@ -165,11 +165,11 @@ def section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) 
         superseded_by=normalise_id(str(superseded)) if superseded else None,
         aliases=tuple(normalise_id(a) for a in lists["aliases"]),
         review_by=dates["review_by"],
-        owner=str(meta.get("owner") or ""),
+        owner=doc.text("owner"),
         procedures=lists["procedures"],
         change_notes=change_notes,
         updated=dates["updated"],
-        summary=str(meta.get("summary") or ""),
+        summary=doc.text("summary"),
         content_hash=_hash(doc, manual.code),
     )
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from manualviewer.core.json_limits import JsonTooDeep, loads_bounded
 from manualviewer.core.packs.paths import PackPathError, safe_relative_path
 
 MANIFEST_FILE = "pack.json"
@@ -73,7 +74,9 @@ def parse_manifest(data: bytes) -> Manifest:
     """The manifest in `data`; ManifestError when it is not valid JSON of the expected shape,
     or a file path would leave the pack folder."""
     try:
-        raw = json.loads(data.decode("utf-8"))
+        raw = loads_bounded(data.decode("utf-8"))  # a 100,000-deep file is this error, not a RecursionError
+    except JsonTooDeep as exc:
+        raise ManifestError(f"The pack's pack.json is nested too deeply: {exc}.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManifestError(f"The pack's pack.json is not valid JSON ({exc}).") from None
     if not isinstance(raw, dict):

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.core.training.debrief import Attempt
 from manualviewer.core.training.grading import Grade, StepGrade
 
@@ -69,5 +70,6 @@ def attempts_to_text(attempts: Iterable[Attempt]) -> str:
 
 
 def attempts_from_text(text: str) -> list[Attempt]:
-    """Raises ValueError, KeyError or TypeError when `text` is not a list of attempts."""
-    return [attempt_from_json(a) for a in json.loads(text)]
+    """Raises ValueError, KeyError or TypeError when `text` is not a list of attempts (a file
+    nested past the JSON depth limit too: JsonTooDeep is a ValueError, not a RecursionError)."""
+    return [attempt_from_json(a) for a in loads_bounded(text)]

@@ -330,3 +330,15 @@ def test_aliases_that_are_not_text_are_one_problem_on_their_line(lib_dir: Path, 
     assert [(p.kind, p.path, p.line, p.message) for p in library.errors] == [
         ("bad-value", path, 4, "aliases must be a list of text values")]
     assert list(library.sections) == ["TEST200"]
+
+
+def test_free_text_fields_that_look_like_numbers_stay_the_text_written(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    write(root, "test/manual.md", MANUAL.replace("---\nIntro", "summary: 0041\nlicence: 1_000\n---\nIntro"))
+    write(root, "test/TEST100.md", section("TEST100", owner="0041", summary="1:30"))
+    library = load_library([root])
+    assert library.errors == []
+    manual = library.manuals["TEST"]
+    assert (manual.summary, manual.licence) == ("0041", "1_000")
+    s = library.sections["TEST100"]
+    assert (s.owner, s.summary) == ("0041", "1:30")

@@ -70,3 +70,9 @@ def test_signatures_verify_only_the_signed_bytes_with_the_matching_key() -> None
 def test_versions_compare_numerically() -> None:
     assert version_tuple("0.10.0") > version_tuple("0.9.3")
     assert version_tuple("1.2rc1") == (1, 2)
+
+
+def test_a_manifest_nested_past_the_json_depth_limit_is_a_manifest_error() -> None:
+    deep = b'{"format": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(ManifestError, match="nested too deeply: it nests 100,001 levels deep; the limit is 200"):
+        parse_manifest(deep)

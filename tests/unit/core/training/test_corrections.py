@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from tests.helpers.bundled import procedures
 from tests.helpers.training import JOURNALIST, build, seconds
 
@@ -76,3 +77,9 @@ def test_records_kept_before_first_attempts_still_load() -> None:
             del step[key]
     [old] = attempts_from_text(json.dumps(data))
     assert old.grade.corrected == () and (old.grade.correct, old.grade.right_first_time) == (3, 3)
+
+
+def test_trainer_records_nested_past_the_json_depth_limit_are_a_value_error() -> None:
+    # A ValueError is the caller's "could not be read"; a RecursionError would escape it.
+    with pytest.raises(ValueError, match="nests 100,000 levels deep; the limit is 200"):
+        attempts_from_text("[" * 100_000 + "]" * 100_000)
