@@ -31,6 +31,12 @@ def test_key_presses_reveal_turns_then_the_answer_then_the_next_step(qtbot: QtBo
     assert rig.training.active  # presenting is training too
     assert presenter.windowTitle().startswith("TRAINING - not a real call")
     assert "not a real call" in presenter.banner.text()
+    assert presenter.isFullScreen()  # for a projector, from the start
+    assert "Step 1 of " in presenter.progress.text()
+    assert presenter.hint.text() == "Space: hear the next turn of the call"
+    assert presenter.hint.font().pointSizeF() >= QApplication.font().pointSizeF() * 1.5  # read across a room
+    QApplication.processEvents()
+    presenter.grab().save("/tmp/h14c-presenter.png")
 
     call = presenter.call_label
     assert "payment plan" in call.text() and "recorded this whole call" not in call.text()
@@ -51,6 +57,8 @@ def test_key_presses_reveal_turns_then_the_answer_then_the_next_step(qtbot: QtBo
     assert not presenter.expected_box.isVisible()
     press(qtbot, presenter, Qt.Key.Key_Space)  # a marked decision: its answer first
     qtbot.waitUntil(presenter.expected_box.isVisible, timeout=2000)
+    assert presenter.hint.text() == "Space: go to the next step of the checklist"
+    presenter.grab().save("/tmp/h14c-presenter-answer.png")
     expected = presenter.expected_label.text()
     assert "The guidance calls for:</b> No, the call is not from the media" in expected
     assert "must be referred to the Press Office" in expected and "DMBM511015" in expected
@@ -71,6 +79,8 @@ def test_key_presses_reveal_turns_then_the_answer_then_the_next_step(qtbot: QtBo
     press(qtbot, presenter, Qt.Key.Key_Down)  # next step, whether or not the answer was shown
     assert "The customer says at the end of the call that they recorded it" in presenter.step_label.text()
 
+    press(qtbot, presenter, Qt.Key.Key_F11)
+    assert not presenter.isFullScreen()
     press(qtbot, presenter, Qt.Key.Key_F11)
     assert presenter.isFullScreen()
     press(qtbot, presenter, Qt.Key.Key_Escape)

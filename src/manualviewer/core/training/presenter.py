@@ -8,6 +8,7 @@ window only shows it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 from collections.abc import Callable, Mapping
@@ -73,6 +74,7 @@ class PresenterScript:
     def __init__(self, scenario: Scenario, procedure: Procedure, clock: Clock) -> None:
         self.clock = clock
         self.history: list[Beat] = [Beat(TrainingSession.start(scenario, procedure, clock()), False, "start")]
+        self._total: int | None = None
 
     @property
     def beat(self) -> Beat:
@@ -143,14 +145,46 @@ class PresenterScript:
     def step_number(self) -> int:
         return len(self.session.run.visits)
 
+    def step_total(self) -> int:
+        """How many steps the expected path has before its note (the M of "Step N of M"): the
+        walk the script makes, done ahead from the start."""
+        if self._total is None:
+            walk = copy.copy(self)  # the same start, its own history
+            walk.history = [self.history[0]]
+            while walk.next_step() == "step":
+                pass
+            visits = len(walk.session.run.visits)
+            self._total = visits - 1 if walk.session.finished else visits
+        return self._total
+
 
 # --- what the room sees --------------------------------------------------------------------------
 def progress_line(script: PresenterScript) -> str:
     session = script.session
     left = len(session.scenario.situation) - session.revealed
     more = f"{left} more turn{'s' if left != 1 else ''} of the call to come" if left else "The whole call is heard"
-    where = "Checklist finished" if session.finished else f"Checklist step {script.step_number()}"
+    where = "Checklist finished" if session.finished else step_of(script)
     return f"{session.procedure.title}  \u00b7  {where}  \u00b7  {more}"
+
+
+def step_of(script: PresenterScript) -> str:
+    """"Step 3 of 9": where the room is on the guidance's path (a step off it counts on)."""
+    number = script.step_number()
+    return f"Step {number} of {max(number, script.step_total())}"
+
+
+def hint_line(script: PresenterScript) -> str:
+    """What the trainer's next key press shows, for the footer the room and the trainer read."""
+    session = script.session
+    if script.turn_due():
+        return "Space: hear the next turn of the call"
+    if session.finished:
+        return "The scenario is finished  \u00b7  \u2190: back  \u00b7  Esc: close"
+    if not script.beat.shown_expected and script.has_expected():
+        return "Space or E: show the guidance's answer and why"
+    if expected_move(session).kind == "none":
+        return "The scenario does not say how to go on from here  \u00b7  \u2190: back"
+    return "Space: go to the next step of the checklist"
 
 
 def call_html(session: TrainingSession) -> str:

@@ -168,7 +168,22 @@ class TrainingController(QObject):
         self._apply(self.service.leave())
 
     def start(self, scenario_id: str, trainee: str) -> bool:
-        return not self._apply(self.service.start(scenario_id, trainee)).refused
+        """Start a scenario and open its guidance in the reading pane, beside the Training panel."""
+        started = not self._apply(self.service.start(scenario_id, trainee)).refused
+        if started:
+            self.open_guidance()
+        return started
+
+    def open_guidance(self) -> bool:
+        """The scenario's guidance (its checklist's first section, else the first one its answers
+        cite) in the reading pane; False when the library does not hold it."""
+        session = self.session
+        if session is None:
+            return False
+        for section_id in (*session.procedure.sections, *session.scenario.sections):
+            if self.library.get(section_id) is not None:
+                return self.window.open_section(section_id)
+        return False
 
     def reveal_next(self) -> bool:
         return not self._apply(self.service.reveal_next()).refused

@@ -47,6 +47,7 @@ from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.training.controller import TrainingController
 from manualviewer.ui.training.debrief import DebriefWindow
+from manualviewer.ui.training.finish_check import ready_to_finish
 from manualviewer.ui.training.models import AttemptsModel
 from manualviewer.ui.training.picker import ScenarioPicker
 from manualviewer.ui.training.presenter import PresenterWindow
@@ -280,12 +281,14 @@ def install_training(
         presenter.section_requested.connect(controller.open_section)
         presenter.closed.connect(lambda: setattr(ui, "presenter", None))
         ui.presenter = presenter
-        presenter.show()
+        presenter.showFullScreen()  # for a projector; F11 or Esc for a window
         presenter.activateWindow()
         presenter.setFocus()
         return presenter
 
     def debrief() -> DebriefWindow | None:
+        if not ready_to_finish(controller, panel.note_editor, window, panel.save_note):
+            return None
         attempt = controller.attempt or controller.finish()
         if attempt is None:
             return None

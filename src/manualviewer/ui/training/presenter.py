@@ -20,6 +20,7 @@ from manualviewer.core.training.presenter import (
     PresenterScript,
     call_html,
     expected_html,
+    hint_line,
     progress_line,
     step_html,
 )
@@ -83,8 +84,20 @@ class PresenterWindow(QWidget):
         box_layout = QVBoxLayout(self.expected_box)
         box_layout.addWidget(self.expected_label)
 
+        # The footer the trainer reads from across the room: what the next key press shows, large;
+        # every key, smaller, under it.
+        self.footer = QFrame(self)
+        self.footer.setObjectName("presenter_footer")
+        self.footer.setStyleSheet("QFrame#presenter_footer { background: #0b0c0c; } "
+                                  "QFrame#presenter_footer QLabel { color: #ffffff; }")
+        footer_layout = QVBoxLayout(self.footer)
+        footer_layout.setContentsMargins(16, 6, 16, 6)
+        footer_layout.setSpacing(2)
+        self.hint = self._label("What the next key shows")
         self.legend = self._label("Keys")
         self.legend.setText(KEYS_LEGEND)
+        footer_layout.addWidget(self.hint)
+        footer_layout.addWidget(self.legend)
 
         call_column = self._column("THE CALL", self.call_label)
         step_inner = QWidget(self)
@@ -108,8 +121,8 @@ class PresenterWindow(QWidget):
         inner.addWidget(self.title)
         inner.addWidget(self.progress)
         inner.addLayout(columns, 1)
-        inner.addWidget(self.legend)
         layout.addLayout(inner, 1)
+        layout.addWidget(self.footer)
 
         self.actions_: dict[str, QAction] = {}
         self._action("next", "Next: the next turn, then the guidance's answer, then the next step",
@@ -189,7 +202,8 @@ class PresenterWindow(QWidget):
             label.setFont(self._font(1.0))
         for heading in self.findChildren(QLabel, "column_heading"):
             heading.setFont(self._font(0.6, bold=True))
-        self.legend.setFont(self._font(0.5))
+        self.hint.setFont(self._font(0.8, bold=True))
+        self.legend.setFont(self._font(0.55))
 
     def zoom(self, factor: float) -> None:
         self.zoom_factor = max(0.5, min(2.5, self.zoom_factor * factor))
@@ -248,6 +262,7 @@ class PresenterWindow(QWidget):
         self.banner.setText("TRAINING \u2014 not a real call  \u00b7  Presenter view")
         self.title.setText(self.scenario.title)
         self.progress.setText(progress_line(self.script))
+        self.hint.setText(hint_line(self.script))
         self.call_label.setText(self.call_html())
         self.step_label.setText(self.step_html())
         expected = self.expected_html()

@@ -14,6 +14,7 @@ from manualviewer.core.training.presenter import (
     call_html,
     expected_html,
     expected_move,
+    hint_line,
     progress_line,
     step_html,
 )
@@ -87,8 +88,26 @@ def test_the_out_of_order_step_is_the_move_where_the_scenario_expects_it() -> No
 def test_the_call_marks_the_newest_turn_and_the_progress_counts_what_is_left() -> None:
     shown = script()
     left = len(shown.session.scenario.situation) - 1
-    assert f"{left} more turn" in progress_line(shown) and "Checklist step 1" in progress_line(shown)
+    assert f"{left} more turn" in progress_line(shown) and "Step 1 of " in progress_line(shown)
     shown.next()
     assert call_html(shown.session).count("\u25b6") == 1
     newest = shown.session.turns[-1]
     assert call_html(shown.session).endswith(f"<b>\u25b6 {newest.speaker}:</b> <b>{newest.text}</b></p>")
+
+
+def test_step_n_of_m_counts_the_expected_path_and_the_hint_says_what_comes_next() -> None:
+    shown = script()
+    total = shown.step_total()
+    assert f"Step 1 of {total}" in progress_line(shown)
+    assert hint_line(shown) == "Space: hear the next turn of the call"
+    seen = {hint_line(shown)}
+    steps = 1
+    while shown.next() != "end":
+        seen.add(hint_line(shown))
+        if not shown.session.finished and shown.beat.what == "step":
+            steps += 1
+            assert f"Step {steps} of {total}" in progress_line(shown)
+    assert steps == total  # the last step before the note is step M of M
+    assert "Checklist finished" in progress_line(shown)
+    assert seen >= {"Space or E: show the guidance's answer and why", "Space: go to the next step of the checklist"}
+    assert hint_line(shown).startswith("The scenario is finished")
