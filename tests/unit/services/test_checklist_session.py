@@ -15,7 +15,7 @@ from manualviewer.core.procedures import AnswerError
 from manualviewer.core.settings import Settings
 from manualviewer.services.checklist_session import ChecklistSession, SessionChange, deliver_on_own_connection
 from manualviewer.storage.notes import NoteError
-from manualviewer.storage.outbox import Channel, Escalation, FolderChannel
+from manualviewer.storage.outbox import Channel, Escalation, EscalationError, FolderChannel
 from manualviewer.storage.stores import Stores, open_stores
 
 OFFICER = Settings(officer_name="Sam Patel", officer_email="sam@example.org",
@@ -246,3 +246,62 @@ def test_settings_that_cannot_be_read_fall_back_to_defaults_with_the_error(store
     assert session.recipient() == ""
     assert session.apply_settings(OFFICER) == SessionChange(settings=True)
     assert session.settings_error == "" and session.recipient() == "Alex Jones <alex@example.org>"
+
+
+def test_not_now_keeps_the_concern_as_a_draft_of_the_note_until_send_now(stores: Stores, tmp_path: Path) -> None:
+    session = make_session(stores, tmp_path)
+    session.start(RECORDING)
+    to_concerns(session)
+    session.answer("tell-line-manager", "He said he would post it.")
+    stored, _ = session.save_note(session.note_draft().text)
+    [concern] = session.escalation_drafts
+    kept, change = session.keep_draft(session.recipient(), concern.subject, concern.body + "\nEdited.", concern)
+    assert change.escalations and change.message.startswith("Concern kept as a draft, not sent")
+    assert (kept.state.value, kept.note_id, kept.body) == ("draft", stored.id, concern.body + "\nEdited.")
+    assert session.escalation_drafts == [] and session.drafts(stored.id) == [kept] and not session.pending()
+    queued, change = session.send_draft(kept.id)
+    assert queued.state.value == "queued" and queued.body == kept.body and session.pending()
+    assert change.message.startswith("Concern queued, not yet sent")
+
+
+def test_finishing_with_a_draft_says_it_is_not_sent(stores: Stores, tmp_path: Path) -> None:
+    session = make_session(stores, tmp_path)
+    session.start(RECORDING)
+    to_concerns(session)
+    session.answer("tell-line-manager", "")
+    session.save_note(session.note_draft().text)
+    [concern] = session.escalation_drafts
+    session.keep_draft(session.recipient(), concern.subject, concern.body, concern)
+    assert "its concern is a draft, not sent: send it from the Escalations panel" in session.close().message
+
+
+def test_not_now_without_an_address_keeps_the_concern_with_the_run(stores: Stores, tmp_path: Path) -> None:
+    session = make_session(stores, tmp_path, Settings(officer_name="Sam Patel"))
+    session.start(RECORDING)
+    to_concerns(session)
+    session.answer("tell-line-manager", "")
+    session.save_note(session.note_draft().text)
+    [concern] = session.escalation_drafts
+    with pytest.raises(EscalationError):
+        session.keep_draft(session.recipient(), concern.subject, concern.body, concern)
+    assert session.escalation_drafts == [concern] and stores.outbox.list() == []
+
+
+def test_a_late_answer_is_saved_with_the_run_and_raises_its_concern(stores: Stores, tmp_path: Path) -> None:
+    session = make_session(stores, tmp_path)
+    session.start(RECORDING)
+    to_concerns(session)
+    session.answer("concerns", "no-concerns")
+    assert [s for s, _t in session.late_steps()] == ["call-details", "media", "concerns"]
+    change = session.late_answer("media", "own-business-affairs", "they are a journalist")
+    assert change.run and "the earlier answer stays in the record" in change.message
+    assert change.note_lines[0].startswith("- At the end of the call (")
+    [saved] = stores.runs.load_unfinished()
+    assert json.loads(saved.state_json)["late"][0]["said"] == "they are a journalist"
+    change = session.late_answer("concerns", "concerns")
+    assert "It raises a concern" in change.message
+    with pytest.raises(AnswerError):
+        session.late_answer("concerns", "concerns")  # already the answer
+    session.save_note(session.note_draft().text)
+    assert [d.step_id for d in session.escalation_drafts] == ["tell-line-manager"]
+    assert session.late_steps() == []  # the note is saved: a correction is an amended note
