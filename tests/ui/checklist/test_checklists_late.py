@@ -105,3 +105,50 @@ def test_something_said_later_is_recorded_beside_the_earlier_answer(
     (note,) = stores.notes.list()
     assert "they are a journalist" in note.text and "Customer was calm throughout." in note.text
     assert '"late_answers"' in note.record_json
+
+
+def test_during_the_call_each_answered_step_offers_it_in_the_steps_list(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from manualviewer.ui.steps.models import STEP_ID_ROLE
+
+    rig = make_rig(qtbot, bundled_content, stores)
+    panel = rig.panel
+    rig.controller.start_procedure(PROCEDURE)
+    fill(qtbot, panel, customer_reference="AB123456C")
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "not-media")
+    go_on(qtbot, panel)
+    assert step_id(panel) == "three-points"
+
+    model, view = panel.path_model, panel.path_view
+    [row] = [r for r in range(model.rowCount()) if model.index(r, 0).data(STEP_ID_ROLE) == "media"]
+    view.customContextMenuRequested.emit(view.visualRect(model.index(row, 0)).center())
+    menu = next(m for m in view.findChildren(QMenu) if m.isVisible())
+    [action] = menu.actions()
+    assert action.text().replace("&", "") == "Something the customer said later about this..."
+    menu.grab().save("/tmp/h14c-late-menu.png")
+    action.trigger()
+    menu.close()
+    dialog = rig.controller.late_dialog
+    assert isinstance(dialog, LateAnswerDialog) and dialog.step_box.currentData() == "media"
+    assert isinstance(dialog.answer_view, QuestionView)
+    dialog.answer_view.choose("own-business-affairs")
+    click(qtbot, dialog.record_button)
+    assert step_id(panel) == "three-points"  # the officer keeps their place
+
+    go_on(qtbot, panel)
+    for _ in range(3):
+        confirm(qtbot, panel)
+    go_on(qtbot, panel)
+    choose(qtbot, panel, "no-concerns")
+    go_on(qtbot, panel)
+    assert panel.note_editor is not None
+    assert "- Later in the call (" in panel.note_editor.text()  # said before the checklist reached its note
+
+    # Not offered for a step that only asks to be read.
+    [read] = [r for r in range(model.rowCount()) if model.index(r, 0).data(STEP_ID_ROLE) == "three-points"]
+    view.customContextMenuRequested.emit(view.visualRect(model.index(read, 0)).center())
+    assert not [m for m in view.findChildren(QMenu) if m.isVisible()]

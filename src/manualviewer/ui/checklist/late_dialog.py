@@ -7,8 +7,9 @@ from __future__ import annotations
 import html
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -24,16 +26,41 @@ from PySide6.QtWidgets import (
 from manualviewer.core.procedures import AnswerError, CheckStep, Run, RunError
 from manualviewer.core.procedures.records import answer_text
 from manualviewer.ui.steps.base import StepView
+from manualviewer.ui.steps.models import STEP_ID_ROLE
 from manualviewer.ui.steps.registry import VIEW_TYPES
 
 
 class LateRecorder(Protocol):
-    """What the form needs from the checklist controller."""
+    """What the form (and the path list's menu) needs from the checklist controller."""
 
     @property
     def run(self) -> Run | None: ...
     def late_steps(self) -> list[tuple[str, str]]: ...
     def late_answer(self, step_id: str, value: object, said: str = "") -> None: ...
+    def open_late_answer(self, step_id: str = "") -> Any: ...
+
+
+def add_late_menu(view: QAbstractItemView, controller: LateRecorder) -> None:
+    """A context menu (right click, or the Menu key) on each answered step of the path list:
+    "Something the customer said later about this...", while the run can still take one."""
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.setToolTip("Choose a step to change its answer. Right-click it (or press the Menu key) to record "
+                    "something the customer said later about it; the earlier answer stays in the record.")
+
+    def show(position: QPoint) -> None:
+        index = view.indexAt(position)
+        if not index.isValid():
+            index = view.currentIndex()
+        step_id = index.data(STEP_ID_ROLE)
+        if step_id not in dict(controller.late_steps()):
+            return
+        menu = QMenu(view)
+        menu.setAccessibleName("Steps so far")
+        action = menu.addAction("Something the customer said &later about this...")
+        action.triggered.connect(lambda: controller.open_late_answer(step_id))
+        menu.popup(view.viewport().mapToGlobal(view.visualRect(index).center()))
+
+    view.customContextMenuRequested.connect(show)
 
 
 class CheckChoice(QWidget):

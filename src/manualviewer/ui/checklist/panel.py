@@ -30,6 +30,7 @@ from manualviewer.core.procedures import (
 from manualviewer.core.render.html import library_config, render_fragment
 from manualviewer.ui.checklist.footer import ChecklistFooter
 from manualviewer.ui.checklist.idle_page import IdlePage
+from manualviewer.ui.checklist.late_dialog import add_late_menu
 from manualviewer.ui.checklist.note_card import add_note_intro, add_saved_note_card, record_summary
 from manualviewer.ui.checklist.resume_bar import ResumeBar
 from manualviewer.ui.steps.base import StepView, framed_box
@@ -141,6 +142,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         self.path_view.setAccessibleDescription("Choose an earlier step to change its answer")
         self.path_view.clicked.connect(self.on_path_clicked)
         self.path_view.activated.connect(self.on_path_clicked)
+        add_late_menu(self.path_view, self.controller)  # "something the customer said later" per step
         self.path_view.setMinimumHeight(90)
         self.path_view.setMaximumHeight(max(150, self.fontMetrics().lineSpacing() * 9))
         path_label = QLabel("Steps so far (choose one to change its &answer):", page)
