@@ -84,6 +84,10 @@ class ImportReport:
 def import_govuk(sources: Sequence[Path], out_dir: Path) -> ImportReport:
     collected = collect(sources)
     problems: list[ContentProblem] = list(collected.problems)
+    if out_dir.exists() and not out_dir.is_dir():
+        problems.append(ContentProblem("cannot-write", out_dir, 0, "the output folder is a file, not a folder; "
+                                       "nothing is imported"))
+        return ImportReport(out_dir, (), tuple(problems), collected.count)
     plans = read_documents(collected.files, problems)
     for plan in plans.values():
         listed = [i for _, ids in plan.manual.groups for i in ids] if plan.manual else []
@@ -108,7 +112,8 @@ def import_govuk(sources: Sequence[Path], out_dir: Path) -> ImportReport:
         state = ManualFolder.read(out_dir / slug, problems)
         result = build_manual(plan, state, rewriter, imported_ids, claimed_aliases, problems)
         counts = write_folder(state, result.files, source_names(plan), plan.code, problems)
-        built.append((plan, result, state.folder, counts))
+        if counts is not None:
+            built.append((plan, result, state.folder, counts))
 
     # Links count as resolved against what a load of the output folder will hold.
     _, on_disk = library_around(out_dir, set())

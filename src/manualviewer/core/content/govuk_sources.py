@@ -56,7 +56,10 @@ def collect(paths: Iterable[Path]) -> Sources:
         elif src.is_file():
             _read_file(src, sources)
         else:
-            sources.problems.append(ContentProblem("missing-source", src, 0, "no such file or folder"))
+            reason = "no such file or folder"
+            if src.is_symlink():
+                reason = f"a link to {src.readlink()}, which does not exist"
+            sources.problems.append(ContentProblem("missing-source", src, 0, reason))
     return sources
 
 

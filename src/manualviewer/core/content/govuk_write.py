@@ -96,11 +96,16 @@ def write_folder(
     sources: list[str],
     code: str,
     problems: list[ContentProblem],
-) -> WriteCounts:
+) -> WriteCounts | None:
     """Write `files` (name -> text) into the folder; delete files the last import wrote that
-    this one does not; record the new manifest. Unchanged files are not touched (mtime kept)."""
+    this one does not; record the new manifest. Unchanged files are not touched (mtime kept).
+    None (one `cannot-write` problem) when the folder cannot be made: nothing is written."""
     folder = state.folder
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problems.append(ContentProblem("cannot-write", folder, 0, f"cannot make the manual's folder: {_why(exc)}"))
+        return None
     counts = WriteCounts()
     wanted = {name.lower(): name for name in files}
     for old in sorted(state.manifest_files):
@@ -150,3 +155,12 @@ def write_folder(
     except OSError as exc:
         problems.append(ContentProblem("cannot-write", folder / MANIFEST, 0, f"cannot write: {exc}"))
     return counts
+
+
+def _why(exc: OSError) -> str:
+    """Why a folder cannot be made, in words."""
+    if isinstance(exc, FileExistsError):
+        return "a file of that name is in the way"
+    if isinstance(exc, NotADirectoryError):
+        return "a part of its path is a file, not a folder"
+    return exc.strerror or str(exc)

@@ -300,6 +300,45 @@ def test_nothing_imported_when_every_source_fails(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "out").exists()
 
 
+def test_an_output_folder_that_is_a_file_is_one_problem_and_nothing_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "src"
+    write(src, "manual.json", cs_manual(["TM1000"]))
+    write(src, "a.json", cs_section("TM1000"))
+    out = write(tmp_path, "out", "a file the user keeps")
+    assert main(["import-govuk", str(src), "--out", str(out)]) == 1  # nothing imported
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{out}: error: the output folder is a file, not a folder; nothing is imported [cannot-write]" in err
+    assert out.read_text(encoding="utf-8") == "a file the user keeps"
+
+
+def test_a_manual_folder_blocked_by_a_file_is_one_problem_and_the_other_manuals_import(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    write(src, "manual.json", cs_manual(["TM1000"]))
+    write(src, "a.json", cs_section("TM1000"))
+    other = "/hmrc-internal-manuals/other-manual"
+    write(src, "other/manual.json", cs_manual(["OT1000"], base_path=other, title="Other manual"))
+    section = json.loads(cs_section("OT1000"))
+    section["base_path"], section["details"]["manual"]["base_path"] = f"{other}/ot1000", other
+    write(src, "other/b.json", json.dumps(section))
+    blocker = write(out, SLUG, "not a folder")
+    report = import_govuk([src], out)
+    assert [(p.kind, p.path, p.message) for p in report.problems] == [
+        ("cannot-write", blocker, "cannot make the manual's folder: a file of that name is in the way")]
+    assert [m.slug for m in report.manuals] == ["other-manual"]
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+    assert load_library([out]).get("OT1000") is not None
+
+
+def test_a_source_that_is_a_link_to_nothing_says_so(tmp_path: Path) -> None:
+    link = tmp_path / "gone.json"
+    link.symlink_to(tmp_path / "moved" / "gone.json")
+    report = import_govuk([link], tmp_path / "out")
+    assert [(p.kind, p.message) for p in report.problems] == [
+        ("missing-source", f"a link to {tmp_path / 'moved' / 'gone.json'}, which does not exist")]
+
+
 # --- re-import ----------------------------------------------------------------------------
 
 def test_reimport_updates_in_place(tmp_path: Path) -> None:
