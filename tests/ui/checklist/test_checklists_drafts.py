@@ -89,3 +89,19 @@ def test_not_now_keeps_a_draft_that_send_now_delivers(qtbot: QtBot, bundled_cont
     assert escalations.model.index(0, 1).data() == "Delivered"
     assert notes.model.index(0, column).data() == "Delivered"
     assert not escalations.send_button.isEnabled() and not notes.send_button.isEnabled()
+
+
+def test_quitting_with_the_form_open_keeps_the_concern_as_a_draft(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    rig = make_rig(qtbot, bundled_content, stores)
+    run_with_concern(qtbot, rig)
+    form = dialog_of(rig)
+    form.body_edit.appendPlainText("Typed just before closing the app.")
+    # What the app runs when it quits (aboutToQuit, connected by install_checklists), called here
+    # directly: emitting the signal would reach the controllers of earlier tests too.
+    rig.controller.keep_unsent()
+    (kept,) = stores.outbox.list()
+    assert kept.state is EscalationState.DRAFT and kept.body.rstrip().endswith("Typed just before closing the app.")
+    click(qtbot, form.later_button)  # the form closing afterwards keeps nothing twice
+    assert len(stores.outbox.list()) == 1

@@ -347,6 +347,18 @@ class ChecklistController(QObject):
         self.show(change)
         return kept
 
+    def keep_unsent(self) -> None:
+        """At quit: every concern of the run not in the outbox yet is kept there as a draft, the
+        one on an open form as the officer left it (a concern is never dropped by quitting)."""
+        dialog = self.escalation_dialog
+        if dialog is not None and dialog.isVisible() and dialog.draft is not None \
+                and dialog.queued is None and dialog.kept_as_draft is None:
+            dialog.kept_as_draft = self.keep_draft(
+                dialog.to_edit.text().strip(), dialog.subject_edit.text(), dialog.body_edit.toPlainText())
+        for draft in list(self.escalation_drafts):
+            self.open_draft = draft
+            self.keep_draft(self.recipient(), draft.subject, draft.body)
+
     def send_draft(self, escalation_id: int) -> Escalation:
         """Send a kept draft as written (raises EscalationError when it is no longer a draft)."""
         queued, change = self.session.send_draft(escalation_id)
