@@ -64,6 +64,7 @@ def test_something_said_later_is_recorded_beside_the_earlier_answer(
     click(qtbot, dialog.record_button)
     assert dialog.isVisible() and "Choose the answer" in dialog.error_label.text()  # nothing chosen yet
     dialog.answer_view.choose("own-business-affairs")
+    assert dialog.error_label.isHidden()  # chosen now: the reminder goes
     qtbot.keyClicks(dialog.said, "they are a journalist")
     QApplication.processEvents()
     dialog.grab().save("/tmp/h14c-late-dialog.png")

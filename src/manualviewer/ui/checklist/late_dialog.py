@@ -159,6 +159,9 @@ class LateAnswerDialog(QDialog):
         view = CheckChoice(step, self) if isinstance(step, CheckStep) else VIEW_TYPES[type(step)](step, run, self)
         self.answer_view = view
         self.answer_holder.addWidget(view)
+        group = getattr(view, "group", None)  # choices: "choose the answer" goes once one is chosen
+        if isinstance(group, QButtonGroup):
+            group.buttonToggled.connect(lambda _b, _on: self.error_label.hide())
 
     def record(self) -> None:
         step_id = self.step_box.currentData()
