@@ -37,8 +37,15 @@ CachedFiles = dict[str, tuple[int, int, FileResult | None]]  # path -> (mtime_ns
 
 
 def manual_files(folder: Path) -> list[Path]:
-    """The manual.md of every manual folder below a content folder (or of the folder itself)."""
-    return sorted(folder.glob(f"*/{MANUAL_FILE}")) + sorted(folder.glob(MANUAL_FILE))
+    """The manual.md of every manual folder below a content folder (or of the folder itself).
+
+    A manual.md that is a link to nothing is listed too, so that it is reported: a glob skips
+    it, and the whole manual would vanish without a word."""
+    try:
+        below = [entry / MANUAL_FILE for entry in sorted(folder.iterdir()) if entry.is_dir()]
+    except OSError:  # a folder that cannot be listed holds no manual we can read (as a glob)
+        below = []
+    return [path for path in [*below, folder / MANUAL_FILE] if path.exists() or path.is_symlink()]
 
 
 def read_cache(cache_file: Path | None, codes: tuple[str, ...]) -> CachedFiles:

@@ -342,3 +342,15 @@ def test_free_text_fields_that_look_like_numbers_stay_the_text_written(tmp_path:
     assert (manual.summary, manual.licence) == ("0041", "1_000")
     s = library.sections["TEST100"]
     assert (s.owner, s.summary) == ("0041", "1:30")
+
+
+def test_a_manual_md_that_links_to_nothing_is_reported_and_the_other_manuals_load(lib_dir: Path,
+                                                                                   tmp_path: Path) -> None:
+    write(lib_dir, "test/TEST100.md", section("TEST100"))
+    gone = lib_dir / "gone" / "manual.md"
+    gone.parent.mkdir()
+    gone.symlink_to(tmp_path / "moved" / "manual.md")
+    library = load_library([lib_dir])
+    assert list(library.sections) == ["TEST100"]
+    assert [(p.kind, p.path, p.message) for p in library.errors] == [
+        ("dangling-link", gone, f"the file is a link to {tmp_path / 'moved' / 'manual.md'}, which does not exist")]
