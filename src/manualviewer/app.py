@@ -55,9 +55,10 @@ class Application:
         self.checklists: Any = None
         if self.stores is not None:
             from manualviewer.storage.settings_file import load_user_settings
+            from manualviewer.ui.checklist.deps import ChecklistDeps
             from manualviewer.ui.checklist.install import install_checklists
 
-            self.checklists = install_checklists(self.window, self.stores, load_user_settings)
+            self.checklists = install_checklists(self.window, ChecklistDeps(self.stores, load_user_settings))
         # --- Training mode (ui/training/install.py): scenarios on the real checklists. It opens only
         # the separate training database (paths.training_database_path()), never the live notes or
         # outbox, and builds no delivery channel: nothing is ever sent from training.

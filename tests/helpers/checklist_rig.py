@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.controller import ChecklistController
+from manualviewer.ui.checklist.deps import ChecklistDeps
 from manualviewer.ui.checklist.install import install_checklists
 from manualviewer.ui.checklist.panel import ChecklistPanel as ProcedurePanel
 from manualviewer.ui.reading.main_window import MainWindow
@@ -66,7 +67,7 @@ def make_rig(qtbot: QtBot, content: Path, stores: Stores, settings: Settings = O
 
     kwargs.setdefault("settings_saver", saver)
     kwargs.setdefault("clock", TickingClock())
-    controller = install_checklists(window, stores, lambda: holder["settings"], **kwargs)  # type: ignore[arg-type]
+    controller = install_checklists(window, ChecklistDeps(stores, lambda: holder["settings"], **kwargs))  # type: ignore[arg-type]
     window.resize(1366, 768)
     window.show()
     panel = controller.installed.panel  # type: ignore[attr-defined]

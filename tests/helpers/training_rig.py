@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from manualviewer.core.settings import Settings
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.controller import ChecklistController
+from manualviewer.ui.checklist.deps import ChecklistDeps
 from manualviewer.ui.checklist.install import install_checklists
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.steps.choice_views import CheckView, QuestionView
@@ -63,7 +64,7 @@ def make_training_rig(
         kwargs: dict[str, object] = {"clock": TickingClock(), "settings_saver": lambda _s: None}
         if channel_factory is not None:
             kwargs["channel_factory"] = channel_factory
-        live = install_checklists(window, live_stores, lambda: settings, **kwargs)  # type: ignore[arg-type]
+        live = install_checklists(window, ChecklistDeps(live_stores, lambda: settings, **kwargs))  # type: ignore[arg-type]
     training = install_training(window, clock=TickingClock(), stores_opener=stores_opener,
                                 live=live.live if live is not None else None)
     window.resize(1366, 768)

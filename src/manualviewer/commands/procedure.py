@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import sqlite3
 import sys
 from pathlib import Path
@@ -12,16 +11,17 @@ from typing import Any
 
 from manualviewer.commands.common import (
     CommandStop,
-    add_content_arguments,
+    add_list_and_run,
+    find_by_id,
     print_errors,
     print_json,
+    read_answers,
     run_action,
+    stop_on_errors,
     workspace_from_args,
 )
 from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
-from manualviewer.core.json_limits import JsonTooDeep, loads_bounded
-from manualviewer.core.problems import Severity
 from manualviewer.core.procedures import (
     AnswerError,
     CheckStep,
@@ -53,20 +53,10 @@ PROG = "manualviewer procedure"
 
 
 def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("procedure", help="list or run guided checklists")
-    actions = parser.add_subparsers(dest="procedure_action", metavar="ACTION")
-
-    list_parser = actions.add_parser("list", help="every procedure in the library")
-    add_content_arguments(list_parser)
-    list_parser.add_argument("--json", action="store_true", help="print a JSON array")
-
-    run_parser = actions.add_parser("run", help="run a procedure with answers from a file")
-    add_content_arguments(run_parser)
-    run_parser.add_argument("id", metavar="ID", help="procedure ID")
-    run_parser.add_argument(
-        "--answers", required=True, metavar="FILE", help='JSON object {"step_id": answer, ...}; "-" reads stdin'
-    )
-    run_parser.add_argument("--json", action="store_true", help="print note, record, escalations and path as JSON")
+    parser, run_parser = add_list_and_run(
+        sub, "procedure", "list or run guided checklists", list_help="every procedure in the library",
+        run_help="run a procedure with answers from a file", id_help="procedure ID",
+        run_json_help="print note, record, escalations and path as JSON")
     run_parser.add_argument("--dry-run", action="store_true", help="save no note and queue no escalation")
     run_parser.add_argument("--officer", help="officer name for the note (default: officer_name in the settings)")
     run_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
@@ -103,17 +93,11 @@ def _list(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     library = workspace_from_args(args).load()
     procedures = load_bundle(library)
-    procedure = procedures.get(args.id)
-    if procedure is None:
-        near = difflib.get_close_matches(args.id, list(procedures), n=3)
-        hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise CommandStop(2, f"no procedure {args.id!r} in this library.{hint}")
-    errors = [p for p in validate(procedure, library.resolve) if p.severity is Severity.ERROR]
-    if errors:
-        details = "\n".join(f"  {p}" for p in errors)
-        raise CommandStop(1, f"procedure {procedure.id} has content errors; it cannot be run:\n{details}")
+    procedure = find_by_id(procedures, args.id, "procedure")
+    stop_on_errors(validate(procedure, library.resolve),
+                   f"procedure {procedure.id} has content errors; it cannot be run")
 
-    answers = _read_answers(args.answers)
+    answers = read_answers(args.answers)
     settings = _settings()
     finished = run_headless(procedure, answers, dt.datetime.now(dt.UTC))
     unused = sorted(set(answers) - set(finished.path))
@@ -197,21 +181,6 @@ def _expected(step: Any) -> str:
         fields = ", ".join(f"{f.name!r}{'' if f.required else ' (optional)'}" for f in step.fields)
         return f"an object with {fields}"
     return "an answer"
-
-
-def _read_answers(name: str) -> dict[str, Any]:
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        data = loads_bounded(text)  # a 100,000-deep file is a clear error, not a RecursionError
-    except OSError as exc:
-        raise CommandStop(2, f"cannot read the answers file: {exc}") from exc
-    except JsonTooDeep as exc:
-        raise CommandStop(2, f"the answers file is nested too deeply: {exc}") from exc
-    except ValueError as exc:
-        raise CommandStop(2, f"the answers file is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise CommandStop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
-    return data
 
 
 def _settings() -> Settings:

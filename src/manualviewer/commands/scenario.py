@@ -6,22 +6,20 @@ queues no escalation (it does not import manualviewer.storage at all)."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
-from pathlib import Path
 from typing import Any
 
 from manualviewer.commands.common import (
-    CommandStop,
-    add_content_arguments,
+    add_list_and_run,
+    find_by_id,
     print_errors,
     print_json,
+    read_answers,
     run_action,
+    stop_on_errors,
     workspace_from_args,
 )
 from manualviewer.core.content.library import Library
-from manualviewer.core.json_limits import JsonTooDeep, loads_bounded
-from manualviewer.core.problems import Severity
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.procedures.validate import validate
 from manualviewer.core.training import Grade, Scenario, grade, load_library_scenarios, validate_scenario
@@ -31,20 +29,10 @@ PROG = "manualviewer scenario"
 
 
 def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("scenario", help="list training scenarios or grade answers")
-    actions = parser.add_subparsers(dest="scenario_action", metavar="ACTION")
-
-    list_parser = actions.add_parser("list", help="every training scenario in the library")
-    add_content_arguments(list_parser)
-    list_parser.add_argument("--json", action="store_true", help="print a JSON array")
-
-    run_parser = actions.add_parser("run", help="grade a trainee's answers to a scenario (stores nothing)")
-    add_content_arguments(run_parser)
-    run_parser.add_argument("id", metavar="ID", help="scenario ID")
-    run_parser.add_argument(
-        "--answers", required=True, metavar="FILE", help='JSON object {"step_id": answer, ...}; "-" reads stdin'
-    )
-    run_parser.add_argument("--json", action="store_true", help="print the grade as JSON")
+    parser, _run_parser = add_list_and_run(
+        sub, "scenario", "list training scenarios or grade answers", list_help="every training scenario in the library",
+        run_help="grade a trainee's answers to a scenario (stores nothing)", id_help="scenario ID",
+        run_json_help="print the grade as JSON")
     parser.set_defaults(func=run, scenario_parser=parser)
 
 
@@ -73,30 +61,20 @@ def _list(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     library = workspace_from_args(args).load()
     scenarios = load_bundle(library)
-    scenario = scenarios.get(args.id)
-    if scenario is None:
-        near = difflib.get_close_matches(args.id, list(scenarios), n=3)
-        hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise CommandStop(2, f"no scenario {args.id!r} in this library.{hint}")
+    scenario = find_by_id(scenarios, args.id, "scenario")
     procedures, _ = load_library_procedures(library)
 
     def body(section_id: str) -> str | None:
         section = library.get(section_id)
         return library.body_of(section) if section else None
 
-    errors = [p for p in validate_scenario(scenario, procedures, library.resolve, body) if p.severity is Severity.ERROR]
-    if errors:
-        details = "\n".join(f"  {p}" for p in errors)
-        raise CommandStop(1, f"scenario {scenario.id} has content errors; it cannot be graded:\n{details}")
+    stop_on_errors(validate_scenario(scenario, procedures, library.resolve, body),
+                   f"scenario {scenario.id} has content errors; it cannot be graded")
     procedure = procedures[scenario.procedure]
-    broken = [p for p in validate(procedure, library.resolve) if p.severity is Severity.ERROR]
-    if broken:
-        details = "\n".join(f"  {p}" for p in broken)
-        raise CommandStop(
-            1, f"procedure {procedure.id} has content errors; scenario {scenario.id} cannot be graded:\n{details}"
-        )
+    stop_on_errors(validate(procedure, library.resolve),
+                   f"procedure {procedure.id} has content errors; scenario {scenario.id} cannot be graded")
 
-    answers = _read_answers(args.answers)
+    answers = read_answers(args.answers)
     result = grade(scenario, procedure, answers)
     if result.unused:
         print(f"{PROG}: answers not used (steps not on the path): {', '.join(result.unused)}", file=sys.stderr)
@@ -128,18 +106,3 @@ def _text(scenario: Scenario, result: Grade) -> str:
     if result.sections_to_reread:
         lines.append(f"Re-read: {', '.join(result.sections_to_reread)}")
     return "\n".join(lines)
-
-
-def _read_answers(name: str) -> dict[str, Any]:
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        data = loads_bounded(text)  # a 100,000-deep file is a clear error, not a RecursionError
-    except OSError as exc:
-        raise CommandStop(2, f"cannot read the answers file: {exc}") from exc
-    except JsonTooDeep as exc:
-        raise CommandStop(2, f"the answers file is nested too deeply: {exc}") from exc
-    except ValueError as exc:
-        raise CommandStop(2, f"the answers file is not valid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise CommandStop(2, 'the answers file must hold one JSON object: {"step_id": answer, ...}')
-    return data

@@ -8,13 +8,11 @@ change (storage/runs.py), so a crash resumes where it stopped."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
@@ -40,7 +38,15 @@ from manualviewer.core.procedures.engine import LATE_KINDS
 from manualviewer.core.procedures.loader import load_library_procedures
 from manualviewer.core.procedures.records import late_sentence
 from manualviewer.core.settings import Settings, SettingsError
+from manualviewer.services.escalation_delivery import (
+    Delivery,
+    channel_description,
+    database_file,
+    deliver_on_own_connection,
+    delivery_message,
+)
 from manualviewer.services.finish_run import (
+    amend_note,
     finish_run,
     line_manager_address,
     new_note,
@@ -48,48 +54,23 @@ from manualviewer.services.finish_run import (
     recipient_name,
     store_note,
 )
-from manualviewer.storage.database import failure_reason, open_database
+from manualviewer.services.session_change import SessionChange
+from manualviewer.storage import paths
+from manualviewer.storage.clock import Clock, utc_now
+from manualviewer.storage.database import failure_reason
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
-from manualviewer.storage.outbox import Channel, Escalation, Outbox
+from manualviewer.storage.outbox import Channel, Escalation, EscalationError, EscalationState
 from manualviewer.storage.recovery import keep, new_save, stable_save_id
 from manualviewer.storage.runs import SavedRun
+from manualviewer.storage.settings_file import load_layered
 from manualviewer.storage.stores import Stores
+
+# SessionChange, Delivery and deliver_on_own_connection are named here too: the window's adapter
+# and the tests import them from the session they belong to.
+__all__ = ["ChecklistSession", "Delivery", "ResumableRun", "SessionChange", "deliver_on_own_connection"]
 
 SettingsLoader = Callable[[], Settings]
 ChannelFactory = Callable[[Settings], Channel]
-Clock = Callable[[], dt.datetime]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-@dataclass(frozen=True)
-class SessionChange:
-    """What an operation changed, for the window to show. Empty: nothing changed."""
-
-    run: bool = False  # the run on screen (or that there is none)
-    saved_runs: bool = False  # the unfinished runs saved for later
-    notes: bool = False
-    escalations: bool = False  # the outbox, or whether a delivery is running
-    settings: bool = False
-    note_saved: int | None = None  # the note a finished run just produced
-    message: str = ""  # a sentence for the status bar
-    dropped: tuple[str, ...] = ()  # titles of later steps whose answers no longer applied
-    note_lines: tuple[str, ...] = ()  # lines to add to a note the officer has edited (a late answer)
-
-    def __or__(self, other: SessionChange) -> SessionChange:
-        return SessionChange(
-            run=self.run or other.run,
-            saved_runs=self.saved_runs or other.saved_runs,
-            notes=self.notes or other.notes,
-            escalations=self.escalations or other.escalations,
-            settings=self.settings or other.settings,
-            note_saved=other.note_saved if other.note_saved is not None else self.note_saved,
-            message=other.message or self.message,
-            dropped=self.dropped + other.dropped,
-            note_lines=self.note_lines + other.note_lines,
-        )
 
 
 @dataclass(frozen=True)
@@ -103,37 +84,6 @@ class ResumableRun:
     problem: str = ""  # why it cannot be resumed (procedure gone, no longer fits)
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How to deliver the outbox now: on this connection, or (SMTP can take seconds) off the
-    GUI thread on a connection of its own to `database`."""
-
-    channel: Channel
-    database: Path | None = None
-
-    @property
-    def in_background(self) -> bool:
-        return self.database is not None
-
-
-def deliver_on_own_connection(
-    database: Path, channel: Channel, resend_uncertain: bool = False
-) -> list[Escalation]:
-    """Deliver every waiting escalation on a new connection (for a worker thread)."""
-    conn = open_database(database)
-    try:
-        return Outbox(conn).deliver_pending(channel, resend_uncertain=resend_uncertain)
-    finally:
-        conn.close()
-
-
-def database_file(stores: Stores) -> Path | None:
-    for row in stores.conn.execute("PRAGMA database_list"):
-        if row[1] == "main" and row[2]:
-            return Path(row[2])
-    return None
-
-
 class ChecklistSession:
     def __init__(
         self,
@@ -142,7 +92,7 @@ class ChecklistSession:
         library: Callable[[], Library],
         channel_factory: ChannelFactory,
         *,
-        clock: Clock = _now,
+        clock: Clock = utc_now,
         procedures: Mapping[str, Procedure] | None = None,
     ) -> None:
         self.stores = stores
@@ -177,6 +127,14 @@ class ChecklistSession:
         self._settings = settings
         self.settings_error = ""
         return SessionChange(settings=True)
+
+    def organisation_settings(self) -> tuple[frozenset[str], str]:
+        """The keys the organisation locked, and a sentence when its settings file is not used."""
+        layered = load_layered()
+        problems = [str(p) for p in layered.problems if p.path != paths.settings_path()]
+        notice = ("Your organisation's settings file has a problem and is not used: " + "; ".join(problems)
+                  if problems else "")
+        return layered.locked, notice
 
     # --- procedures ------------------------------------------------------------------------
     @property
@@ -468,21 +426,7 @@ class ChecklistSession:
 
     def amend_note(self, note_id: int, text: str) -> tuple[StoredNote, SessionChange]:
         """A correction: a new note that amends `note_id` (notes are never changed). Raises NoteError."""
-        original = self.stores.notes.get(note_id)
-        if original is None:
-            raise NoteError(f"there is no note {note_id}")
-        stored = self.stores.notes.add(
-            NewNote(
-                officer=self.settings.officer_name,
-                text=text.strip(),
-                customer_reference=original.customer_reference,
-                procedure_id=original.procedure_id,
-                procedure_version=original.procedure_version,
-                content_version=original.content_version,
-                record_json=original.record_json,
-                amends=note_id,
-            )
-        )
+        stored = amend_note(self.stores.notes, note_id, text, officer=self.settings.officer_name)
         return stored, SessionChange(notes=True, message=f"Saved note {stored.id}, which amends note {note_id}.")
 
     # --- escalations -----------------------------------------------------------------------
@@ -493,13 +437,7 @@ class ChecklistSession:
         return officer_address(self.settings)
 
     def channel_description(self) -> str:
-        settings = self.settings
-        channel = settings.escalation_channel.value
-        if channel == "mailto":
-            return "your email program (you press Send there)"
-        if channel == "smtp":
-            return f"the mail server {settings.smtp.host or '(not set)'}"
-        return f"the drop folder {settings.drop_folder}"
+        return channel_description(self.settings)
 
     def queue_escalation(
         self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
@@ -515,12 +453,17 @@ class ChecklistSession:
 
     def keep_draft(
         self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
-    ) -> tuple[Escalation, SessionChange]:
+    ) -> tuple[Escalation | None, SessionChange]:
         """"Not now": keep the concern, as the form holds it now, as a draft in the outbox, where
-        it waits (never sent on its own) for Send now. Raises EscalationError (no address: the
-        concern then stays one of the run's concerns to send)."""
-        kept = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), draft=True,
-                                          note_id=self._note_id())
+        it waits (never sent on its own) for Send now. None, and why, when it cannot be kept (no
+        address yet: the concern then stays one of the run's concerns to send)."""
+        try:
+            kept = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), draft=True,
+                                              note_id=self._note_id())
+        except EscalationError as exc:
+            return None, SessionChange(message=(
+                f"The concern was not sent and is not in your outbox ({exc}): use Review and send on the "
+                "checklist panel once the address is set, or Copy message to send it another way."))
         if draft is not None and draft in self.escalation_drafts:
             self.escalation_drafts.remove(draft)
         return kept, SessionChange(escalations=True, notes=True, message=(
@@ -534,6 +477,19 @@ class ChecklistSession:
 
     def drafts(self, note_id: int | None = None) -> list[Escalation]:
         return self.stores.outbox.drafts(note_id)
+
+    def next_concern(self) -> EscalationDraft | Escalation | None:
+        """The first concern of this run not sent yet: one of the run's, else a draft it left in
+        the outbox."""
+        if self.escalation_drafts:
+            return self.escalation_drafts[0]
+        kept = self.drafts(self.saved_note.id) if self.saved_note is not None else []
+        return kept[0] if kept else None
+
+    def kept_draft(self, escalation_id: int) -> Escalation | None:
+        """The concern kept as draft `escalation_id`, while it still is one."""
+        kept = self.stores.outbox.get(escalation_id)
+        return kept if kept is not None and kept.state is EscalationState.DRAFT else None
 
     def _note_id(self) -> int | None:
         return self.saved_note.id if self.saved_note is not None else None
@@ -553,34 +509,4 @@ class ChecklistSession:
 
     def delivered(self, results: list[Escalation], error: str = "") -> SessionChange:
         """What a delivery did, as a sentence."""
-        failed = [e for e in results if e.state.value == "failed"]
-        delivered = [e for e in results if e.state.value == "delivered"]
-        waiting = [e for e in results if e.state.value == "queued"]
-        uncertain = [e for e in results if e.state.value == "uncertain"]
-        refused = [e for e in results if e.state.value == "refused"]
-        message = ""
-        if error:
-            message = f"Sending escalations stopped: {error}. They stay in the outbox; use Retry."
-        elif refused:
-            message = (
-                f"{len(refused)} escalation{'s were' if len(refused) != 1 else ' was'} not sent: "
-                f"{refused[-1].last_error}. See the Escalations panel."
-            )
-        elif uncertain:
-            message = (
-                f"{len(uncertain)} escalation{'s' if len(uncertain) != 1 else ''} may have been delivered: "
-                "the mail server had the message when the connection went quiet. Check with the recipient "
-                "before you use Retry in the Escalations panel (it asks first)."
-            )
-        elif failed:
-            message = (
-                f"{len(failed)} escalation{'s' if len(failed) != 1 else ''} could not be sent "
-                f"({failed[-1].last_error}). {'They stay' if len(failed) != 1 else 'It stays'} in the outbox: "
-                "see the Escalations panel and use Retry."
-            )
-        elif waiting:
-            message = f"Escalations are waiting to be sent: {waiting[-1].last_error}"
-        elif delivered:
-            message = f"Escalation sent through {self.channel_description()}."
-        return SessionChange(escalations=True, message=message)
-
+        return SessionChange(escalations=True, message=delivery_message(results, error, self.settings))

@@ -27,7 +27,7 @@ from manualviewer.core.procedures import (
     compose_note,
 )
 from manualviewer.core.settings import Settings
-from manualviewer.storage.notes import NewNote, NoteStore, StoredNote
+from manualviewer.storage.notes import NewNote, NoteError, NoteStore, StoredNote
 from manualviewer.storage.outbox import Escalation, EscalationError, Outbox, check_recipient
 
 # --- addresses -------------------------------------------------------------------------------
@@ -147,6 +147,26 @@ def store_note(
     """Save the note (append-only; committed on return; once per `save_id`). Raises NoteError,
     sqlite3.Error when the database cannot take it."""
     return notes.add(new_note(run, finished, officer=officer), save_id)
+
+
+def amend_note(notes: NoteStore, note_id: int, text: str, *, officer: str) -> StoredNote:
+    """A correction: a new note that amends `note_id`, with its record (notes are never
+    changed). Raises NoteError."""
+    original = notes.get(note_id)
+    if original is None:
+        raise NoteError(f"there is no note {note_id}")
+    return notes.add(
+        NewNote(
+            officer=officer,
+            text=text.strip(),
+            customer_reference=original.customer_reference,
+            procedure_id=original.procedure_id,
+            procedure_version=original.procedure_version,
+            content_version=original.content_version,
+            record_json=original.record_json,
+            amends=note_id,
+        )
+    )
 
 
 # --- the outbox ------------------------------------------------------------------------------

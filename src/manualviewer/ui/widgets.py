@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLayout, QListView, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QLayout,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def label(text: str = "", parent: QWidget | None = None, *, rich: bool = False, name: str = "") -> QLabel:
@@ -47,6 +57,26 @@ def read_only_list(parent: QWidget, model: QAbstractItemModel, name: str) -> QLi
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAccessibleName(name)
     return view
+
+
+def card_scroll(
+    parent: QWidget, name: str, *, margin: int, frame: QFrame.Shape = QFrame.Shape.NoFrame, horizontal_bar: bool = True
+) -> tuple[QScrollArea, QWidget, QVBoxLayout]:
+    """A scroll area around a card that widgets are stacked in, top down: (area, card, its layout).
+    The vertical bar is always there: one that comes and goes changes the width, and wrapped
+    labels then overlap."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(frame)
+    scroll.setAccessibleName(name)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    if not horizontal_bar:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    card = QWidget(scroll)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(margin, margin, margin, margin)
+    scroll.setWidget(card)
+    return scroll, card, layout
 
 
 def clear_layout(layout: QLayout) -> None:

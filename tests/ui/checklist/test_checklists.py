@@ -5,10 +5,8 @@ letter of a document step, and resuming an unfinished run in a new window."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
@@ -34,14 +32,6 @@ from tests.helpers.checklist_rig import (
 from tests.ui.helpers import wheel
 
 PROCEDURE = "dmbm-customer-recording-call"
-
-
-@pytest.fixture
-def stores(qtbot: QtBot, tmp_path: Path) -> Iterator[Stores]:
-    opened = open_stores(tmp_path / "user.db")
-    yield opened
-    close_windows()
-    opened.close()
 
 
 def to_three_points(qtbot: QtBot, panel: object, reference: str = "AB123456C") -> None:
@@ -169,7 +159,7 @@ def test_back_and_changing_an_earlier_answer_drops_what_no_longer_applies(
     run = rig.controller.run
     assert run is not None and run.path == ("call-details", "media") and run.values["customer_reference"] == "ZZ999"
     # Every change was saved.
-    saved = stores.runs.get(rig.controller.run_id or "")
+    saved = stores.runs.get(rig.controller.session.run_id or "")
     assert saved is not None and json.loads(saved.state_json)["visits"][0]["value"] == {"customer_reference": "ZZ999"}
 
 
@@ -437,13 +427,13 @@ def test_unfinished_run_is_offered_again_in_a_new_window(
 def test_discarding_a_saved_run_from_the_bar(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
     rig = make_rig(qtbot, bundled_content, stores)
     rig.controller.start_procedure(PROCEDURE)
-    first = rig.controller.run_id
+    first = rig.controller.session.run_id
     rig.controller.start_procedure("dmbm-mobile-phone-on-call")  # the first one stays saved
     assert "is saved: resume it" in rig.window.status_label.text()
     bar = rig.panel.resume_bar
     assert list(bar.buttons) == [first]
     click(qtbot, bar.buttons[first][1])
-    assert [r.run_id for r in stores.runs.load_unfinished()] == [rig.controller.run_id]
+    assert [r.run_id for r in stores.runs.load_unfinished()] == [rig.controller.session.run_id]
     assert not bar.isVisible()
     # Discarding the one on screen asks first, in the panel.
     click(qtbot, rig.panel.discard_button)
@@ -464,7 +454,7 @@ def test_checklists_menu_offers_the_sections_procedures_and_every_action_has_a_s
     offered = ["Customer wants to record the phone call", "Customer sends us a recording of their phone call"]
     assert [a.text() for a in section_menu.actions()] == offered
     all_menu.aboutToShow.emit()
-    assert len(all_menu.actions()) == len(rig.controller.procedures) >= 8
+    assert len(all_menu.actions()) == len(rig.controller.session.procedures) >= 8
     # Ctrl+Shift+K: this section offers two, so the officer picks one.
     installed.actions["start"].trigger()
     assert rig.controller.run is None
@@ -523,7 +513,7 @@ def test_an_edited_note_is_kept_through_a_crash_before_it_is_saved(
     rig = make_rig(qtbot, bundled_content, stores)
     panel = rig.panel
     editor = to_note_after_a_late_disclosure(qtbot, rig)
-    run_id = rig.controller.run_id
+    run_id = rig.controller.session.run_id
     assert run_id is not None
 
     def kept() -> str:

@@ -6,28 +6,18 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from manualviewer.storage.outbox import EscalationState, SmtpChannel
-from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.notes_panel import NotesPanel
-from tests.helpers.checklist_rig import click, close_windows, make_rig
+from tests.helpers.checklist_rig import click, make_rig
 from tests.helpers.smtp import Relay, free_port, running
 from tests.ui.checklist.test_checklists_escalations import dialog_of, panel_of, run_with_concern
 
 DRAFT = "Draft \u2014 not sent"
-
-
-@pytest.fixture
-def stores(qtbot: QtBot, tmp_path: Path) -> Iterator[Stores]:
-    opened = open_stores(tmp_path / "user.db")
-    yield opened
-    close_windows()
-    opened.close()
 
 
 def test_not_now_keeps_a_draft_that_send_now_delivers(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:

@@ -4,7 +4,6 @@ channel (a drop folder here), failures kept visible, Retry."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -16,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.outbox import DeliveryError, Escalation, EscalationState
-from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
 from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
 from tests.helpers.checklist_rig import (
@@ -24,7 +23,6 @@ from tests.helpers.checklist_rig import (
     Rig,
     choose,
     click,
-    close_windows,
     confirm,
     fill,
     go_on,
@@ -34,14 +32,6 @@ from tests.helpers.checklist_rig import (
 )
 
 PROCEDURE = "dmbm-customer-recording-call"
-
-
-@pytest.fixture
-def stores(qtbot: QtBot, tmp_path: Path) -> Iterator[Stores]:
-    opened = open_stores(tmp_path / "user.db")
-    yield opened
-    close_windows()
-    opened.close()
 
 
 def folder_settings(folder: Path, base: Settings = OFFICER) -> Settings:
@@ -123,7 +113,7 @@ def test_escalation_is_queued_then_delivered_to_the_drop_folder(
     assert "delivered" in rig.window.status_label.text().lower() or "sent" in rig.window.status_label.text()
 
     # Sent once: the concern is no longer a draft, so it cannot be queued a second time.
-    assert rig.controller.escalation_drafts == []
+    assert rig.controller.session.escalation_drafts == []
     assert rig.controller.open_next_escalation() is None
     assert len(stores.outbox.list()) == 1
 
@@ -253,7 +243,7 @@ def test_mailto_hands_the_message_to_the_mail_program(
     qtbot: QtBot, bundled_content: Path, stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("manualviewer.ui.checklist.controller._desktop_opener", lambda url: opened.append(url) or True)
+    monkeypatch.setattr("manualviewer.ui.checklist.deps._desktop_opener", lambda url: opened.append(url) or True)
     rig = make_rig(qtbot, bundled_content, stores)  # mailto is the default channel
     run_with_concern(qtbot, rig)
     with qtbot.waitSignal(rig.controller.delivery_finished):

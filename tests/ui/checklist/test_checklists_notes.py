@@ -20,6 +20,7 @@ from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.notes import NewNote
 from manualviewer.storage.settings_file import load_user_settings, save_user_settings
 from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.ui.checklist.deps import ChecklistDeps
 from manualviewer.ui.checklist.escalations_panel import EscalationsModel
 from manualviewer.ui.checklist.install import install_checklists
 from manualviewer.ui.checklist.note_dialog import NoteDialog
@@ -178,7 +179,7 @@ def test_settings_dialog_validates_and_saves_to_the_settings_file(qtbot: QtBot, 
 def test_note_check_follows_the_settings_word_lists(qtbot: QtBot, bundled_content: Path, stores: Stores) -> None:
     rig = make_rig(qtbot, bundled_content, stores,
                    settings=Settings(officer_name="Sam", note_check_words=("grumpy",), known_abbreviations=("ISP",)))
-    warnings = rig.controller.check("The customer was grumpy and rude. Their ISP and the DVLA.")
+    warnings = rig.controller.session.check("The customer was grumpy and rude. Their ISP and the DVLA.")
     assert [(w.kind, w.token) for w in warnings] == [("listed-word", "grumpy"), ("abbreviation", "DVLA")]
 
 
@@ -194,7 +195,7 @@ def test_a_broken_settings_file_falls_back_to_defaults_and_says_why(
 
         raise SettingsError(Path("settings.toml"), "smtp.port", "must be an integer, not a string")
 
-    controller = install_checklists(window, stores, broken)
+    controller = install_checklists(window, ChecklistDeps(stores, broken))
     assert controller.settings == Settings()
     dialog = controller.open_settings()
     assert "settings.toml: smtp.port: must be an integer" in dialog.error_label.text()
@@ -248,7 +249,7 @@ def test_dialogs_opened_again_and_again_do_not_pile_up(qtbot: QtBot, bundled_con
     window, _ = make_window(bundled_content)
     qtbot.addWidget(window)
     window.attach_stores(stores)
-    controller = install_checklists(window, stores, Settings)
+    controller = install_checklists(window, ChecklistDeps(stores, Settings))
     add_notes(stores)
     note_id = stores.notes.list()[0].id
     for _ in range(4):

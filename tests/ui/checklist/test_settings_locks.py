@@ -14,6 +14,7 @@ from manualviewer.core.settings import load_settings
 from manualviewer.storage import paths
 from manualviewer.storage.settings_file import load_user_settings, save_user_settings
 from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.ui.checklist.deps import ChecklistDeps
 from manualviewer.ui.checklist.install import install_checklists
 from tests.ui.helpers import make_window
 
@@ -50,7 +51,7 @@ def test_locked_settings_are_read_only_marked_and_never_saved(qtbot: QtBot, bund
     window, _ = make_window(bundled_content)
     qtbot.addWidget(window)
     window.attach_stores(stores)
-    controller = install_checklists(window, stores, load_user_settings)
+    controller = install_checklists(window, ChecklistDeps(stores, load_user_settings))
     dialog = controller.open_settings()
     assert dialog.line_manager_email.text() == "team.lead@example.org"
     assert dialog.line_manager_email.isReadOnly() and dialog.smtp_host.isReadOnly()
@@ -83,7 +84,7 @@ def test_a_broken_organisation_file_is_named_in_the_dialog(qtbot: QtBot, bundled
     save_user_settings(load_user_settings())
     window, _ = make_window(bundled_content)
     qtbot.addWidget(window)
-    controller = install_checklists(window, stores, load_user_settings)
+    controller = install_checklists(window, ChecklistDeps(stores, load_user_settings))
     dialog = controller.open_settings()
     text = dialog.error_label.text()
     assert "organisation's settings file has a problem and is not used" in text

@@ -22,7 +22,7 @@ from manualviewer.storage import paths
 from manualviewer.storage import smtp as smtp_module
 from manualviewer.storage.outbox import EscalationState
 from manualviewer.storage.stores import Stores, open_stores
-from manualviewer.ui.checklist import controller as checklists_module
+from manualviewer.ui.checklist import deps as checklists_module
 from manualviewer.ui.training.controller import TRAINING_RECIPIENT
 from tests.helpers.checklist_rig import OFFICER
 from tests.helpers.training_rig import (

@@ -85,11 +85,6 @@ class EscalationsModel(RecordTableModel):
             return e.id
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
 
 class EscalationsPanel(QWidget):
     def __init__(self, controller: ChecklistController, parent: QWidget | None = None) -> None:

@@ -4,29 +4,17 @@ API, around one ChecklistController."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
-from manualviewer.core.procedures import Procedure
-from manualviewer.services.checklist_session import (
-    SessionChange,
-)
-from manualviewer.storage.settings_file import save_user_settings
-from manualviewer.storage.stores import Stores
+from manualviewer.services.checklist_session import SessionChange
 from manualviewer.ui.actions import make_action
-from manualviewer.ui.checklist.controller import (
-    ChannelFactory,
-    ChecklistController,
-    Clock,
-    SettingsLoader,
-    SettingsSaver,
-    default_channel,
-    utc_now,
-)
+from manualviewer.ui.checklist.controller import ChecklistController
+from manualviewer.ui.checklist.deps import ChecklistDeps
 from manualviewer.ui.checklist.escalations_panel import EscalationsPanel
 from manualviewer.ui.checklist.notes_panel import NotesPanel
 from manualviewer.ui.checklist.panel import ChecklistPanel
@@ -34,22 +22,10 @@ from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 
 
-def install_checklists(
-    window: MainWindow,
-    stores: Stores,
-    settings_loader: SettingsLoader,
-    *,
-    settings_saver: SettingsSaver = save_user_settings,
-    channel_factory: ChannelFactory = default_channel,
-    clock: Clock = utc_now,
-    procedures: Mapping[str, Procedure] | None = None,
-) -> ChecklistController:
+def install_checklists(window: MainWindow, deps: ChecklistDeps) -> ChecklistController:
     """Add the Checklist, Notes and Escalations panels (right-hand docks), the Checklists menu,
     Edit > Settings and their shortcuts to `window`; return the controller."""
-    controller = ChecklistController(
-        window, stores, settings_loader, settings_saver=settings_saver, channel_factory=channel_factory,
-        clock=clock, procedures=procedures,
-    )
+    controller = ChecklistController(window, deps)
     panel = ChecklistPanel(controller, window)
     notes = NotesPanel(controller, window)
     escalations = EscalationsPanel(controller, window)
@@ -93,14 +69,14 @@ def install_checklists(
 
     # Offer unfinished runs at once (a bar in the panel, never a modal); otherwise the panels
     # stay out of the guidance's way until a checklist starts or the officer opens them.
-    if controller.resumable():
+    if controller.session.resumable():
         raise_panel("checklist")
     else:
         for dock in docks.values():
             dock.hide()
     # Escalations left waiting last time (a crash, no network) are tried again now. The mail
     # program is not opened unasked: mailto rows wait for Retry.
-    if controller.settings.escalation_channel.value != "mailto" and stores.outbox.pending():
+    if controller.settings.escalation_channel.value != "mailto" and deps.stores.outbox.pending():
         controller.deliver()
     controller.live = LiveChecklists(installed.actions or {}, installed.menu, controller.start_procedure)
     controller.installed = installed  # type: ignore[attr-defined]
@@ -170,7 +146,7 @@ def _build_menu(window: MainWindow, controller: ChecklistController, installed: 
     def fill_section_menu() -> None:
         section_menu.clear()
         section_id = controller.current_section_id()
-        offered = controller.procedures_for_section(section_id)
+        offered = controller.session.procedures_for_section(section_id)
         if not offered:
             none = section_menu.addAction("The open section offers no checklist" if section_id
                                           else "Open a section to see its checklists")
@@ -181,7 +157,7 @@ def _build_menu(window: MainWindow, controller: ChecklistController, installed: 
 
     def fill_all_menu() -> None:
         all_menu.clear()
-        for procedure in controller.procedure_list():
+        for procedure in controller.session.procedure_list():
             act = all_menu.addAction(procedure.title)
             act.setStatusTip(procedure.summary)
             act.triggered.connect(lambda _c=False, pid=procedure.id: controller.start_procedure(pid))
@@ -197,7 +173,7 @@ def _build_menu(window: MainWindow, controller: ChecklistController, installed: 
         actions["back"].setEnabled(running and run is not None and len(run.visits) > 1)
         actions["out_of_order"].setEnabled(running and bool(controller.jumps()))
         actions["discard"].setEnabled(running)
-        actions["start"].setEnabled(bool(controller.procedures_for_section(controller.current_section_id())))
+        actions["start"].setEnabled(bool(controller.session.procedures_for_section(controller.current_section_id())))
 
     section_menu.aboutToShow.connect(fill_section_menu)
     all_menu.aboutToShow.connect(fill_all_menu)

@@ -142,11 +142,6 @@ class NotesModel(RecordTableModel):
             return n.id
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
 
 class NotesPanel(QWidget):
     def __init__(self, controller: ChecklistController, parent: QWidget | None = None) -> None:
@@ -240,7 +235,7 @@ class NotesPanel(QWidget):
 
     # --- filtering -----------------------------------------------------------------------------
     def _fill_procedures(self) -> None:
-        titles = {p.id: p.title for p in self.controller.procedure_list()}
+        titles = {p.id: p.title for p in self.controller.session.procedure_list()}
         used = sorted(filter(None, {n.procedure_id for n in self.store.list()}))
         self.model.set_titles(titles)
         current = self.procedure_filter.currentData()

@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from manualviewer.core.procedures import (
     Run,
 )
 from manualviewer.core.render.html import library_config, render_fragment
+from manualviewer.ui.checklist.dialogs import note_error_html
 from manualviewer.ui.checklist.footer import ChecklistFooter
 from manualviewer.ui.checklist.idle_page import IdlePage
 from manualviewer.ui.checklist.late_dialog import add_late_menu
@@ -49,7 +48,7 @@ from manualviewer.ui.steps.panel_common import (
 )
 from manualviewer.ui.steps.registry import VIEW_TYPES
 from manualviewer.ui.widgets import button as _button
-from manualviewer.ui.widgets import clear_layout, read_only_list
+from manualviewer.ui.widgets import card_scroll, clear_layout, read_only_list
 from manualviewer.ui.widgets import label as _label
 from manualviewer.ui.widgets import scaled_font as _scaled_font
 
@@ -125,16 +124,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
 
         # The step on screen is the main thing: it comes first and gets the room; the steps so
         # far sit below it, a few lines high.
-        self.step_scroll = QScrollArea(page)
-        self.step_scroll.setWidgetResizable(True)
-        self.step_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.step_scroll.setAccessibleName("The step on screen")
-        # A scroll bar that comes and goes changes the width, and wrapped labels then overlap.
-        self.step_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.card = QWidget(self.step_scroll)
-        self.card_layout = QVBoxLayout(self.card)
-        self.card_layout.setContentsMargins(4, 4, 4, 4)
-        self.step_scroll.setWidget(self.card)
+        self.step_scroll, self.card, self.card_layout = card_scroll(page, "The step on screen", margin=4)
         layout.addWidget(self.step_scroll, 1)
 
         self.path_model = PathModel(self)
@@ -206,11 +196,11 @@ class ChecklistPanel(StepPanelMixin, QWidget):
             self.on_settings_changed()
 
     def refresh_resume_bar(self) -> None:
-        self.resume_bar.set_runs(self.controller.resumable())
+        self.resume_bar.set_runs(self.controller.session.resumable())
 
     def refresh_procedure_list(self) -> None:
-        offered = [p.id for p in self.controller.procedures_for_section(self.controller.current_section_id())]
-        self.procedure_model.set_procedures(self.controller.procedure_list(), offered)
+        offered = [p.id for p in self.controller.session.procedures_for_section(self.controller.current_section_id())]
+        self.procedure_model.set_procedures(self.controller.session.procedure_list(), offered)
         if self.procedure_model.rowCount():
             self.procedure_view.setCurrentIndex(self.procedure_model.index(0, 0))
 
@@ -225,7 +215,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
     def on_settings_changed(self) -> None:
         run = self.controller.run
         if run is not None and run.finished and self.controller.saved_note is None and self.note_editor is not None:
-            self.note_editor.set_checker(self.controller.check)
+            self.note_editor.set_checker(self.controller.session.check)
             self.officer_notice.setVisible(not self.controller.settings.officer_name)
             self.record_label.setText(self._record_summary())
         if self.controller.escalation_dialog is not None:
@@ -307,10 +297,10 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         controller = self.controller
         self.officer_notice = add_note_intro(self.card, self.card_layout, len(run.escalations),
                                              name_set=bool(controller.settings.officer_name), on_link=self.on_link)
-        draft = controller.note_draft()
-        editor = NoteEditor(controller.check, self.card)
+        draft = controller.session.note_draft()
+        editor = NoteEditor(controller.session.check, self.card)
         if getattr(self, "kept_note", None) is None:
-            self.kept_note = controller.note_edit()  # edits kept from before a restart or a resume
+            self.kept_note = controller.session.note_edit()  # edits kept from before a restart or a resume
         editor.set_text(kept_note_text(self, draft.text))
         editor.editor.textChanged.connect(self.note_autosave.start)
         editor.save_requested.connect(self.save_note)
@@ -337,14 +327,14 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         note = self.controller.saved_note
         assert note is not None
         # The run's concerns not in the outbox yet, and those kept there as drafts ("Not now").
-        unsent = len(self.controller.escalation_drafts) + len(self.controller.session.drafts(note.id))
+        unsent = len(self.controller.session.escalation_drafts) + len(self.controller.session.drafts(note.id))
         self.finish_button = add_saved_note_card(
             self.card, self.card_layout, note, unsent,
             copy=self.copy_saved_note, show_notes=lambda: self.controller.raise_panel("notes"),
             finish=self.controller.close_run, send=self.controller.open_next_escalation)
 
     def _note_error_html(self, text: str) -> str:
-        return self.controller.note_error_html(text)
+        return note_error_html(text, self.controller.settings)
 
     def copy_saved_note(self) -> None:
         note = self.controller.saved_note
@@ -383,7 +373,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
             self.on_procedure_activated(index)
 
     def start_for_current_section(self) -> None:
-        offered = self.controller.procedures_for_section(self.controller.current_section_id())
+        offered = self.controller.session.procedures_for_section(self.controller.current_section_id())
         if len(offered) == 1:
             self.controller.start_procedure(offered[0].id)
             return

@@ -4,7 +4,6 @@ shown, steps left out of order) and the list of checklists to start; the item ro
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QWidget,
 )
@@ -21,6 +20,7 @@ from manualviewer.core.procedures import (
     Run,
 )
 from manualviewer.core.procedures.records import answer_line
+from manualviewer.ui.record_table import bold_font, item_flags
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 STEP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -89,9 +89,7 @@ class PathModel(QAbstractListModel):
                 return "You left this step for an out-of-order step. Previous step (Ctrl+Shift+Backspace) returns here."
             return "The step on screen now"
         if role == Qt.ItemDataRole.FontRole and state == "current":
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == STEP_ID_ROLE:
             return visit.step_id
         if role == VISIT_STATE_ROLE:
@@ -99,9 +97,7 @@ class PathModel(QAbstractListModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return item_flags(index)
 
 
 class ProcedureListModel(QAbstractListModel):
@@ -138,6 +134,4 @@ class ProcedureListModel(QAbstractListModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return item_flags(index)

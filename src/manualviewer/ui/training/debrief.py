@@ -37,6 +37,12 @@ from manualviewer.core.training.debrief import (
 from manualviewer.ui.training.models import SECTION_ROLE, DebriefModel, PathCompareModel
 
 
+def ask_records_path(parent: QWidget) -> str | None:
+    """Where to save the trainer's records (None: the trainer cancelled)."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Export the trainer's records", "training-records.csv", "CSV (*.csv)")
+    return path or None
+
+
 class DebriefWindow(QDialog):
     """One attempt's debrief, for the trainer and the trainee to go through together."""
 
@@ -232,11 +238,9 @@ class DebriefWindow(QDialog):
         return path
 
     def export_csv(self, path: str | None = None) -> str | None:
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export the trainer's records", "training-records.csv",
-                                                  "CSV (*.csv)")
-            if not path:
-                return None
+        path = path or ask_records_path(self)
+        if not path:
+            return None
         # utf-8-sig: spreadsheet programs then read names with accents correctly.
         Path(path).write_text(self.records_csv(), encoding="utf-8-sig", newline="")
         self.status.setText(f"Saved the trainer's records (one row per trainee per scenario) to {path}")

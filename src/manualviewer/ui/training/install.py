@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,7 +45,7 @@ from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.training.controller import TrainingController
-from manualviewer.ui.training.debrief import DebriefWindow
+from manualviewer.ui.training.debrief import DebriefWindow, ask_records_path
 from manualviewer.ui.training.finish_check import ready_to_finish
 from manualviewer.ui.training.models import AttemptsModel
 from manualviewer.ui.training.picker import ScenarioPicker
@@ -447,11 +446,9 @@ class RecordsDialog(QDialog):
         self.resize(900, 480)
 
     def export_csv(self, path: str | None = None) -> str | None:
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export the trainer's records", "training-records.csv",
-                                                  "CSV (*.csv)")
-            if not path:
-                return None
+        path = path or ask_records_path(self)
+        if not path:
+            return None
         self.controller.export_csv(path)
         self.status.setText(f"Saved {path}")
         return path

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
 from manualviewer.core.procedures import Procedure
-from manualviewer.core.training import Attempt, Feedback, Grade, Turn, format_duration
+from manualviewer.core.training import Attempt, Feedback, Grade, StepGrade, Turn, format_duration
 from manualviewer.core.training.debrief import (
     NOT_REACHED,
     RIGHT,
@@ -27,6 +26,7 @@ from manualviewer.core.training.debrief import (
     verdict,
 )
 from manualviewer.services.training_session import ScenarioInfo
+from manualviewer.ui.record_table import RowTableModel, bold_font, item_flags
 from manualviewer.ui.steps.models import STEP_ID_ROLE, VISIT_STATE_ROLE, PathModel
 
 __all__ = [
@@ -41,17 +41,11 @@ SECTION_ROLE = Qt.ItemDataRole.UserRole + 12
 CORRECT_ROLE = Qt.ItemDataRole.UserRole + 13
 
 
-def _flags(index: AnyIndex) -> Qt.ItemFlag:
-    if not index.isValid():
-        return Qt.ItemFlag.NoItemFlags
-    return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
 # --- choosing a scenario -------------------------------------------------------------------
-class ScenarioTableModel(QAbstractTableModel):
+class ScenarioTableModel(RowTableModel):
     """Every scenario in the library: title, the checklist it exercises, the manual."""
 
-    HEADERS = ("Scenario", "Checklist it uses", "Manual")
+    COLUMNS = ("Scenario", "Checklist it uses", "Manual")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,20 +62,8 @@ class ScenarioTableModel(QAbstractTableModel):
     def row_of(self, scenario_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.scenario.id == scenario_id), -1)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not self.in_table(index):
             return None
         info = self._rows[index.row()]
         column = index.column()
@@ -96,9 +78,6 @@ class ScenarioTableModel(QAbstractTableModel):
         if role == SCENARIO_ID_ROLE:
             return info.scenario.id
         return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _flags(index)
 
 
 # --- the call so far -----------------------------------------------------------------------
@@ -144,13 +123,11 @@ class TurnsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return "The newest turn" if newest else f"Turn {index.row() + 1}"
         if role == Qt.ItemDataRole.FontRole and newest:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _flags(index)
+        return item_flags(index)
 
 
 # --- the trainee's steps so far -----------------------------------------------------------------
@@ -187,45 +164,30 @@ class TrainingPathModel(PathModel):
 
 
 # --- the debrief ----------------------------------------------------------------------------
-class DebriefModel(QAbstractTableModel):
+class DebriefModel(RowTableModel):
     """One row per decision point: the step, what the trainee gave, what the guidance expects,
     right or not, the guidance's reason, and the section it comes from."""
 
-    HEADERS = ("Step", "Trainee's answer", "Expected", "Result", "Why (the guidance)", "Section")
+    COLUMNS = ("Step", "Trainee's answer", "Expected", "Result", "Why (the guidance)", "Section")
+    NUMBERED = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._grade: Grade | None = None
+        self._rows: list[StepGrade] = []
         self._procedure: Procedure | None = None
         self._section_title: Callable[[str], str] = lambda _s: ""
 
     def set_grade(self, grade: Grade | None, procedure: Procedure | None,
                   section_title: Callable[[str], str] | None = None) -> None:
         self.beginResetModel()
-        self._grade = grade
+        self._rows = list(grade.steps) if grade is not None else []
         self._procedure = procedure
         if section_title is not None:
             self._section_title = section_title
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self._grade is None else len(self._grade.steps)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole or not section >= 0:
-            return None
-        if orientation == Qt.Orientation.Horizontal and section < len(self.HEADERS):
-            return self.HEADERS[section]
-        if orientation == Qt.Orientation.Vertical and section < self.rowCount():
-            return str(section + 1)
-        return None
-
     def cell(self, row: int, column: int) -> str:
-        assert self._grade is not None
-        graded = self._grade.steps[row]
+        graded = self._rows[row]
         step = self._procedure.step(graded.step) if self._procedure else None
         if column == 0:
             return graded.title
@@ -242,36 +204,31 @@ class DebriefModel(QAbstractTableModel):
         return graded.section
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if self._grade is None or not index.isValid() or not 0 <= index.row() < len(self._grade.steps) \
-                or not 0 <= index.column() < len(self.HEADERS):
+        if not self.in_table(index):
             return None
-        graded = self._grade.steps[index.row()]
+        graded = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.HEADERS[index.column()]}: {self.cell(index.row(), index.column())}"
+            return f"{self.COLUMNS[index.column()]}: {self.cell(index.row(), index.column())}"
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
             return f"{graded.section} {self._section_title(graded.section)}: double-click or press Enter to open it"
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return graded.reason
         if role == Qt.ItemDataRole.FontRole and index.column() == 3 and not graded.correct:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == SECTION_ROLE:
             return graded.section
         if role == CORRECT_ROLE:
             return graded.correct
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _flags(index)
 
-
-class PathCompareModel(QAbstractTableModel):
+class PathCompareModel(RowTableModel):
     """The trainee's path beside the expected one, step by step."""
 
-    HEADERS = ("Trainee's path", "Expected path", "Same?")
+    COLUMNS = ("Trainee's path", "Expected path", "Same?")
+    NUMBERED = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,21 +245,6 @@ class PathCompareModel(QAbstractTableModel):
         self._titles = {s.id: s.title for s in procedure.steps} if procedure else {}
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole or not section >= 0:
-            return None
-        if orientation == Qt.Orientation.Horizontal and section < len(self.HEADERS):
-            return self.HEADERS[section]
-        if orientation == Qt.Orientation.Vertical and section < len(self._rows):
-            return str(section + 1)
-        return None
-
     def cell(self, row: int, column: int) -> str:
         mine, theirs = self._rows[row]
         if column == 0:
@@ -312,27 +254,22 @@ class PathCompareModel(QAbstractTableModel):
         return "\u2714 Same" if mine == theirs else "\u2260 Different"
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < 3:
+        if not self.in_table(index):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.HEADERS[index.column()]}, step {index.row() + 1}: {self.cell(index.row(), index.column())}"
+            return f"{self.COLUMNS[index.column()]}, step {index.row() + 1}: {self.cell(index.row(), index.column())}"
         if role == Qt.ItemDataRole.FontRole and index.column() == 2 and self._rows[index.row()][0] != \
                 self._rows[index.row()][1]:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _flags(index)
 
-
-class AttemptsModel(QAbstractTableModel):
+class AttemptsModel(RowTableModel):
     """The trainer's records: every trainee's latest attempt at each scenario."""
 
-    HEADERS = ("Trainee", "Scenario", "Score", "Time taken", "Sections to re-read", "Date")
+    COLUMNS = ("Trainee", "Scenario", "Score", "Time taken", "Sections to re-read", "Date")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -346,18 +283,6 @@ class AttemptsModel(QAbstractTableModel):
         self._rows = latest_attempts(attempts)
         self._titles = dict(titles or {})
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def cell(self, row: int, column: int) -> str:
         attempt = self._rows[row]
@@ -376,17 +301,13 @@ class AttemptsModel(QAbstractTableModel):
         return attempt.date.isoformat()
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(self.HEADERS):
+        if not self.in_table(index):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.HEADERS[index.column()]}: {self.cell(index.row(), index.column())}"
+            return f"{self.COLUMNS[index.column()]}: {self.cell(index.row(), index.column())}"
         return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _flags(index)
 
 
 def today() -> dt.date:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -54,7 +53,7 @@ from manualviewer.ui.training.models import (
     answer_words,
 )
 from manualviewer.ui.training.picker import ScenarioPicker
-from manualviewer.ui.widgets import button, clear_layout, label, read_only_list
+from manualviewer.ui.widgets import button, card_scroll, clear_layout, label, read_only_list
 from manualviewer.ui.widgets import scaled_font as scaled
 
 __all__ = ["TRAINING_ESCALATE_TEXT", "ScenarioPicker", "TrainingPanel", "boxed"]
@@ -170,16 +169,8 @@ class TrainingPanel(StepPanelMixin, QWidget):
         self.tabs.setMaximumHeight(lines * 11)
         layout.addWidget(self.tabs)
 
-        self.card_scroll = QScrollArea(page)
-        self.card_scroll.setWidgetResizable(True)
-        self.card_scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        self.card_scroll.setAccessibleName("The step on screen")
-        self.card_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.card = QWidget(self.card_scroll)
-        self.card_layout = QVBoxLayout(self.card)
-        self.card_layout.setContentsMargins(6, 6, 6, 6)
-        self.card_scroll.setWidget(self.card)
+        self.card_scroll, self.card, self.card_layout = card_scroll(
+            page, "The step on screen", margin=6, frame=QFrame.Shape.StyledPanel, horizontal_bar=False)
         layout.addWidget(self.card_scroll, 1)
 
         bottom = QHBoxLayout()
