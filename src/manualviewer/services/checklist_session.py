@@ -59,7 +59,7 @@ from manualviewer.storage import paths
 from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
-from manualviewer.storage.outbox import Channel, Escalation, EscalationError, EscalationState
+from manualviewer.storage.outbox import Channel, Escalation, EscalationState
 from manualviewer.storage.recovery import keep, new_save, stable_save_id
 from manualviewer.storage.runs import SavedRun
 from manualviewer.storage.settings_file import load_layered
@@ -453,17 +453,12 @@ class ChecklistSession:
 
     def keep_draft(
         self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
-    ) -> tuple[Escalation | None, SessionChange]:
+    ) -> tuple[Escalation, SessionChange]:
         """"Not now": keep the concern, as the form holds it now, as a draft in the outbox, where
-        it waits (never sent on its own) for Send now. None, and why, when it cannot be kept (no
-        address yet: the concern then stays one of the run's concerns to send)."""
-        try:
-            kept = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), draft=True,
-                                              note_id=self._note_id())
-        except EscalationError as exc:
-            return None, SessionChange(message=(
-                f"The concern was not sent and is not in your outbox ({exc}): use Review and send on the "
-                "checklist panel once the address is set, or Copy message to send it another way."))
+        it waits (never sent on its own) for Send now. Raises EscalationError (no address: the
+        concern then stays one of the run's concerns to send)."""
+        kept = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), draft=True,
+                                          note_id=self._note_id())
         if draft is not None and draft in self.escalation_drafts:
             self.escalation_drafts.remove(draft)
         return kept, SessionChange(escalations=True, notes=True, message=(

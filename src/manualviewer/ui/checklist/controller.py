@@ -18,7 +18,7 @@ from manualviewer.core.procedures.records import EscalationDraft
 from manualviewer.core.settings import Settings
 from manualviewer.services.checklist_session import ChecklistSession, ResumableRun, SessionChange
 from manualviewer.storage.notes import StoredNote
-from manualviewer.storage.outbox import Escalation
+from manualviewer.storage.outbox import Escalation, EscalationError
 from manualviewer.ui.checklist.delivery import OutboxDelivery
 from manualviewer.ui.checklist.deps import ChecklistDeps, default_channel
 from manualviewer.ui.checklist.dialogs import open_amend_dialog, open_escalation_form, open_settings_dialog
@@ -224,9 +224,13 @@ class ChecklistController(QObject):
     def keep_draft(self, to: str, subject: str, body: str) -> Escalation | None:
         """Not now: the concern on the form kept as a draft in the outbox; None (and the reason in
         the status bar) when it cannot be, e.g. no address yet: it then stays one to send."""
-        kept, change = self.session.keep_draft(to, subject, body, self.open_draft)
-        if kept is not None:
-            self.open_draft = None
+        try:
+            kept, change = self.session.keep_draft(to, subject, body, self.open_draft)
+        except EscalationError as exc:
+            self.say(f"The concern was not sent and is not in your outbox ({exc}): use Review and send on the "
+                     "checklist panel once the address is set, or Copy message to send it another way.")
+            return None
+        self.open_draft = None
         self.show(change)
         return kept
 
