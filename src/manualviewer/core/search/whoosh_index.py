@@ -1,4 +1,5 @@
-"""The Whoosh search index: the store. Whoosh is imported only by the store (this module,
+"""The Whoosh search index: the store. Whoosh is imported only by the store (this module, the
+schema and documents in whoosh_schema.py, per-segment work in whoosh_segments.py,
 whoosh_source.py and postings.py); queries run in the engine-neutral pipeline (pipeline.py) over
 the PostingsSource that whoosh_source.py makes of a searcher.
 
@@ -27,42 +28,33 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import shutil
 import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from manualviewer.core.search.executor import Executor
     from manualviewer.core.search.pipeline import Pipeline
     from manualviewer.core.search.whoosh_source import WhooshSource
 
-from whoosh import columns, fields, index
-from whoosh.analysis import Token, Tokenizer
+from whoosh import index
 from whoosh.index import LockError
-from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from manualviewer.core.files import atomic_write
-from manualviewer.core.model import IndexStats, SearchResult, Section, normalise_id
-from manualviewer.core.search import analysis, staging
-from manualviewer.core.search.protocol import (
-    BodyOf,
-    IndexBusyError,
-    Progress,
-    SearchIndex,
-    section_body,
-    section_hash,
-)
+from manualviewer.core.model import IndexStats, SearchResult, Section
+from manualviewer.core.search import staging
+from manualviewer.core.search import whoosh_segments as segments
+from manualviewer.core.search.protocol import BodyOf, IndexBusyError, Progress, SearchIndex, section_hash
 from manualviewer.core.search.query import GlossaryTerms, glossary_terms
-from manualviewer.core.search.text import plain_text
+from manualviewer.core.search.whoosh_schema import WordsTokenizer, document, make_schema, unique
 
 log = logging.getLogger(__name__)
 
@@ -74,47 +66,12 @@ STAGING = "MAIN.building"
 ID_BOOST = 100.0
 WRITE_TIMEOUT = 30.0  # seconds to wait for another process's writer
 WRITER_MB = 256
-COMPACT_RATIO = 0.10  # rewrite the big segment once small segments + deletions pass this share
 MAX_SUGGESTIONS_CACHED = 256
 
 
-class WordsTokenizer(Tokenizer):  # type: ignore[misc]
-    """Whoosh's view of analysis.index_terms: the same words when indexing and when querying."""
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        terms = analysis.index_terms(value) if tokenize else [(0, value)]
-        for pos, term in terms:
-            t.text = term
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = term
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = t.endchar = start_char
-            yield t
-
-
-def make_schema() -> fields.Schema:
-    analyzer = WordsTokenizer()
-    return fields.Schema(
-        id=fields.ID(stored=True),
-        id_norm=fields.ID(unique=True, sortable=True),
-        alias=fields.KEYWORD(lowercase=False, scorable=True),
-        # No positions: phrases are checked in the stored text (see executor), and posting lists
-        # without positions load several times faster.
-        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
-        headings=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
-        body=fields.TEXT(analyzer=analyzer, phrase=False),
-        manual=fields.ID(stored=True),
-        status=fields.ID(stored=True),
-        hash=fields.COLUMN(columns.VarBytesColumn()),
-        text=fields.STORED(),
-    )
+# The schema pickled in an index's TOC names the tokenizer by this module (where it lived until
+# it moved to whoosh_schema.py): kept importable from here so those indexes still open.
+__all__ = ["WhooshIndex", "WordsTokenizer"]
 
 
 class WhooshIndex:
@@ -198,7 +155,7 @@ class WhooshIndex:
         with self._write_lock:
             if not self._open_existing() or self._ix is None:
                 return False
-            wrote = _add_postings_files(self.path, self._ix)
+            wrote = segments.add_postings_files(self.path, self._ix)
             if wrote:
                 with self._lock:
                     self._refresh_searcher()
@@ -207,7 +164,7 @@ class WhooshIndex:
     def build(self, sections: Iterable[Section], progress: Progress | None = None, *,
               body_of: BodyOf | None = None) -> IndexStats:
         started = time.perf_counter()
-        items = _unique(sections)
+        items = unique(sections)
         with self._write_lock:
             self.path.mkdir(parents=True, exist_ok=True)
             self._remove_stale_staging()
@@ -218,11 +175,11 @@ class WhooshIndex:
             total = len(items)
             try:
                 for i, section in enumerate(items.values()):
-                    writer.add_document(**_document(section, body_of))
+                    writer.add_document(**document(section, body_of))
                     if progress and i % 50 == 0:
                         progress(i * 4 // 5, total)  # the commit is the last fifth
                 writer.commit()
-                _add_postings_files(staging, ix)
+                segments.add_postings_files(staging, ix)
             except BaseException:
                 writer.cancel()
                 shutil.rmtree(staging, ignore_errors=True)
@@ -246,7 +203,7 @@ class WhooshIndex:
     def update(self, sections: Iterable[Section], progress: Progress | None = None, *,
                body_of: BodyOf | None = None) -> IndexStats:
         started = time.perf_counter()
-        items = _unique(sections)
+        items = unique(sections)
         with self._write_lock:
             if not self._open_existing():
                 return self.build(items.values(), progress, body_of=body_of)
@@ -265,15 +222,15 @@ class WhooshIndex:
                 for k in removed + changed:
                     writer.delete_by_term("id_norm", k)
                 for i, k in enumerate(added + changed):
-                    writer.add_document(**_document(items[k], body_of))
+                    writer.add_document(**document(items[k], body_of))
                     if progress and i % 50 == 0:
                         progress(i, total)
-                writer.commit(mergetype=_merge_policy)
+                writer.commit(mergetype=segments.merge_policy)
             except BaseException:
                 with contextlib.suppress(Exception):
                     writer.cancel()
                 raise
-            _add_postings_files(self.path, ix)
+            segments.add_postings_files(self.path, ix)
             with self._lock:
                 self._manifest = (ix.latest_generation(), wanted)
                 self._refresh_searcher()
@@ -289,7 +246,7 @@ class WhooshIndex:
                 return
             writer = self._writer(self._ix)
             writer.commit(mergetype=OPTIMIZE)
-            _add_postings_files(self.path, self._ix)
+            segments.add_postings_files(self.path, self._ix)
             with self._lock:
                 self._refresh_searcher()
 
@@ -306,7 +263,7 @@ class WhooshIndex:
             return dict(self._manifest[1])
         manifest: dict[str, str] = {}
         with ix.reader() as reader:
-            for leaf in _leaves(reader):
+            for leaf in segments.leaves(reader):
                 ids = leaf.column_reader("id_norm")
                 hashes = leaf.column_reader("hash")
                 for docnum in leaf.all_doc_ids():
@@ -353,7 +310,7 @@ class WhooshIndex:
             try:
                 ix = index.open_dir(str(self.path), indexname=INDEX_NAME)
                 searcher = ix.searcher()
-                _verify(searcher)
+                segments.verify(searcher)
             except Exception as exc:
                 # ensure rebuilds it; one line, not a traceback (it is a cache, nothing is lost)
                 self._warn_once(f"search index at {self.path} is unreadable ({type(exc).__name__}: {exc}); "
@@ -480,7 +437,7 @@ class WhooshIndex:
         """Stems of all title and body words (no numbers or IDs), for typo candidates."""
         generation = s.reader().generation()
         if self._vocabulary is None or self._vocabulary[0] != generation:
-            self._vocabulary = (generation, _vocabulary_of(s.reader(), self.path))
+            self._vocabulary = (generation, segments.vocabulary_of(s.reader(), self.path))
         return self._vocabulary[1]
 
     def warm(self) -> None:
@@ -501,7 +458,7 @@ class WhooshIndex:
             return
         try:
             with ix.reader() as reader:
-                generation, words = reader.generation(), _vocabulary_of(reader, self.path)
+                generation, words = reader.generation(), segments.vocabulary_of(reader, self.path)
         except Exception:
             log.debug("could not pre-read the vocabulary", exc_info=True)
             return
@@ -509,108 +466,6 @@ class WhooshIndex:
             if self._ix is ix and (self._vocabulary is None or self._vocabulary[0] < generation):
                 self._vocabulary = (generation, words)
 
-
-# --- helpers --------------------------------------------------------------------------------
-def _vocabulary_of(reader: IndexReader, folder: Path) -> AbstractSet[str]:
-    """From each segment's postings file, or its term index when the file has none."""
-    from manualviewer.core.search import postings
-
-    words: set[str] = set()  # never changed once made, so not copied into a frozenset
-    for leaf in _leaves(reader):
-        stored = postings.read_vocabulary(postings.postings_path(folder, leaf.segment().segment_id()))
-        words.update(stored if stored is not None else postings.lexicon_vocabulary(leaf))
-    return words
-
-
-def _unique(sections: Iterable[Section]) -> dict[str, Section]:
-    out: dict[str, Section] = {}
-    for section in sections:
-        out.setdefault(normalise_id(section.id), section)
-    return out
-
-
-_HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-
-
-def _document(section: Section, body_of: BodyOf | None) -> dict[str, Any]:
-    body = body_of(section) if body_of else section_body(section)
-    return {
-        "id": section.id,
-        "id_norm": normalise_id(section.id),
-        "alias": " ".join(normalise_id(a) for a in section.aliases),
-        "title": section.title,
-        "headings": "\n".join(_HEADING_RE.findall(body)),
-        "body": body,
-        "manual": section.manual,
-        "status": section.status.value,
-        "hash": section_hash(section).encode("ascii"),
-        "text": plain_text(body),
-    }
-
-
-def _leaves(reader: IndexReader) -> Iterator[SegmentReader]:
-    for leaf, _offset in reader.leaf_readers():
-        yield leaf
-
-
-def _verify(searcher: Searcher) -> None:
-    """Touch every kind of file, so a damaged index fails now, not at the first search."""
-    for leaf in _leaves(searcher.reader()):
-        ids = leaf.column_reader("id_norm")
-        hashes = leaf.column_reader("hash")
-        for docnum in leaf.all_doc_ids():
-            _ = ids[docnum], hashes[docnum]
-            leaf.stored_fields(docnum)
-            break
-        for field in ("title", "body"):
-            for term in leaf.lexicon(field):
-                next(iter(leaf.postings(field, term).all_ids()), None)
-                break
-
-
-def _merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge the small segments into the one being written; rewrite the big one only when the
-    small ones (or its deleted documents) pass COMPACT_RATIO of it."""
-    if len(segments) <= 1 and not any(s.deleted_count() for s in segments):
-        return segments
-    big = max(segments, key=lambda seg: seg.doc_count_all(), default=None)
-    if big is None:
-        return segments
-    small = [seg for seg in segments if seg is not big]
-    churn = big.deleted_count() + sum(seg.doc_count_all() for seg in small)
-    if churn > COMPACT_RATIO * big.doc_count_all():
-        return list(OPTIMIZE(writer, segments))
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [big]
-
-
-def _add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
-    """Write the postings file of each segment that has none (see postings.py), and the
-    vocabulary into files from before they kept it; True if a file was written. A failure (a
-    full disk) is logged, not raised: searches then read Whoosh's postings, more slowly."""
-    from manualviewer.core.search import postings
-
-    wrote = False
-    try:
-        with ix.reader() as reader:
-            for leaf in _leaves(reader):
-                path = postings.postings_path(folder, leaf.segment().segment_id())
-                if path.exists() and not postings.readable(path, leaf.doc_count_all()):
-                    log.warning("search index postings file %s is damaged; writing it again", path.name)
-                    with contextlib.suppress(FileNotFoundError):
-                        path.unlink()
-                if not path.exists():
-                    postings.write_segment_postings(leaf, path)
-                    wrote = True
-                else:
-                    postings.add_vocabulary(leaf, path)
-    except Exception as exc:
-        # Searches then read Whoosh's postings, more slowly; one line, not a traceback.
-        log.warning("could not write the search index's postings files in %s: %s", folder, exc)
-    return wrote
 
 
 if TYPE_CHECKING:  # mypy checks that WhooshIndex keeps to the protocol

@@ -10,7 +10,7 @@ import pytest
 from whoosh import index as whoosh_index_module
 
 from manualviewer.core.model import Section
-from manualviewer.core.search import postings, whoosh_index
+from manualviewer.core.search import postings, whoosh_segments
 from manualviewer.core.search.whoosh_index import INDEX_NAME, WhooshIndex
 from manualviewer.core.search.whoosh_source import WhooshSource
 
@@ -171,7 +171,7 @@ def test_an_unchanged_librarys_index_is_made_ready_for_the_first_search(
     assert ensure_library(again, library) is None
     # Ready: the first search, a typo of "complaint", neither reads the typo vocabulary again nor
     # works out the length norms of the fields (ensure_library already did both).
-    monkeypatch.setattr(whoosh_index, "_vocabulary_of", lambda *a: pytest.fail("the vocabulary was read again"))
+    monkeypatch.setattr(whoosh_segments, "vocabulary_of", lambda *a: pytest.fail("the vocabulary was read again"))
     monkeypatch.setattr(WhooshSource, "average_length", lambda *a: pytest.fail("a length norm was worked out"))
     result = again.search("complant")
     assert result.suggestion == "complaint" and result.hits
@@ -184,7 +184,7 @@ def test_the_typo_vocabulary_comes_from_the_files_and_from_whoosh_without_them(t
 
     # White box on purpose: which of the two places the vocabulary is read from (the postings
     # files, or Whoosh's lexicon when an older file has none) is not visible from a search.
-    from manualviewer.core.search.whoosh_index import _vocabulary_of
+    from manualviewer.core.search.whoosh_segments import vocabulary_of
 
     # Enough sections that one change stays a small segment of its own (under COMPACT_RATIO).
     sections = sections + [dataclasses.replace(sections[0], id=f"FILL{n}00", body=f"Filler {n}.")
@@ -199,7 +199,7 @@ def test_the_typo_vocabulary_comes_from_the_files_and_from_whoosh_without_them(t
     assert len(files) == 2
     whoosh = whoosh_index_module.open_dir(str(path), indexname=INDEX_NAME)
     with whoosh.reader() as reader:
-        from_files = set(_vocabulary_of(reader, path))
+        from_files = set(vocabulary_of(reader, path))
         expected = {t.decode() for f in ("title", "body") for t in reader.lexicon(f) if t.isalpha()}
         assert from_files == expected and {"zakat", "complaint"} <= from_files
         assert not any(w.isdigit() for w in from_files)
@@ -209,12 +209,12 @@ def test_the_typo_vocabulary_comes_from_the_files_and_from_whoosh_without_them(t
                 db.execute("DELETE FROM meta WHERE key='vocabulary'")
             db.close()
             assert postings.read_vocabulary(f) is None
-        assert set(_vocabulary_of(reader, path)) == expected
+        assert set(vocabulary_of(reader, path)) == expected
     fixed = WhooshIndex(path)
     assert [h.id for h in fixed.search("zakt").hits] == [sections[0].id]  # the typo still finds it
     assert not fixed.add_postings_files()  # no file written, but the vocabulary is back in them
     whoosh = whoosh_index_module.open_dir(str(path), indexname=INDEX_NAME)
     with whoosh.reader() as reader:
         assert all(postings.read_vocabulary(f) is not None for f in files)
-        assert set(_vocabulary_of(reader, path)) == expected
+        assert set(vocabulary_of(reader, path)) == expected
     fixed.close()
