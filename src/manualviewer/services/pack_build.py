@@ -9,11 +9,10 @@ A pack folder:
     index/...        the search index built from content/ (used only from a verified pack)
 
 Reproducible: files are copied in sorted order with one fixed modification time, and the
-manifest lists them sorted; two builds of the same content give the same content files and
-hashes. The Whoosh index is NOT byte-for-byte reproducible (its segment names are random and
-its TOC records them), so the reproducibility claim covers pack.json's content entries and
-the content files, not index/. A build over the previous version (`--out` the same folder)
-starts from that pack's checked index, so unchanged index files keep their bytes."""
+manifest lists them sorted; index segments are named after what they hold (see
+core/search/whoosh_segments.py), so two builds of the same input give the same files, index
+included, apart from `created` in pack.json. A build over the previous version (`--out` the
+same folder) starts from that pack's checked index, so unchanged index files keep their bytes."""
 
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -49,14 +51,44 @@ def test_verify_finds_a_changed_file_and_a_foreign_signature(tmp_path: Path) -> 
         verify_pack(out)
 
 
-def test_builds_of_the_same_content_have_the_same_content_hashes(tmp_path: Path) -> None:
+def _every_file(pack: Path) -> dict[str, str]:
+    """path -> sha256 of every file in the pack folder, listed in pack.json or not."""
+    return {p.relative_to(pack).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(pack.rglob("*")) if p.is_file()}
+
+
+def _without_created(pack: Path) -> dict[str, object]:
+    manifest = json.loads((pack / "pack.json").read_text())
+    assert manifest.pop("created")
+    return dict(manifest)
+
+
+def test_builds_of_the_same_content_have_the_same_file_hashes(tmp_path: Path) -> None:
     content = copy_library(tmp_path / "content")
-    first = manifest_files(build(content, tmp_path / "a", "1.0").out)
-    second = manifest_files(build(content, tmp_path / "b", "1.0").out)
-    # The Whoosh index is not byte-reproducible (random segment names): the claim is the content.
-    assert {p: h for p, h in first.items() if p.startswith("content/")} == \
-           {p: h for p, h in second.items() if p.startswith("content/")}
-    assert {os.stat(tmp_path / "a" / p).st_mtime for p in first} == {946684800.0}
+    first, second = build(content, tmp_path / "a", "1.0").out, build(content, tmp_path / "b", "1.0").out
+    a, b = _every_file(first), _every_file(second)
+    assert any(p.startswith("index/") for p in a)  # the index is part of the claim
+    assert a.pop("pack.json") and b.pop("pack.json")
+    assert a == b
+    assert _without_created(first) == _without_created(second)
+    assert {os.stat(first / p).st_mtime for p in a} == {946684800.0}
+
+
+def test_a_new_version_built_over_copies_of_the_same_pack_is_the_same(tmp_path: Path) -> None:
+    content = copy_library(tmp_path / "content")
+    build(content, tmp_path / "v1", "1.0")
+    shutil.copytree(tmp_path / "v1", tmp_path / "a")
+    shutil.copytree(tmp_path / "v1", tmp_path / "b")
+    section = content / "dmbm" / "DMBM511015.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\nOne new paragraph about zakat.\n", encoding="utf-8")
+    first, second = build(content, tmp_path / "a", "2.0").out, build(content, tmp_path / "b", "2.0").out
+    a, b = _every_file(first), _every_file(second)
+    assert a.pop("pack.json") and b.pop("pack.json")
+    assert a == b
+    # Built over v1: v1's index files are still there, unchanged, beside the new segment's.
+    v1 = _every_file(tmp_path / "v1")
+    assert {p for p in v1 if p.startswith("index/") and v1[p] == a.get(p)}
+    assert {p for p in a if p.startswith("index/")} - set(v1)
 
 
 def test_out_of_an_earlier_version_is_replaced_as_a_whole(tmp_path: Path) -> None:

@@ -171,7 +171,8 @@ class WhooshIndex:
             # Each build its own folder: the app and the command line may build at the same time.
             staging = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGING + "."))
             ix = index.create_in(str(staging), make_schema(), indexname=INDEX_NAME)
-            writer = self._writer(ix)
+            manifest = {k: section_hash(s) for k, s in items.items()}
+            writer = self._writer(ix, manifest)
             total = len(items)
             try:
                 for i, section in enumerate(items.values()):
@@ -194,7 +195,7 @@ class WhooshIndex:
                 self._suspect = False
                 self._open_existing()
                 generation = self._ix.latest_generation() if self._ix else -1
-                self._manifest = (generation, {k: section_hash(s) for k, s in items.items()})
+                self._manifest = (generation, manifest)
         if progress:
             progress(total, total)
         return IndexStats(added=total, updated=0, removed=0,
@@ -216,7 +217,7 @@ class WhooshIndex:
             changed = [k for k in wanted if k in existing and existing[k] != wanted[k]]
             if not (removed or added or changed):
                 return IndexStats(0, 0, 0, time.perf_counter() - started)
-            writer = self._writer(ix)
+            writer = self._writer(ix, wanted)
             total = len(added) + len(changed)
             try:
                 for k in removed + changed:
@@ -244,15 +245,19 @@ class WhooshIndex:
         with self._write_lock:
             if not self._open_existing() or self._ix is None:
                 return
-            writer = self._writer(self._ix)
+            writer = self._writer(self._ix, self._read_manifest(self._ix))
             writer.commit(mergetype=OPTIMIZE)
             segments.add_postings_files(self.path, self._ix)
             with self._lock:
                 self._refresh_searcher()
 
-    def _writer(self, ix: index.FileIndex) -> SegmentWriter:
+    def _writer(self, ix: index.FileIndex, manifest: dict[str, str]) -> SegmentWriter:
+        """A writer whose new segment is named after `manifest`, what the index will hold once
+        it commits: the same sections give the same files (packs are published by hash)."""
+        codec = segments.NamedSegmentCodec(segments.manifest_digest(manifest))
         try:
-            writer: SegmentWriter = ix.writer(timeout=WRITE_TIMEOUT, limitmb=WRITER_MB, compound=False)
+            writer: SegmentWriter = ix.writer(timeout=WRITE_TIMEOUT, limitmb=WRITER_MB, compound=False,
+                                              codec=codec)
         except LockError as exc:
             raise IndexBusyError(f"search index {self.path} is locked by another writer") from exc
         return writer

@@ -1,17 +1,21 @@
 """Whoosh segments, one at a time: reading each one's columns and vocabulary, checking that a
-freshly opened index is readable, the merge policy of updates, and the postings file kept beside
-each segment (postings.py). Part of the Whoosh store (whoosh_index.py)."""
+freshly opened index is readable, the merge policy of updates, the postings file kept beside
+each segment (postings.py), and segment names that depend only on what a segment holds. Part
+of the Whoosh store (whoosh_index.py)."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.index import TOC
 from whoosh.reading import IndexReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import OPTIMIZE, SegmentWriter
@@ -96,3 +100,36 @@ def add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
         # Searches then read Whoosh's postings, more slowly; one line, not a traceback.
         log.warning("could not write the search index's postings files in %s: %s", folder, exc)
     return wrote
+
+
+# --- reproducible segment names ----------------------------------------------------------------
+# Whoosh names each new segment with 16 random characters (whoosh.codec.base.Segment._random_id);
+# the name is in every file of the segment and in the TOC, and it was all that differed between
+# two builds of the same sections (the files' bytes are the same). A pack is published by file
+# hash, so the name is made from what the segment is instead: the generation it is committed as
+# and the sections the index holds after that commit. Unique within an index folder (generations
+# only grow), and the same for the same input on any machine.
+class NamedSegmentCodec(W3Codec):  # type: ignore[misc]
+    """Whoosh's default codec, except that the segment a writer starts is named after `content`
+    (see `manifest_digest`) and the generation being written."""
+
+    def __init__(self, content: str) -> None:
+        super().__init__()
+        self._content = content
+
+    def new_segment(self, storage: Any, indexname: str) -> W3Segment:
+        # Called by the writer once it holds the index's write lock: the generation read now is
+        # the one before this writer's commit.
+        generation = TOC._latest_generation(storage, indexname) + 1
+        name = hashlib.sha256(f"{generation}\n{self._content}".encode()).hexdigest()[:16]
+        # The segment keeps (and the TOC pickles) a plain W3Codec, as Whoosh's own segments do:
+        # the index reads the same without this class.
+        return W3Segment(W3Codec(), indexname, segid=name)
+
+
+def manifest_digest(manifest: Mapping[str, str]) -> str:
+    """One digest of the sections an index holds (normalised section id -> content hash)."""
+    digest = hashlib.sha256()
+    for key in sorted(manifest):
+        digest.update(f"{key}\t{manifest[key]}\n".encode())
+    return digest.hexdigest()

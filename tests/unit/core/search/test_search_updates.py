@@ -214,3 +214,30 @@ def test_another_writer_makes_update_busy_not_broken(tmp_path: Path, sections: l
         held.cancel()
     assert ix.ensure([edited(s, "changed") if s.id == "DMBM511015" else s for s in sections]).updated == 1
     ix.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in sorted(folder.iterdir()) if f.is_file() and "LOCK" not in f.name}
+
+
+def test_the_same_sections_give_the_same_index_files_and_each_commit_a_new_segment(
+        tmp_path: Path, sections: list[Section]) -> None:
+    # Content packs are published by file hash: Whoosh's random segment names made every build differ.
+    for name in ("a", "b"):
+        ix = WhooshIndex(tmp_path / name)
+        ix.build(sections)
+        ix.update([edited(sections[0], "Zakat is paid in arrears.")] + sections[1:])
+        ix.close()
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    ix = WhooshIndex(tmp_path / "a")
+    names = _segments(tmp_path / "a")
+    ix.compact()  # the same sections again, a later generation: a new name, no file overwritten
+    after = _segments(tmp_path / "a")
+    assert len(after) == 1 and not after & names
+    assert [h.id for h in ix.search("zakat").hits] == [sections[0].id]
+    ix.close()
+
+
+def _segments(folder: Path) -> set[str]:
+    """The names of the segments in the index's folder (each has one term file, NAME.trm)."""
+    return {f.name.split(".")[0] for f in folder.glob(f"{whoosh_index.INDEX_NAME}_*.trm")}
