@@ -65,11 +65,15 @@ class Workspace:
     def index_dir(self) -> Path:
         """The search index of these folders: a search of another library never rewrites the
         index the app uses."""
+        from manualviewer.storage import content_caches
+        from manualviewer.storage.installed_packs import remove_unused_caches
         from manualviewer.storage.paths import index_dir
 
         folder = index_dir(self.folders)
         if not folder.exists():
             _seed_from_pack(self.folders, folder)
+            remove_unused_caches()  # new folders: the caches of pack versions now gone go
+        content_caches.remember(self.folders)
         return folder
 
     # --- the library ---------------------------------------------------------------------

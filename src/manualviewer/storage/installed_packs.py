@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from manualviewer.core.files import atomic_write
-from manualviewer.storage import paths
+from manualviewer.storage import content_caches, paths
 
 STATE_FILE = "state.json"
 SOURCES_FILE = "sources.json"
@@ -100,6 +100,7 @@ def switch(name: str, version_dir: Path, root: Path | None = None) -> None:
     state = {"current": version_dir.name, "previous": current if current != version_dir.name else None}
     atomic_write(pack_dir / STATE_FILE, json.dumps(state) + "\n", mode=0o600)
     _prune(pack_dir, {str(v) for v in state.values() if v})
+    remove_unused_caches(root)
 
 
 def rollback(name: str, root: Path | None = None) -> InstalledPack | None:
@@ -128,6 +129,21 @@ def _prune(pack_dir: Path, keep: set[str]) -> None:
         if folder.name not in keep and not folder.name.startswith("."):
             with contextlib.suppress(OSError):
                 shutil.rmtree(folder)
+
+
+def kept_versions(root: Path | None = None) -> dict[str, set[str]]:
+    """Pack name -> the version folders it keeps: the one in use and the previous one."""
+    base = packs_root(root)
+    if not base.is_dir():
+        return {}
+    return {state_file.parent.name: {str(v) for v in (state.get("current"), state.get("previous")) if v}
+            for state_file in sorted(base.glob(f"*/{STATE_FILE}"))
+            if (state := _state(state_file.parent))}
+
+
+def remove_unused_caches(root: Path | None = None) -> list[str]:
+    """Remove the user's caches (search index, parsed content) of pack versions no longer kept."""
+    return content_caches.remove_unused(packs_root(root), kept_versions(root))
 
 
 def source_state(root: Path | None = None) -> dict[str, dict[str, str]]:
