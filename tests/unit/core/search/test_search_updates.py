@@ -226,7 +226,7 @@ def test_the_same_sections_give_the_same_index_files_and_each_commit_a_new_segme
     for name in ("a", "b"):
         ix = WhooshIndex(tmp_path / name)
         ix.build(sections)
-        ix.update([edited(sections[0], "Zakat is paid in arrears.")] + sections[1:])
+        ix.update([edited(sections[0], "Zakat is paid in arrears."), *sections[1:]])
         ix.close()
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     ix = WhooshIndex(tmp_path / "a")
