@@ -12,7 +12,6 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
@@ -54,6 +53,7 @@ from manualviewer.services.finish_run import (
     recipient_name,
     store_note,
 )
+from manualviewer.services.saved_runs import ResumableRun, restore, resumable_runs
 from manualviewer.services.session_change import SessionChange
 from manualviewer.storage import paths
 from manualviewer.storage.clock import Clock, utc_now
@@ -61,7 +61,6 @@ from manualviewer.storage.database import failure_reason
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
 from manualviewer.storage.outbox import Channel, Escalation, EscalationState
 from manualviewer.storage.recovery import keep, new_save, stable_save_id
-from manualviewer.storage.runs import SavedRun
 from manualviewer.storage.settings_file import load_layered
 from manualviewer.storage.stores import Stores
 
@@ -71,17 +70,6 @@ __all__ = ["ChecklistSession", "Delivery", "ResumableRun", "SessionChange", "del
 
 SettingsLoader = Callable[[], Settings]
 ChannelFactory = Callable[[Settings], Channel]
-
-
-@dataclass(frozen=True)
-class ResumableRun:
-    """A saved, unfinished run as the resume bar shows it."""
-
-    saved: SavedRun
-    title: str
-    customer_reference: str
-    step_title: str
-    problem: str = ""  # why it cannot be resumed (procedure gone, no longer fits)
 
 
 class ChecklistSession:
@@ -309,22 +297,7 @@ class ChecklistSession:
     # --- saved runs ------------------------------------------------------------------------
     def resumable(self) -> list[ResumableRun]:
         """Saved unfinished runs other than the one on screen, most recent first."""
-        result = []
-        for saved in self.stores.runs.load_unfinished():
-            if saved.run_id == self.run_id:
-                continue
-            procedure = self.procedures.get(saved.procedure_id)
-            if procedure is None:
-                result.append(ResumableRun(saved, saved.procedure_id, "", "",
-                                           "this checklist is no longer in the library"))
-                continue
-            try:
-                run = Run.from_json(json.loads(saved.state_json), procedure)
-            except (RunError, ValueError) as exc:
-                result.append(ResumableRun(saved, procedure.title, "", "", f"it cannot be restored: {exc}"))
-                continue
-            result.append(ResumableRun(saved, procedure.title, customer_reference(run) or "", run.current_step.title))
-        return result
+        return resumable_runs(self.stores.runs, self.procedures, self.run_id)
 
     def resume(self, run_id: str) -> SessionChange:
         """Show a saved run again; `run` is set in the change when it is on screen."""
@@ -335,7 +308,7 @@ class ChecklistSession:
         if procedure is None:
             return SessionChange(message=f"The checklist {saved.procedure_id!r} is no longer in this library.")
         try:
-            run = Run.from_json(json.loads(saved.state_json), procedure)
+            run = restore(saved, procedure)
         except (RunError, ValueError) as exc:
             return SessionChange(message=f"That checklist cannot be restored: {exc}")
         self._show(run, saved.run_id)  # a replayed older version is stored in its new shape
