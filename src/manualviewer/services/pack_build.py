@@ -161,14 +161,16 @@ def _reuse_index(out: Path, target: Path, key: signing.Ed25519PrivateKey | None)
 
 
 def _build_index(staging: Path, *, incremental: bool = False) -> int:
-    library = load_library([staging / CONTENT_DIR])
+    # Every core: the builder is a command, its process has no threads to upset by forking.
+    workers = os.cpu_count() or 1
+    library = load_library([staging / CONTENT_DIR], workers=workers)
     errors = [p for p in library.problems if p.severity is Severity.ERROR]
     if errors:
         raise PackError(f"The content has {len(errors)} error(s); the first: {errors[0]}. "
                         "Run `manualviewer check` on it.")
     index = open_index(staging / INDEX_DIR)
     try:
-        ensure_library(index, library, rebuild=not incremental, prepare_typos=False)
+        ensure_library(index, library, rebuild=not incremental, prepare_typos=False, workers=workers)
     finally:
         index.close()
     for path in (staging / INDEX_DIR).glob("*LOCK*"):

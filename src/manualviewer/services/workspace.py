@@ -141,7 +141,10 @@ def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:
         return
     staging = target.with_name(f".{target.name}.{os.urandom(4).hex()}")
     try:
-        shutil.copytree(prebuilt, staging)
+        # Hard links where the file system has them: at 100,000 sections the index is hundreds
+        # of MB. Whoosh never rewrites a segment file (an update adds files, a merge deletes
+        # them), and the postings files are opened read-only, so the pack's copy stays intact.
+        shutil.copytree(prebuilt, staging, copy_function=_link_or_copy)
         atomic_write(staging / FINGERPRINT_FILE, content_fingerprint(folders) + "\n")
         os.replace(staging, target)
     except OSError:
@@ -149,6 +152,16 @@ def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    import os
+    import shutil
+
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def ensure_index(index: SearchIndex, library: Library, *, rebuild: bool = False) -> IndexStats | None:

@@ -29,15 +29,16 @@ Progress = Callable[[int, int], None]
 
 
 def ensure_library(index: SearchIndex, library: Library, progress: Progress | None = None, *,
-                   rebuild: bool = False, prepare_typos: bool = True) -> IndexStats | None:
+                   rebuild: bool = False, prepare_typos: bool = True, workers: int = 1) -> IndexStats | None:
     """Bring `index` up to date with `library` (or rebuild it), and give it the library's
-    glossary. None when it already was, from the very same files."""
+    glossary. None when it already was, from the very same files. `workers`: processes a
+    rebuild may use (SearchIndex.build)."""
     index.set_glossary(glossary_of(library).groups())
     if not rebuild and library.fingerprint and index.open() and indexed_fingerprint(index) == library.fingerprint:
         index.reuse(prepare_typos=prepare_typos)
         return None
     if rebuild:
-        stats = index.build(library.sections.values(), progress, body_of=library.body_of)
+        stats = index.build(library.sections.values(), progress, body_of=library.body_of, workers=workers)
     else:
         stats = index.ensure(library.sections.values(), progress, body_of=library.body_of,
                              prepare_typos=prepare_typos)

@@ -37,8 +37,9 @@ class SearchIndex(Protocol):
         ...
 
     def build(self, sections: Iterable[Section], progress: Progress | None = None, *,
-              body_of: BodyOf | None = None) -> IndexStats:
-        """Index `sections` from scratch, replacing whatever was there."""
+              body_of: BodyOf | None = None, workers: int = 1) -> IndexStats:
+        """Index `sections` from scratch, replacing whatever was there; in up to `workers`
+        processes where the platform can fork (a process with threads, the app, keeps 1)."""
         ...
 
     def update(self, sections: Iterable[Section], progress: Progress | None = None, *,

@@ -50,7 +50,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from manualviewer.core.files import atomic_write
 from manualviewer.core.model import IndexStats, SearchResult, Section
-from manualviewer.core.search import staging
+from manualviewer.core.search import staging, whoosh_parallel
 from manualviewer.core.search import whoosh_segments as segments
 from manualviewer.core.search.protocol import BodyOf, IndexBusyError, Progress, SearchIndex, section_hash
 from manualviewer.core.search.query import GlossaryTerms, glossary_terms
@@ -162,7 +162,7 @@ class WhooshIndex:
             return wrote
 
     def build(self, sections: Iterable[Section], progress: Progress | None = None, *,
-              body_of: BodyOf | None = None) -> IndexStats:
+              body_of: BodyOf | None = None, workers: int = 1) -> IndexStats:
         started = time.perf_counter()
         items = unique(sections)
         with self._write_lock:
@@ -172,17 +172,13 @@ class WhooshIndex:
             staging = Path(tempfile.mkdtemp(dir=self.path, prefix=STAGING + "."))
             ix = index.create_in(str(staging), make_schema(), indexname=INDEX_NAME)
             manifest = {k: section_hash(s) for k, s in items.items()}
-            writer = self._writer(ix, manifest)
             total = len(items)
             try:
-                for i, section in enumerate(items.values()):
-                    writer.add_document(**document(section, body_of))
-                    if progress and i % 50 == 0:
-                        progress(i * 4 // 5, total)  # the commit is the last fifth
-                writer.commit()
-                segments.add_postings_files(staging, ix)
+                parts = whoosh_parallel.processes_for(total, workers)
+                if parts <= 1 or not whoosh_parallel.build_in_parts(
+                        staging, INDEX_NAME, list(items.items()), body_of, parts, WRITER_MB, progress):
+                    self._write_all(ix, staging, manifest, items, progress, body_of)
             except BaseException:
-                writer.cancel()
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             with self._lock:
@@ -200,6 +196,21 @@ class WhooshIndex:
             progress(total, total)
         return IndexStats(added=total, updated=0, removed=0,
                           seconds=time.perf_counter() - started, rebuilt=True)
+
+    def _write_all(self, ix: index.FileIndex, folder: Path, manifest: dict[str, str], items: dict[str, Section],
+                   progress: Progress | None, body_of: BodyOf | None) -> None:
+        """A full build in this process: every section into one segment."""
+        writer = self._writer(ix, manifest)
+        try:
+            for i, section in enumerate(items.values()):
+                writer.add_document(**document(section, body_of))
+                if progress and i % 50 == 0:
+                    progress(i * 4 // 5, len(items))  # the commit is the last fifth
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        segments.add_postings_files(folder, ix)
 
     def update(self, sections: Iterable[Section], progress: Progress | None = None, *,
                body_of: BodyOf | None = None) -> IndexStats:

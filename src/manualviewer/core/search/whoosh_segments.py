@@ -22,7 +22,8 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 log = logging.getLogger(__name__)
 
-COMPACT_RATIO = 0.10  # rewrite the big segment once small segments + deletions pass this share
+COMPACT_RATIO = 0.10  # rewrite the big segments once small segments + deletions pass this share
+BIG_SHARE = 0.5  # a segment at least this share of the largest is a big one (see merge_policy)
 
 
 def vocabulary_of(reader: IndexReader, folder: Path) -> AbstractSet[str]:
@@ -58,22 +59,24 @@ def verify(searcher: Searcher) -> None:
 
 
 def merge_policy(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge the small segments into the one being written; rewrite the big one only when the
-    small ones (or its deleted documents) pass COMPACT_RATIO of it."""
+    """Merge the small segments into the one being written; rewrite the big ones only when the
+    small ones (or the big ones' deleted documents) pass COMPACT_RATIO of them. Big: at least
+    BIG_SHARE of the largest (a build on several cores leaves one big segment per core)."""
     if len(segments) <= 1 and not any(s.deleted_count() for s in segments):
         return segments
-    big = max(segments, key=lambda seg: seg.doc_count_all(), default=None)
-    if big is None:
+    largest = max((seg.doc_count_all() for seg in segments), default=0)
+    if not largest:
         return segments
-    small = [seg for seg in segments if seg is not big]
-    churn = big.deleted_count() + sum(seg.doc_count_all() for seg in small)
-    if churn > COMPACT_RATIO * big.doc_count_all():
+    big = [seg for seg in segments if seg.doc_count_all() >= BIG_SHARE * largest]
+    small = [seg for seg in segments if seg.doc_count_all() < BIG_SHARE * largest]
+    churn = sum(seg.deleted_count() for seg in big) + sum(seg.doc_count_all() for seg in small)
+    if churn > COMPACT_RATIO * sum(seg.doc_count_all() for seg in big):
         return list(OPTIMIZE(writer, segments))
     for seg in small:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
         reader.close()
-    return [big]
+    return big
 
 
 def add_postings_files(folder: Path, ix: index.FileIndex) -> bool:
