@@ -37,6 +37,7 @@ class Application:
         from manualviewer.ui.reading.main_window import MainWindow
         from manualviewer.ui.single_instance import InstanceServer
 
+        self.content = list(content) if content else None  # --content: installed packs are not used
         self.workspace = Workspace.from_folders(content)
         self.folders = list(self.workspace.folders)
         # The library as last assembled opens at once (100,000 sections in a fraction of a second);
@@ -49,7 +50,8 @@ class Application:
         for settings_problem in load_layered().problems:  # a broken file is left out; the app starts
             print(f"Settings: {settings_problem}", file=sys.stderr)
         self.search = self.workspace.search_service(lambda: self.library)
-        self.window = MainWindow(self.library, render_section, self.search.search)
+        # Through self.search, so a switch to a new pack version swaps the index under the window.
+        self.window = MainWindow(self.library, render_section, lambda query, manual: self.search.search(query, manual))
         self.stores = _open_stores(self.window)
         # Guided checklists, notes and escalations (ui/checklist/): only with the user's database.
         self.checklists: Any = None
@@ -75,6 +77,8 @@ class Application:
         self.refreshing = False
         self.refresh_pending = False
         self.index_runs = 0  # finished index updates, for the window and for tests
+        self.last_refresh: Refresh | None = None
+        self._install_pack_updates()
         self.watcher = QFileSystemWatcher(self.window)
         self.reload_timer = QTimer(self.window)
         self.reload_timer.setSingleShot(True)
@@ -155,11 +159,17 @@ class Application:
 
     def _refresh_ended(self) -> None:
         self.refreshing = False
-        if self.refresh_pending:
+        if not self.packs_started:  # the first sync once the window is up and its library checked
+            self.packs_started = True
+            self.packs.start()
+        if self.switch_pending:
+            self.switch_to_installed_packs()
+        elif self.refresh_pending:
             self.refresh_pending = False
             self.refresh(check_files=False)
 
     def _refreshed(self, changes: Refresh) -> None:
+        self.last_refresh = changes
         fresh = changes.library
         if fresh is not None:
             self.library = fresh
@@ -167,7 +177,10 @@ class Application:
             self.watch()
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
-        self.window.status_label.setText(_library_summary(self.window.library))
+        summary = _library_summary(self.window.library)
+        # Once, after a switch to a new pack version: say so beside the summary.
+        self.window.status_label.setText(f"{self.pack_news} {summary}" if self.pack_news else summary)
+        self.pack_news = ""
         self.window.search_panel.run_search()
         self._refresh_ended()
 
@@ -188,6 +201,10 @@ class Application:
                    if (m.path / GLOSSARY_FILE).is_file()}
         if len(self.library.sections) <= self.WATCH_FILES_UP_TO:
             wanted |= {str(s.path) for s in self.library.sections.values()}
+        # An installed pack version is never written in place (a sync hard-links its unchanged
+        # files into the next version, which the watcher would take for an edit): the pack sync
+        # switches versions instead.
+        wanted = {w for w in wanted if not Path(w).is_relative_to(self.packs_folder)}
         current = set(self.watcher.directories()) | set(self.watcher.files())
         if current - wanted:
             self.watcher.removePaths(sorted(current - wanted))
@@ -202,6 +219,7 @@ class Application:
         # whose thread outlives the window that owns it.
         self.closing = True
         self.reload_timer.stop()
+        self.packs.stop()
         self.watcher.blockSignals(True)
         self.window.close()
         self.server.close()
@@ -213,6 +231,102 @@ class Application:
             self.training.close()  # the training database
         if self.stores is not None:
             self.stores.close()
+
+
+    # --- content packs: background sync and the live switch to a new version --------------
+    def _install_pack_updates(self) -> None:
+        from manualviewer.services.pack_sync import sync_configured
+        from manualviewer.storage.installed_packs import packs_root
+        from manualviewer.storage.settings_file import load_layered
+        from manualviewer.ui.pack_updates import PackUpdates, pack_label
+
+        self.packs = PackUpdates(self.window, sync_configured, load_layered().settings.pack_sync_minutes)
+        self.packs.synced.connect(self._packs_synced)
+        self.packs_started = False
+        self.switch_pending = False
+        self.pack_problem = ""
+        self.pack_news = ""
+        self.pack_switches = 0  # versions switched to in this window, for tests
+        self.shown_versions: list[tuple[str, str, bool]] = []  # (name, version, verified) in the window
+        self.pack_label = pack_label(self.window.statusBar())
+        self.packs_folder = packs_root()
+        self._show_packs()
+
+    def _packs_synced(self, results: list[Any]) -> None:
+        from manualviewer.services.pack_sync import failure_sentence
+
+        self.pack_problem = failure_sentence(results)
+        if self.pack_problem:
+            self.window.status_label.setText(self.pack_problem)
+        self.window.status_label.setToolTip(self.pack_problem)  # whole, when the bar is narrow
+        self.switch_to_installed_packs()  # a new version, or one rolled back to meanwhile
+
+    def switch_to_installed_packs(self) -> None:
+        """Show the installed packs' current versions if they are not what the window shows: the
+        library loads (and a verified pack's prebuilt index is put in place) on a worker thread;
+        the window then keeps its tabs, history and bookmarks, and the index is brought up to date."""
+        from manualviewer.ui.workers import start_worker
+
+        self.switch_pending = False
+        if self.closing:
+            return
+        workspace = Workspace.from_folders(self.content)
+        if workspace.folders == self.workspace.folders:
+            self._show_packs()
+            return
+        if self.refreshing:  # one job at a time: the switch follows the running one
+            self.switch_pending = True
+            return
+        self.refreshing = True
+        self.jobs = [(t, r) for t, r in self.jobs if t.is_running()]
+
+        def job(_progress: Callable[[int, int], None]) -> Library:
+            library = workspace.open_library()
+            _ = workspace.index_dir  # a verified pack's prebuilt index copied in, off the GUI thread
+            return library
+
+        self.window.status_label.setText("Loading the new version of the guidance...")
+        thread, relay = start_worker(self.window, job, on_done=lambda library: self._switched(workspace, library),
+                                     on_failed=self._switch_failed)
+        self.jobs.append((thread, relay))
+
+    def _switched(self, workspace: Workspace, library: Library) -> None:
+        from manualviewer.ui.pack_updates import version_text
+
+        earlier, earlier_search = self.library, self.search
+        earlier_version = version_text(self.shown_versions)
+        self.workspace, self.folders, self.library = workspace, list(workspace.folders), library
+        self.search = workspace.search_service(lambda: self.library)
+        self.search.open_existing()
+        earlier_search.close()
+        if self.checklists is not None and earlier_version:
+            self.checklists.keep_started_guidance(earlier, earlier_version)
+        self.window.set_library(library)
+        self.watch()
+        self.pack_switches += 1
+        self._show_packs()
+        self.pack_news = "Guidance updated to " + ", ".join(f"{n} {v}" for n, v, _s in self.shown_versions) + "."
+        self.refreshing = False
+        self.refresh(check_files=True)  # the index: the pack's own when verified, else built here
+
+    def _switch_failed(self, error: str) -> None:
+        self.window.status_label.setText(f"The new version of the guidance could not be opened ({error}); "
+                                         "the version in use stays.")
+        self._refresh_ended()
+
+    def _pack_versions(self, workspace: Workspace) -> list[tuple[str, str, bool]]:
+        """The installed packs whose content `workspace` shows: none with --content folders."""
+        from manualviewer.storage.installed_packs import installed
+
+        shown = set(workspace.folders)
+        return [(p.name, p.version, p.verified) for p in installed() if p.content in shown]
+
+    def _show_packs(self) -> None:
+        from manualviewer.ui.pack_updates import about_lines, show_versions
+
+        versions = self.shown_versions = self._pack_versions(self.workspace)
+        show_versions(self.pack_label, versions, self.pack_problem)
+        self.window.pack_lines = tuple(about_lines(versions))
 
 
 def main(content: Sequence[Path] | None = None, section: str | None = None, argv: list[str] | None = None) -> int:

@@ -33,6 +33,7 @@ class EscalationChannel(StrEnum):
 DEFAULT_NOTE_CHECK_WORDS: tuple[str, ...] = bundled_note_words().words_to_avoid
 DEFAULT_KNOWN_ABBREVIATIONS: tuple[str, ...] = bundled_note_words().known_abbreviations
 
+MAX_PACK_SYNC_MINUTES = 7 * 24 * 60
 _EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -78,6 +79,8 @@ class Settings:
     # For the content packs to come: where packs are fetched from, and the key that signs them.
     content_sources: tuple[str, ...] = ()
     pack_public_key: str = ""
+    # How often the open app syncs content_sources, in minutes (also once at start); 0: at start only.
+    pack_sync_minutes: int = 60
 
     def validate(self, path: Path | None = None) -> Settings:
         """Raise SettingsError for combinations that cannot work; return self otherwise."""
@@ -104,6 +107,10 @@ class Settings:
             )
         if self.escalation_channel is EscalationChannel.FOLDER and self.drop_folder is None:
             raise SettingsError(path, "drop_folder", 'required when escalation_channel = "folder"')
+        if not 0 <= self.pack_sync_minutes <= MAX_PACK_SYNC_MINUTES:
+            raise SettingsError(path, "pack_sync_minutes",
+                                f"must be between 0 (at start only) and {MAX_PACK_SYNC_MINUTES} (a week), "
+                                f"not {self.pack_sync_minutes}")
         for key, words in (
             ("note_check_words", self.note_check_words),
             ("known_abbreviations", self.known_abbreviations),
@@ -129,6 +136,7 @@ _TOP_KEYS = {
     "content_folders",
     "content_sources",
     "pack_public_key",
+    "pack_sync_minutes",
 }
 _SMTP_KEYS = {"host", "port", "starttls", "username", "password_env"}
 
@@ -206,6 +214,7 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | None = None, *, che
         content_folders=tuple(_path(p, base) for p in _str_list(data, "content_folders", (), path)),
         content_sources=_str_list(data, "content_sources", (), path),
         pack_public_key=_str(data, "pack_public_key", "", "", path),
+        pack_sync_minutes=_int(data, "pack_sync_minutes", 60, "", path),
     )
     return settings.validate(path) if check else settings
 
@@ -295,6 +304,7 @@ def settings_to_toml(settings: Settings) -> str:
         f"known_abbreviations = {_toml_list(s.known_abbreviations)}",
         f"content_sources = {_toml_list(s.content_sources)}",
         f"pack_public_key = {_toml_str(s.pack_public_key)}",
+        f"pack_sync_minutes = {s.pack_sync_minutes}",
         "",
         "[smtp]",
         f"host = {_toml_str(s.smtp.host)}",

@@ -97,6 +97,8 @@ class ChecklistSession:
         self.run_id: str | None = None
         self.saved_note: StoredNote | None = None  # the note the current (finished) run produced
         self.escalation_drafts: list[EscalationDraft] = []  # its concerns not in the outbox yet
+        # The guidance the run started on, once a newer version replaced it in the window.
+        self._started_on: tuple[Library, str] | None = None
 
     # --- settings --------------------------------------------------------------------------
     @property
@@ -270,6 +272,7 @@ class ChecklistSession:
 
     def _show(self, run: Run, run_id: str) -> None:
         self.run = run
+        self._started_on = None
         self.run_id = run_id
         self.saved_note = None
         self.escalation_drafts = []
@@ -277,6 +280,7 @@ class ChecklistSession:
 
     def _clear(self) -> SessionChange:
         self.run = None
+        self._started_on = None
         self.run_id = None
         self.saved_note = None
         self.escalation_drafts = []
@@ -343,9 +347,30 @@ class ChecklistSession:
             return None
         return saved.note_from, saved.note_text
 
+    # --- a new version of the guidance while a checklist runs ------------------------------
+    def keep_started_guidance(self, library: Library, version: str) -> SessionChange:
+        """The window switched to a newer guidance version: the unfinished run keeps the
+        procedure it started with (the run holds it), and its note records the guidance it
+        followed, `library` (the version it started on, `version`)."""
+        if not self.running or self._started_on is not None:
+            return SessionChange()
+        self._started_on = (library, version)
+        return SessionChange(run=True)
+
+    @property
+    def version_notice(self) -> str:
+        """A sentence for the checklist's header when the guidance changed under the run."""
+        if self._started_on is None:
+            return ""
+        return (f"This checklist started on guidance version {self._started_on[1]}; "
+                "the guidance has since been updated.")
+
+    def _run_library(self) -> Library:
+        return self._started_on[0] if self._started_on is not None else self.library
+
     def content_version(self) -> str:
         assert self.run is not None
-        return content_version(self.run.procedure, self.library)
+        return content_version(self.run.procedure, self._run_library())
 
     def note_draft(self) -> NoteDraft:
         assert self.run is not None
@@ -355,7 +380,7 @@ class ChecklistSession:
     def guidance_notices(self) -> tuple[str, ...]:
         """Sections of the running checklist whose archive date has passed (header and note)."""
         assert self.run is not None
-        return archive_notices(self.run.procedure, self.library)
+        return archive_notices(self.run.procedure, self._run_library())
 
     def check(self, text: str) -> list[NoteWarning]:
         settings = self.settings

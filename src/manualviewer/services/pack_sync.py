@@ -60,14 +60,44 @@ class SyncResult:
 
 
 def configured_pack_settings() -> tuple[tuple[str, ...], str | None]:
-    """(content_sources, pack_public_key) from the settings. Read by name so this works before
-    and after the settings grow those keys (the organisation's settings file carries them)."""
-    from manualviewer.storage.settings_file import load_user_settings
+    """(content_sources, pack_public_key) from the effective settings (the organisation's file
+    usually sets both). A broken user file does not stop the sync: the organisation's values
+    and the defaults are used, as the app does everywhere else."""
+    from manualviewer.storage.settings_file import load_layered
 
-    settings = load_user_settings()
-    sources = tuple(str(s) for s in getattr(settings, "content_sources", ()) or ())
-    key = getattr(settings, "pack_public_key", None) or None
-    return sources, (str(key) if key else None)
+    settings = load_layered().settings
+    return settings.content_sources, settings.pack_public_key or None
+
+
+def sync_configured(root: Path | None = None) -> list[SyncResult]:
+    """Sync every configured source (the app's background sync, at start and every few minutes)."""
+    sources, key = configured_pack_settings()
+    return sync(list(sources), public_key=key, root=root)
+
+
+KEEP_SENTENCE = " The version in use stays."
+
+
+def failure_sentence(results: list[SyncResult], root: Path | None = None) -> str:
+    """One plain sentence for the status bar about the sources that failed ("" when none did):
+    what stays in use and why, e.g. "Guidance not updated (org-guidance 1.0 stays in use):
+    could not reach http://intranet/packs/org/ (Connection refused)."."""
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return ""
+    first = failed[0]
+    reason = first.message.removesuffix(KEEP_SENTENCE).rstrip(".")
+    reason = reason[:1].lower() + reason[1:] if reason[:2] != reason[:2].upper() else reason
+    current = installed_packs.get(first.name, root) if first.name else None
+    kept = f" ({current.name} {current.version} stays in use)" if current is not None else ""
+    more = len(failed) - 1
+    others = f"; {more} more source{'s' if more != 1 else ''} also failed" if more else ""
+    return f"Guidance not updated{kept}: {reason}{others}."
+
+
+def installed_versions(root: Path | None = None) -> list[tuple[str, str, bool]]:
+    """(name, version, signature verified) of every installed pack's current version."""
+    return [(p.name, p.version, p.verified) for p in installed_packs.installed(root)]
 
 
 # --- where a pack comes from -------------------------------------------------------------
@@ -296,11 +326,14 @@ def _installed_manifest(pack: installed_packs.InstalledPack) -> Manifest | None:
 
 
 def _plain(exc: Exception, source: str, name: str | None, root: Path | None) -> str:
-    keep = " The version in use stays." if name and installed_packs_has(name, root) else ""
+    keep = KEEP_SENTENCE if name and installed_packs_has(name, root) else ""
     if isinstance(exc, PackError):
         return f"{exc}{keep}"
     if isinstance(exc, urllib.error.URLError):
-        return f"Could not reach {source} ({exc.reason}).{keep}"
+        reason = exc.reason
+        # "Connection refused", not "[Errno 111] Connection refused": the sentence is for the user.
+        why = reason.strerror if isinstance(reason, OSError) and reason.strerror else reason
+        return f"Could not reach {source} ({why}).{keep}"
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return f"The disk is full: the new version could not be stored.{keep}"
     if isinstance(exc, PackPathError):

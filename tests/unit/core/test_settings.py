@@ -112,6 +112,9 @@ def test_password_comes_from_named_environment_variable(monkeypatch: pytest.Monk
         ('note_check_words = ["ok", 1]', "note_check_words", "list of strings"),
         ('content_folders = "one"', "content_folders", "list of strings"),
         ('smtp = "relay"', "smtp", "must be a table"),
+        ("pack_sync_minutes = -1", "pack_sync_minutes", "between 0 (at start only) and 10080"),
+        ("pack_sync_minutes = 10081", "pack_sync_minutes", "between 0 (at start only) and 10080"),
+        ('pack_sync_minutes = "60"', "pack_sync_minutes", "must be an integer"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:
@@ -152,6 +155,8 @@ def test_round_trip_with_awkward_strings(tmp_path: Path) -> None:
         note_check_words=("liar", "ünïcode"),
         known_abbreviations=(),
         content_folders=(tmp_path / "a", tmp_path / "b"),
+        content_sources=("https://intranet.example.org/packs/org/",),
+        pack_sync_minutes=0,
     )
     save_settings(original, path)
     assert load_settings(path) == original

@@ -3,6 +3,7 @@ tmp_path. Every operation returns what changed; the run is saved after each chan
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -305,3 +306,27 @@ def test_a_late_answer_is_saved_with_the_run_and_raises_its_concern(stores: Stor
     session.save_note(session.note_draft().text)
     assert [d.step_id for d in session.escalation_drafts] == ["tell-line-manager"]
     assert session.late_steps() == []  # the note is saved: a correction is an amended note
+
+
+def test_a_run_keeps_the_guidance_it_started_on_when_a_new_version_arrives(stores: Stores, tmp_path: Path) -> None:
+    started_on = library()
+    current = [started_on]
+    session = ChecklistSession(stores, lambda: OFFICER, lambda: current[0], lambda _s: folder_channel(tmp_path),
+                               clock=TickingClock())
+    assert session.keep_started_guidance(started_on, "1.0") == SessionChange()  # no run: nothing to keep
+    session.start(RECORDING)
+    version = session.content_version()
+    assert session.version_notice == ""
+    # Version 2: every section the checklist cites has new text.
+    assert session.run is not None
+    cited = session.run.procedure.cited_sections()
+    current[0] = dataclasses.replace(started_on, sections={
+        k: dataclasses.replace(v, content_hash="changed") if k in cited else v for k, v in started_on.sections.items()})
+    assert session.content_version() != version  # what the note would record without the pin
+    assert session.keep_started_guidance(started_on, "1.0") == SessionChange(run=True)
+    assert session.version_notice == ("This checklist started on guidance version 1.0; "
+                                      "the guidance has since been updated.")
+    assert session.content_version() == version  # the note records the guidance it followed
+    session.discard()
+    session.start(RECORDING)  # a new checklist is on the new version, without the notice
+    assert session.version_notice == "" and session.content_version() != version

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import socket
@@ -14,7 +15,7 @@ from tests.helpers.pack_server import PackServer, serve
 from tests.helpers.packs import build, copy_library, keys, manifest_files
 
 from manualviewer.cli import main
-from manualviewer.services.pack_sync import sync_source
+from manualviewer.services.pack_sync import failure_sentence, sync_source
 from manualviewer.services.workspace import Workspace
 from manualviewer.storage import installed_packs
 
@@ -140,6 +141,13 @@ def test_server_down(tmp_path: Path, served: PackServer, key: tuple[bytes, str])
     served.stop()
     result = sync_source(url, public_key=public)
     _assert_failed_and_kept(result.status, result.message, "Could not reach", kept)
+    assert result.message == f"Could not reach {url} (Connection refused). The version in use stays."
+    # The app's status bar: one sentence, what stays in use and why.
+    assert failure_sentence([result]) == (f"Guidance not updated (org-guidance 1.0 stays in use): could not reach "
+                                           f"{url} (Connection refused).")
+    other = dataclasses.replace(result, source="/srv/none", name=None, message="Could not read /srv/none/pack.json.")
+    assert failure_sentence([result, other]).endswith("(Connection refused); 1 more source also failed.")
+    assert failure_sentence([dataclasses.replace(result, status="unchanged")]) == ""
 
 
 def test_wrong_hash_and_bad_or_missing_signature_are_refused(tmp_path: Path, served: PackServer,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from manualviewer.core.content.library import Library
 from manualviewer.core.procedures import Run
 from manualviewer.core.procedures.records import EscalationDraft
 from manualviewer.core.settings import Settings
@@ -85,6 +86,11 @@ class ChecklistController(QObject):
 
     def jumps(self) -> list[tuple[str, str]]:
         return self.session.jumps()
+
+    def keep_started_guidance(self, library: Library, version: str) -> None:
+        """The guidance was updated in the window: an unfinished checklist keeps its version
+        (the panel shows `session.version_notice`)."""
+        self.show(self.session.keep_started_guidance(library, version))
 
     # Named for the escalation form (escalation_dialog.EscalationSender).
     def recipient(self) -> str:

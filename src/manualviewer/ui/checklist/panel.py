@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -119,8 +120,14 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         self.procedure_title.setFont(_scaled_font(self.procedure_title, 1.1))
         self.guidance_label = _label("", page, rich=True, name="Guidance this checklist follows")
         self.guidance_label.linkActivated.connect(self.on_link)
+        # Said when the guidance was updated while this checklist runs (it keeps its version).
+        self.version_notice = _label("", page, name="Guidance version notice")
+        self.version_notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.version_notice.setMargin(4)
+        self.version_notice.hide()
         layout.addWidget(self.procedure_title)
         layout.addWidget(self.guidance_label)
+        layout.addWidget(self.version_notice)
 
         # The step on screen is the main thing: it comes first and gets the room; the steps so
         # far sit below it, a few lines high.
@@ -169,6 +176,8 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         self.procedure_title.setText(procedure.title)
         links = ", ".join(self._section_link(s) for s in procedure.sections)
         self.guidance_label.setText(f"Follows the guidance in {links}." if links else "")
+        self.version_notice.setText(self.controller.session.version_notice)
+        self.version_notice.setVisible(bool(self.controller.session.version_notice))
         self.path_model.set_run(run)
         # At the note, the note needs the room; the steps stay reachable in a shorter list.
         lines = 5 if run.finished else 9

@@ -333,8 +333,13 @@ class MainWindow(SectionCommands):
     def start_page_html(self) -> str:
         return start_page_html(self.library)
 
+    pack_lines: tuple[str, ...] = ()  # installed content packs and versions, for About (set by the app)
+
+    def about_text(self) -> str:
+        return about_html(self.library, self.pack_lines)
+
     def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_TITLE}", about_html(self.library))
+        QMessageBox.about(self, f"About {APP_TITLE}", self.about_text())
 
     # --- the user's stores: bookmarks, recent, session ---------------------------------
     def attach_stores(self, stores: Stores) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 
 from manualviewer.core.content.library import Library
 from manualviewer.ui.identity import licences_html, version_line
@@ -31,8 +32,14 @@ def start_page_html(library: Library) -> str:
     )
 
 
-def about_html(library: Library) -> str:
-    lines = [f"<h3>{APP_TITLE}</h3><p>{html.escape(version_line())}</p><p>Guidance in this library:</p><ul>"]
+def about_html(library: Library, packs: Sequence[str] = ()) -> str:
+    """`packs`: the installed content packs and their versions ("org-guidance 1.1 (signature verified)")."""
+    lines = [f"<h3>{APP_TITLE}</h3><p>{html.escape(version_line())}</p>"]
+    if packs:
+        lines.append("<p>Content packs installed:</p><ul>")
+        lines += [f"<li>{html.escape(pack)}</li>" for pack in packs]
+        lines.append("</ul>")
+    lines.append("<p>Guidance in this library:</p><ul>")
     for manual in sorted(library.manuals.values(), key=lambda m: m.title):
         lines.append(
             f"<li><b>{html.escape(manual.title)}</b> ({html.escape(manual.organisation)}): "

@@ -197,6 +197,9 @@ class SectionView(QWidget):
     def set_library(self, library: Library) -> None:
         """Content changed on disk: keep the place, redraw from the new library."""
         self._library = library
+        # A section renamed in the new version follows its alias; one that is gone stays in the
+        # history (its page says so) rather than vanishing from the tab.
+        self._history = [(library.resolve(entry) or entry) if entry else entry for entry in self._history]
         scroll = self.browser.verticalScrollBar().value()
         self._show_current(notify=False)  # a redraw, not a visit: Recent stays as it was
         self.browser.verticalScrollBar().setValue(scroll)
