@@ -272,15 +272,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
                 "You are changing an earlier answer. Answers after this step are kept if they still "
                 "apply; the others are removed.", banner))
             self.card_layout.addWidget(banner)
-        if step.text:
-            text = _label(self._render(step.text), self.card, rich=True, name="What the guidance says")
-            text.linkActivated.connect(self.on_link)
-            self.card_layout.addWidget(text)
-        if step.section:
-            cite = _label(f"Guidance: {self._section_link(step.section, with_title=True)}", self.card, rich=True,
-                          name="Guidance for this step")
-            cite.linkActivated.connect(self.on_link)
-            self.card_layout.addWidget(cite)
+        self._add_guidance(step)
         if isinstance(step, EndStep):
             self._build_note(run, step)
             return

@@ -91,6 +91,24 @@ class StepPanelMixin:
     def _add_step_buttons(self, row: QHBoxLayout, view: StepView) -> None:
         """More buttons after the answer buttons, for a panel that needs them."""
 
+    def _render(self, text: str) -> str:
+        raise NotImplementedError
+
+    def on_link(self, link: str) -> None:
+        raise NotImplementedError
+
+    def _add_guidance(self, step: AnyStep, *, with_text: bool = True) -> None:
+        """The guidance's words for the step and the section it cites, their links live."""
+        if step.text and with_text:
+            text = label(self._render(step.text), self.card, rich=True, name="What the guidance says")
+            text.linkActivated.connect(self.on_link)
+            self.card_layout.addWidget(text)
+        if step.section:
+            cite = label(f"Guidance: {self._section_link(step.section, with_title=True)}", self.card, rich=True,
+                         name="Guidance for this step")
+            cite.linkActivated.connect(self.on_link)
+            self.card_layout.addWidget(cite)
+
     def _section_link(self, section_id: str, with_title: bool = False) -> str:
         shown = html.escape(section_id)
         link = f"<a href='section:{shown}'>{shown}</a>"

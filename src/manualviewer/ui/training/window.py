@@ -262,15 +262,7 @@ class TrainingPanel(StepPanelMixin, QWidget):
         title.setFont(scaled(title, 1.25))
         self.card_layout.addWidget(title)
         self.step_title = title
-        if step.text and not isinstance(step, EndStep):
-            text = label(self._render(step.text), self.card, rich=True, name="What the guidance says")
-            text.linkActivated.connect(self.on_link)
-            self.card_layout.addWidget(text)
-        if step.section:
-            cite = label(f"Guidance: {self._section_link(step.section, True)}", self.card, rich=True,
-                         name="Guidance for this step")
-            cite.linkActivated.connect(self.on_link)
-            self.card_layout.addWidget(cite)
+        self._add_guidance(step, with_text=not isinstance(step, EndStep))
         if isinstance(step, EndStep):
             self._build_note()
             return
