@@ -7,9 +7,10 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import SearchResult
 from manualviewer.ui.actions import Shortcut, add_menu, make_action
+from manualviewer.ui.focus_ring import install_focus_ring
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE, ContentsModel
 from manualviewer.ui.reading.pages import APP_TITLE, about_html, start_page_html
 from manualviewer.ui.reading.search_panel import SearchPanel
 from manualviewer.ui.reading.section_commands import SectionCommands
 from manualviewer.ui.reading.section_view import SectionView
+from manualviewer.ui.text_size import apply_zoom
 
 if TYPE_CHECKING:
     from manualviewer.storage.stores import Stores
@@ -50,6 +53,7 @@ class MainWindow(SectionCommands):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        install_focus_ring()  # once for the whole app: a strong ring around the keyboard focus
         self.library = library
         self._render = render
         self._search = search
@@ -130,7 +134,10 @@ class MainWindow(SectionCommands):
                                         "Go forward")
         self.act_find = self._action("&Find in section...", std.Find, self.find_in_page)
         self.act_zoom_in = self._action("Zoom &in", None, lambda: self.set_zoom(self.zoom + 1))
-        self.act_zoom_in.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+="), QKeySequence(std.ZoomIn)])
+        # Ctrl and "+" as typed: Ctrl+Shift+= on most layouts, the keypad's +, and Ctrl+= without Shift.
+        zoom_in = [QKeySequence(k) for k in ("Ctrl++", "Ctrl+=", "Ctrl+Shift+=", "Ctrl+Shift++")]
+        zoom_in += [k for k in QKeySequence.keyBindings(std.ZoomIn) if k not in zoom_in]  # twice is ambiguous
+        self.act_zoom_in.setShortcuts(zoom_in)
         self.act_zoom_out = self._action("Zoom &out", "Ctrl+-", lambda: self.set_zoom(self.zoom - 1))
         self.act_zoom_reset = self._action("&Actual size", "Ctrl+0", lambda: self.set_zoom(0))
         self.act_copy_id = self._action("Copy section &ID", "Ctrl+Shift+C", self.copy_section_id)
@@ -147,6 +154,8 @@ class MainWindow(SectionCommands):
                                        "Load guidance files that changed on disk")
         self.act_quit = self._action("&Quit", "Ctrl+Q", self.close)
         self.act_about = self._action("&About and licences", None, self.show_about)
+        self.act_shortcuts = self._action("&Keyboard shortcuts", std.HelpContents, self.show_shortcuts,
+                                          "Every action's shortcut")
 
         bar = self.menuBar()
         self.file_menu = add_menu(bar, "&File", (self.act_new_tab, self.act_close_tab, self.act_reopen_tab, None,
@@ -157,7 +166,7 @@ class MainWindow(SectionCommands):
                                                  self.act_zoom_out, self.act_zoom_reset, None, self.act_next_tab,
                                                  self.act_prev_tab, None, self.act_reload))
         self.go_menu = add_menu(bar, "&Go", (self.act_back, self.act_forward, self.act_backlinks))
-        self.help_menu = add_menu(bar, "&Help", (self.act_about,))
+        self.help_menu = add_menu(bar, "&Help", (self.act_shortcuts, self.act_about))
 
         toolbar = QToolBar("Navigation", self)
         toolbar.setObjectName("navigation")
@@ -196,7 +205,6 @@ class MainWindow(SectionCommands):
         view.external_link.connect(self.open_external)
         view.procedure_requested.connect(self.procedure_requested)
         index = self.tabs.addTab(view, "Start")
-        view.set_zoom(self.zoom)
         if section_id:
             view.open_section(section_id)
         else:
@@ -323,9 +331,9 @@ class MainWindow(SectionCommands):
 
     # --- zoom ------------------------------------------------------------------------
     def set_zoom(self, steps: int) -> None:
+        """One text size for the whole window (ui/text_size.py), remembered with the window's state."""
         self.zoom = max(ZOOM_STEPS[0], min(ZOOM_STEPS[1], steps))
-        for view in self.views():
-            view.set_zoom(self.zoom)
+        apply_zoom(self.zoom)
         self.status_label.setText(f"Text size: {'+' if self.zoom > 0 else ''}{self.zoom}" if self.zoom else
                                   "Text size: normal")
 
@@ -337,6 +345,16 @@ class MainWindow(SectionCommands):
 
     def about_text(self) -> str:
         return about_html(self.library, self.pack_lines)
+
+    def show_shortcuts(self) -> QDialog:
+        from manualviewer.ui.geometry import fit_window
+        from manualviewer.ui.shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        fit_window(dialog)
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_TITLE}", self.about_text())
@@ -440,6 +458,17 @@ class MainWindow(SectionCommands):
             self.new_tab()
 
     state_saver: Callable[[dict[str, object]], None] | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The desktop switched palettes (light/dark): a rich label's links took the palette's link
+        # colour when its text was set, so set it again (the checklist's "Follows the guidance in").
+        if event.type() == QEvent.Type.PaletteChange:
+            for label in self.findChildren(QLabel):
+                text = label.text()
+                if "<a " in text and label.textFormat() != Qt.TextFormat.PlainText:
+                    label.clear()
+                    label.setText(text)
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.state_saver is not None:

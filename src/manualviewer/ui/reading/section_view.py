@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtGui import QGuiApplication, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -132,6 +132,7 @@ class SectionView(QWidget):
         self._history: list[str] = []
         self._position = -1
         self._scroll: dict[int, int] = {}
+        self._stale = False  # drawn with an old palette while hidden
 
         self.crumbs = QLabel(self)
         self.crumbs.setTextFormat(Qt.TextFormat.RichText)
@@ -185,24 +186,36 @@ class SectionView(QWidget):
         section = self._library.get(self.current_id) if self.current_id else None
         return section.id if section else (self.current_id or "Start")
 
-    def set_zoom(self, steps: int) -> None:
-        """Text size `steps` steps of 10 % from the application font."""
-        # zoomIn/zoomOut are relative: start again from the application font each time.
-        font = QGuiApplication.font()
-        base = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-        font.setPointSizeF(max(6.0, base * (1.1**steps)))
-        self.browser.document().setDefaultFont(font)
-        self.browser.setFont(font)
-
     def set_library(self, library: Library) -> None:
         """Content changed on disk: keep the place, redraw from the new library."""
         self._library = library
         # A section renamed in the new version follows its alias; one that is gone stays in the
         # history (its page says so) rather than vanishing from the tab.
         self._history = [(library.resolve(entry) or entry) if entry else entry for entry in self._history]
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the current page again where it was: a redraw, not a visit (Recent stays as it was)."""
         scroll = self.browser.verticalScrollBar().value()
-        self._show_current(notify=False)  # a redraw, not a visit: Recent stays as it was
+        self._show_current(notify=False)
         self.browser.verticalScrollBar().setValue(scroll)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The desktop switched between light and dark: links take their colour from the palette
+        # when the page is drawn, so draw it again (the text and background follow by themselves).
+        # A view not on screen (another tab, a closed window) is drawn again when it shows.
+        if event.type() == QEvent.Type.PaletteChange and self._position >= 0:
+            if self.isVisible():
+                self.redraw()
+            else:
+                self._stale = True
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._stale = False
+            self.redraw()
+        super().showEvent(event)
 
     # --- navigation ----------------------------------------------------------------
     def open_section(self, section_id: str) -> bool:
