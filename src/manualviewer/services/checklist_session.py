@@ -55,13 +55,11 @@ from manualviewer.services.finish_run import (
 )
 from manualviewer.services.saved_runs import ResumableRun, restore, resumable_runs
 from manualviewer.services.session_change import SessionChange
-from manualviewer.storage import paths
 from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
 from manualviewer.storage.outbox import Channel, Escalation, EscalationState
 from manualviewer.storage.recovery import keep, new_save, stable_save_id
-from manualviewer.storage.settings_file import load_layered
 from manualviewer.storage.stores import Stores
 
 # SessionChange, Delivery and deliver_on_own_connection are named here too: the window's adapter
@@ -117,14 +115,6 @@ class ChecklistSession:
         self._settings = settings
         self.settings_error = ""
         return SessionChange(settings=True)
-
-    def organisation_settings(self) -> tuple[frozenset[str], str]:
-        """The keys the organisation locked, and a sentence when its settings file is not used."""
-        layered = load_layered()
-        problems = [str(p) for p in layered.problems if p.path != paths.settings_path()]
-        notice = ("Your organisation's settings file has a problem and is not used: " + "; ".join(problems)
-                  if problems else "")
-        return layered.locked, notice
 
     # --- procedures ------------------------------------------------------------------------
     @property

@@ -31,6 +31,15 @@ def load_layered() -> Layered:
     return layer_settings(site_settings_path(), paths.settings_path())
 
 
+def organisation_settings() -> tuple[frozenset[str], str]:
+    """The keys the organisation locked, and a sentence when its settings file is not used."""
+    layered = load_layered()
+    problems = [str(p) for p in layered.problems if p.path != paths.settings_path()]
+    notice = ("Your organisation's settings file has a problem and is not used: " + "; ".join(problems)
+              if problems else "")
+    return layered.locked, notice
+
+
 def load_user_settings() -> Settings:
     """The effective settings (organisation's under the user's). Raises SettingsError when the
     user's own file cannot be used; a broken organisation file is left out (load_layered says so)."""

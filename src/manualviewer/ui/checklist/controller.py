@@ -20,6 +20,7 @@ from manualviewer.core.settings import Settings
 from manualviewer.services.checklist_session import ChecklistSession, ResumableRun, SessionChange
 from manualviewer.storage.notes import StoredNote
 from manualviewer.storage.outbox import Escalation, EscalationError
+from manualviewer.storage.settings_file import organisation_settings
 from manualviewer.ui.checklist.delivery import OutboxDelivery
 from manualviewer.ui.checklist.deps import ChecklistDeps, default_channel
 from manualviewer.ui.checklist.dialogs import open_amend_dialog, open_escalation_form, open_settings_dialog
@@ -112,7 +113,7 @@ class ChecklistController(QObject):
 
     def open_settings(self, focus_key: str = "") -> SettingsDialog:
         retire(self.settings_dialog)
-        locked, notice = self.session.organisation_settings()
+        locked, notice = organisation_settings()
         self.settings_dialog = open_settings_dialog(
             self.settings, self.settings_saver, self.window, error=self.session.settings_error, locked=locked,
             notice=notice, on_saved=self.apply_settings, focus_key=focus_key)
