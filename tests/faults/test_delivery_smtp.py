@@ -4,6 +4,7 @@ does, and that a password never goes over a connection without TLS."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.parser
 import email.policy
 import sqlite3
@@ -18,6 +19,7 @@ from manualviewer.cli import main
 from manualviewer.core.settings import EscalationChannel, Settings, SettingsError, SmtpSettings
 from manualviewer.storage.database import open_database
 from manualviewer.storage.outbox import (
+    STALE_SENDING,
     Escalation,
     EscalationState,
     Outbox,
@@ -153,6 +155,43 @@ def test_a_late_answer_may_have_been_delivered_and_a_retry_asks_first(
         assert found is not None and found.state is EscalationState.DELIVERED and found.attempts == 2
     finally:
         stores.close()
+
+
+class DiesMidSend:
+    """A channel during whose send the program stops (as a kill or a crash would): the row stays
+    `sending`."""
+
+    name = "smtp"
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def deliver(self, escalation: Escalation) -> None:
+        raise KeyboardInterrupt
+
+
+def test_a_send_cut_off_by_a_crash_may_have_been_delivered_and_a_retry_asks_first(
+    port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stores = open_stores()  # the user's database, which the CLI below reads
+    esc = escalate(stores.outbox)
+    long_ago = dt.datetime.now(dt.UTC) - STALE_SENDING - dt.timedelta(minutes=1)
+    with pytest.raises(KeyboardInterrupt):
+        stores.outbox.deliver_pending(DiesMidSend(), now=long_ago)
+    stores.close()
+    relay = Relay()
+    save_user_settings(Settings(officer_email=SENDER, escalation_channel=EscalationChannel.SMTP,
+                                smtp=SmtpSettings(host="127.0.0.1", port=port, starttls=False)))
+    with running(relay, port):
+        # More than 10 minutes on: not sent again on its own (before issue 13 it was) ...
+        assert main(["escalations", "retry"]) == 1
+        captured = capsys.readouterr()
+        assert "uncertain" in captured.out and "stopped while this escalation was being sent" in captured.out
+        assert "may already have been delivered" in captured.err
+        assert relay.envelopes == []
+        # ... and sent, with its own Message-ID, when the officer says so.
+        assert main(["escalations", "retry", "--force"]) == 0
+    assert message_ids(relay) == [esc.message_id]
 
 
 def test_a_password_is_never_sent_without_tls(outbox: Outbox, port: int) -> None:

@@ -63,9 +63,12 @@ __all__ = [
     "mailto_url",
 ]
 
-# A row left `sending` this long ago was interrupted (crash, kill); it is tried again. A resend
-# carries the same Message-ID, so a duplicate is recognisable; a lost escalation would not be.
+# A row left `sending` this long ago was interrupted (crash, kill): the relay may have had the
+# whole message, so its outcome is unknown. It becomes `uncertain` (may have been delivered) and
+# is resent, with the same Message-ID, only when the officer says so (issue 13).
 STALE_SENDING = dt.timedelta(minutes=10)
+INTERRUPTED = ("manualviewer stopped while this escalation was being sent, so it is not known whether "
+               "the mail server had it: it may have been delivered")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,20 +267,36 @@ class Outbox:
         return [e for e in map(_escalation, rows) if state is None or e.state is state]
 
     def pending(self, now: dt.datetime | None = None, resend_uncertain: bool = False) -> builtins.list[Escalation]:
-        """Queued and failed rows, and `sending` rows whose attempt was interrupted; not the
-        refused ones, and the uncertain ones only with `resend_uncertain`."""
-        now = now or self._clock()
-        stale = to_db(now - STALE_SENDING)
-        rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE {_retryable(resend_uncertain)} "
-            "OR (state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)) ORDER BY id",
-            (stale,),
-        )
+        """Queued and failed rows; not the refused ones, and the uncertain ones (including a send
+        interrupted long ago, once settled) only with `resend_uncertain`. `now` is unused (kept
+        for callers)."""
+        rows = self._conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE {_retryable(resend_uncertain)} ORDER BY id")
         return [_escalation(r) for r in rows]
 
-    def uncertain(self) -> builtins.list[Escalation]:
-        """Escalations that may have been delivered: a retry asks the officer before resending."""
+    def uncertain(self, now: dt.datetime | None = None) -> builtins.list[Escalation]:
+        """Escalations that may have been delivered (a timeout after DATA, or a send interrupted
+        by a crash): a retry asks the officer before resending."""
+        self.settle_interrupted(now)
         return self.list(EscalationState.UNCERTAIN)
+
+    def settle_interrupted(self, now: dt.datetime | None = None) -> int:
+        """Mark the rows left `sending` more than STALE_SENDING ago (the program was killed or
+        crashed mid-send) as uncertain: not resent on their own. Returns how many; 0 when the
+        database cannot be written (read-only: they are left as they are)."""
+        stale = to_db((now or self._clock()) - STALE_SENDING)
+        where = "state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)"
+        # Read first: the write lock is taken only when there is something to settle.
+        if self._conn.execute(f"SELECT 1 FROM outbox WHERE {where} LIMIT 1", (stale,)).fetchone() is None:
+            return 0
+        try:
+            with transaction(self._conn):
+                cur = self._conn.execute(
+                    f"UPDATE outbox SET state = 'failed', outcome = 'uncertain', last_error = ? WHERE {where}",
+                    (INTERRUPTED, stale),
+                )
+        except sqlite3.Error:
+            return 0
+        return cur.rowcount
 
     def deliver_pending(
         self, channel: Channel, now: dt.datetime | None = None, resend_uncertain: bool = False
@@ -290,6 +309,7 @@ class Outbox:
         Message-ID) only with `resend_uncertain`: the caller asked the officer first.
         """
         now = now or self._clock()
+        self.settle_interrupted(now)
         results: builtins.list[Escalation] = []
         reason = channel.unavailable_reason()
         for pending in self.pending(now, resend_uncertain):
@@ -320,13 +340,11 @@ class Outbox:
     def _claim(
         self, pending: Escalation, channel_name: str, now: dt.datetime, resend_uncertain: bool
     ) -> Escalation | None:
-        stale = to_db(now - STALE_SENDING)
         with transaction(self._conn):
             cur = self._conn.execute(
                 "UPDATE outbox SET state = 'sending', outcome = '', attempts = attempts + 1, "
-                f"last_attempt_at = ?, channel = ? WHERE id = ? AND ({_retryable(resend_uncertain)} OR "
-                "(state = 'sending' AND (last_attempt_at IS NULL OR last_attempt_at < ?)))",
-                (to_db(now), channel_name, pending.id, stale),
+                f"last_attempt_at = ?, channel = ? WHERE id = ? AND {_retryable(resend_uncertain)}",
+                (to_db(now), channel_name, pending.id),
             )
             if cur.rowcount != 1:
                 return None
