@@ -14,6 +14,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -29,6 +30,7 @@ from manualviewer.storage.database import PRIVATE_MODE, open_database, transacti
 from manualviewer.storage.notes import NewNote, check_note, insert_note
 
 SUFFIX = ".recovery.jsonl"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -164,16 +166,17 @@ def kept_files(database: Path) -> list[Path]:
     return [p for p in (recovery_path(database), fallback_path(database)) if p.is_file()]
 
 
-def read_kept(path: Path) -> tuple[list[KeptSave], int]:
-    """The saves in a recovery file and how many lines could not be read (a torn last line)."""
-    saves, bad = [], 0
+def read_kept(path: Path) -> tuple[list[tuple[KeptSave, str]], list[str]]:
+    """The saves in a recovery file, each with its line, and the lines that could not be read
+    (a line cut off when the program was stopped while writing it, or damaged)."""
+    saves, bad = [], []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         if not line.strip():
             continue
         try:
-            saves.append(KeptSave.from_json(json.loads(line)))
-        except (ValueError, TypeError, KeyError):
-            bad += 1
+            saves.append((KeptSave.from_json(json.loads(line)), line))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            bad.append(line)
     return saves, bad
 
 
@@ -184,24 +187,29 @@ class Imported:
 
 
 def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
-    """Import every kept save (exactly once), then remove its file. A file with lines that cannot
-    be read is renamed aside (`.unreadable-<time>`) rather than removed."""
+    """Import every kept save (exactly once), then remove its file. Lines that cannot be read or
+    saved are never dropped: they are set aside in `<file>.unreadable-<time>` (0600) beside it,
+    and `problems` says so in plain words."""
     notes: list[int] = []
     problems: list[str] = []
     for path in kept_files(database):
         saves, bad = read_kept(path)
-        for save in saves:
+        for save, line in saves:
             try:
                 notes.append(store_save(conn, save)[0])
             except ValueError as exc:  # NoteError: the kept note itself cannot be saved
-                problems.append(f"{path}: save {save.save_id}: {exc}")
-                bad += 1
+                problems.append(f"a kept note (save {save.save_id}) could not be added to your notes: {exc}")
+                bad.append(line)
         if bad:
-            aside = path.with_name(f"{path.name}.unreadable-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
-            path.rename(aside)
-            problems.append(f"{path}: {bad} kept save(s) could not be imported; the file is kept as {aside}")
-        else:
-            path.unlink()
+            aside = path.with_name(f"{path.name}.unreadable-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}")
+            _append(aside, "".join(f"{line}\n" for line in bad).encode("utf-8"))
+            problems.append(
+                f"{len(bad)} kept save(s) in {path} could not be read or added to your notes (a line cut off "
+                f"when the program was stopped, or damaged); they are set aside in {aside}: open it to copy "
+                "the text into your notes by hand")
+        path.unlink()
+    for problem in problems:
+        _log.warning("manualviewer: %s", problem)
     return Imported(tuple(notes), tuple(problems))
 
 
