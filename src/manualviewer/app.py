@@ -393,6 +393,34 @@ def _open_stores(window: Any) -> Any:
         stores = open_stores()
     except Exception as exc:  # the app still shows guidance without the user's database
         print(f"Your notes and bookmarks are not available: {exc}", file=sys.stderr)
-        return None
+        stores = _offer_repair(window, exc)
+        if stores is None:
+            return None
     window.attach_stores(stores)
     return stores
+
+
+def _offer_repair(window: Any, exc: Exception) -> Any:
+    """A damaged database (quick_check at open): the window offers the way out (issue 13), then
+    opens the new database when one was made."""
+    from manualviewer.storage import paths
+    from manualviewer.storage.database import DAMAGED, DatabaseError
+    from manualviewer.storage.stores import open_stores
+    from manualviewer.ui.repair_dialog import Choice, ask_and_repair
+
+    if not isinstance(exc, DatabaseError) or exc.reason != DAMAGED:
+        return None
+    choice, message = ask_and_repair(window, paths.database_path(), exc, ask=_ASK_REPAIR)
+    print(message, file=sys.stderr)
+    window.statusBar().showMessage(message)
+    if choice is Choice.KEEP:
+        return None
+    try:
+        return open_stores()
+    except Exception as again:
+        print(f"Your notes and bookmarks are not available: {again}", file=sys.stderr)
+        return None
+
+
+# Tests set this to click a button of the dialog instead of running it modally.
+_ASK_REPAIR: Any = None

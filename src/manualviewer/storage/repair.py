@@ -33,12 +33,7 @@ def repair(path: Path) -> Repaired:
     """Rename the database at `path` (and its -wal/-shm) aside, create a new one, copy what can be
     read. Raises OSError when the file cannot be renamed, DatabaseError when the new one cannot
     be created."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    path.rename(aside)
-    for suffix in ("-wal", "-shm"):
-        with suppress(FileNotFoundError):
-            Path(f"{path}{suffix}").rename(Path(f"{aside}{suffix}"))
+    aside = set_aside(path)
     old_rows: dict[str, list[sqlite3.Row]] = {}
     unreadable: dict[str, str] = {}
     old = sqlite3.connect(f"{aside.absolute().as_uri()}?mode=ro", uri=True)
@@ -77,6 +72,25 @@ def _readable_rows(old: sqlite3.Connection, table: str, unreadable: dict[str, st
             last += 1
             misses += 1
     return rows
+
+
+def set_aside(path: Path) -> Path:
+    """Rename the database (and its -wal/-shm) to `<name>.damaged-<time>`; return the new name."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        with suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").rename(Path(f"{aside}{suffix}"))
+    return aside
+
+
+def start_new(path: Path) -> Path:
+    """Keep the damaged database aside and start an empty one; return where the damaged one is.
+    Raises OSError, DatabaseError."""
+    aside = set_aside(path)
+    open_database(path).close()
+    return aside
 
 
 def _copy_notes(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> int:
