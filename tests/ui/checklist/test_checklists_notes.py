@@ -262,3 +262,20 @@ def test_dialogs_opened_again_and_again_do_not_pile_up(qtbot: QtBot, bundled_con
     controller.open_settings()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert shown.isVisible() and len(window.findChildren(SettingsDialog)) == 2
+
+
+def test_the_notes_panel_says_when_a_note_was_changed_outside_the_app(
+    qtbot: QtBot, bundled_content: Path, stores: Stores
+) -> None:
+    for n in (1, 2, 3):
+        stores.notes.add(NewNote(officer="Sam Patel", text=f"Call {n}", customer_reference=f"AB{n}"))
+    panel = notes_panel(qtbot, bundled_content, stores)
+    assert not panel.chain_warning.isVisible()  # intact: nothing said
+    # Another program edits note 2 with the append-only trigger out of the way.
+    stores.conn.execute("DROP TRIGGER notes_no_update")
+    stores.conn.execute("UPDATE notes SET text = 'Call 2, edited' WHERE id = 2")
+    panel.refresh()
+    assert panel.chain_warning.isVisible()
+    assert "note 2 (or a note saved before it) was changed outside manualviewer" in panel.chain_warning.text()
+    qtbot.waitUntil(lambda: panel.chain_warning.height() > panel.count_label.height())  # laid out, wrapped
+    panel.window().grab().save("/tmp/h13-notes-chain.png")

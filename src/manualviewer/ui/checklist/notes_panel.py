@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.procedures.wording import local_time
-from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text
+from manualviewer.storage.notes import NoteStore, StoredNote, export_csv, export_json, export_text, verify_chain
 from manualviewer.storage.outbox import Escalation, EscalationState, Outbox
 from manualviewer.ui.checklist.escalations_panel import state_text
 from manualviewer.ui.record_table import RecordTableModel, record_table_view
@@ -176,6 +176,11 @@ class NotesPanel(QWidget):
         self.filter_error.hide()
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Number of notes shown")
+        # The notes' hash chain (issue 13): a note changed outside manualviewer is said in plain words.
+        self.chain_warning = QLabel(self)
+        self.chain_warning.setWordWrap(True)
+        self.chain_warning.setAccessibleName("Notes changed outside manualviewer")
+        self.chain_warning.hide()
 
         # Typing filters as you go; a short pause so each key press is not a query.
         self._timer = QTimer(self)
@@ -226,6 +231,7 @@ class NotesPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.filter_error)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.chain_warning)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
@@ -253,6 +259,17 @@ class NotesPanel(QWidget):
     def refresh(self) -> None:
         self._fill_procedures()
         self.apply_filter()
+        self.check_chain()
+
+    def check_chain(self) -> None:
+        """What `manualviewer notes verify` finds, shown above the list in plain words."""
+        report = verify_chain(self.controller.stores.conn)
+        self.chain_warning.setVisible(not report.ok)
+        if not report.ok:
+            self.chain_warning.setText(
+                f"<b>Warning:</b> note {report.first_bad} (or a note saved before it) was changed outside "
+                "manualviewer. Notes from that one on may not be as they were saved: check them before "
+                "relying on them, and tell your line manager.")
 
     def apply_filter(self) -> bool:
         self._timer.stop()
