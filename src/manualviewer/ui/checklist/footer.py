@@ -1,6 +1,7 @@
 """The checklist's footer: the actions on the whole run (previous step, something out of order,
-discard) and the discard confirmation above them. It only offers; the panel decides what each
-button does, so the footer can sit wherever the panel's layout needs it."""
+discard), the discard confirmation above them and, at the note, Save note. It only offers; the
+panel decides what each button does. The panel puts it below its scroll area, so these never
+scroll out of sight however long the step or the note check is."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ class ChecklistFooter(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.note_actions: QWidget | None = None
+        self.note_slot = QVBoxLayout()
+        self.note_slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.note_slot)
 
         self.confirm_discard = framed_box(self, "Confirm discard")
         confirm_layout = QHBoxLayout(self.confirm_discard)
@@ -41,3 +46,16 @@ class ChecklistFooter(QWidget):
         bottom.addStretch(1)
         bottom.addWidget(self.discard_button)
         layout.addLayout(bottom)
+
+    def set_note_actions(self, actions: QWidget | None) -> None:
+        """Show the note editor's problem line and Save here (None: take them away, at once, so
+        a redrawn card never shows two Save buttons)."""
+        if self.note_actions is not None:
+            self.note_slot.removeWidget(self.note_actions)
+            self.note_actions.hide()
+            self.note_actions.deleteLater()
+        self.note_actions = actions
+        if actions is not None:
+            actions.setParent(self)
+            self.note_slot.addWidget(actions)
+            actions.show()

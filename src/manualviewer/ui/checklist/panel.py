@@ -242,6 +242,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         if self.note_autosave.isActive():
             self.keep_note_edit()  # typed just now: keep it before the editor goes
         keep_note_text(self)
+        self.footer.set_note_actions(None)
         clear_layout(self.card_layout)
         self.step_view = None
         self.note_editor = None
@@ -308,6 +309,8 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         editor.error_label.linkActivated.connect(self.on_link)
         self.note_editor = editor
         self.card_layout.addWidget(editor, 1)
+        self.footer.set_note_actions(editor.take_save_area())
+        QWidget.setTabOrder(editor.editor, editor.save_button)
         if controller.late_steps():
             late = _button("Something the customer said &later...", self.card, "Something the customer said later")
             late.setToolTip("Record what the customer told you later about an earlier answer; "

@@ -33,6 +33,7 @@ from manualviewer.ui.reading.search_panel import SearchPanel
 from manualviewer.ui.reading.section_commands import SectionCommands
 from manualviewer.ui.reading.section_view import SectionView
 from manualviewer.ui.text_size import apply_zoom
+from manualviewer.ui.reading.sidebar import SidebarToggle
 
 if TYPE_CHECKING:
     from manualviewer.storage.stores import Stores
@@ -156,21 +157,25 @@ class MainWindow(SectionCommands):
         self.act_about = self._action("&About and licences", None, self.show_about)
         self.act_shortcuts = self._action("&Keyboard shortcuts", std.HelpContents, self.show_shortcuts,
                                           "Every action's shortcut")
+        self.sidebar_toggle = SidebarToggle(self, self.sidebar)
+        self.act_sidebar = self.sidebar_toggle.action
 
         bar = self.menuBar()
         self.file_menu = add_menu(bar, "&File", (self.act_new_tab, self.act_close_tab, self.act_reopen_tab, None,
                                                  self.act_print, self.act_pdf, None, self.act_quit))
         self.edit_menu = add_menu(bar, "&Edit", (self.act_find, self.act_copy_id, self.act_copy_link,
                                                  self.act_copy_ref))
-        self.view_menu = add_menu(bar, "&View", (self.act_search, self.act_contents, None, self.act_zoom_in,
-                                                 self.act_zoom_out, self.act_zoom_reset, None, self.act_next_tab,
-                                                 self.act_prev_tab, None, self.act_reload))
+        self.view_menu = add_menu(bar, "&View", (self.act_search, self.act_contents, self.act_sidebar, None,
+                                                 self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset, None,
+                                                 self.act_next_tab, self.act_prev_tab, None, self.act_reload))
         self.go_menu = add_menu(bar, "&Go", (self.act_back, self.act_forward, self.act_backlinks))
         self.help_menu = add_menu(bar, "&Help", (self.act_shortcuts, self.act_about))
 
         toolbar = QToolBar("Navigation", self)
         toolbar.setObjectName("navigation")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.act_sidebar)
+        toolbar.addSeparator()
         self.back_button = QToolButton(toolbar)
         self.back_button.setDefaultAction(self.act_back)
         self.back_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
@@ -319,10 +324,12 @@ class MainWindow(SectionCommands):
 
     # --- focus -----------------------------------------------------------------------
     def focus_search(self) -> None:
+        self.sidebar.show()
         self.sidebar.setCurrentWidget(self.search_panel)
         self.search_panel.focus_box()
 
     def focus_contents(self) -> None:
+        self.sidebar.show()
         self.sidebar.setCurrentWidget(self.contents)
         self.contents.setFocus()
 
@@ -428,6 +435,7 @@ class MainWindow(SectionCommands):
             "zoom": self.zoom,
             "geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
             "splitter": bytes(self.splitter.saveState().toBase64().data()).decode("ascii"),
+            "sidebar": self.sidebar_toggle.shown(),
         }
 
     def restore_state(self, state: dict[str, object]) -> None:
@@ -437,6 +445,7 @@ class MainWindow(SectionCommands):
         splitter = state.get("splitter")
         if isinstance(splitter, str):
             self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
+        self.sidebar_toggle.set_shown(state.get("sidebar") is not False)
         zoom = state.get("zoom")
         if isinstance(zoom, int):
             self.set_zoom(zoom)

@@ -64,9 +64,11 @@ class UserLists:
         self.recent_model.set_library(library)
 
     def focus_bookmarks(self) -> None:
+        self.sidebar.show()
         self.sidebar.setCurrentWidget(self.bookmarks_panel)
         self.bookmarks_panel.view.setFocus()
 
     def focus_recent(self) -> None:
+        self.sidebar.show()
         self.sidebar.setCurrentWidget(self.recent_panel)
         self.recent_panel.view.setFocus()

@@ -53,13 +53,17 @@ class NoteEditor(QWidget):
         box_layout.setContentsMargins(8, 6, 8, 6)
         box_layout.addWidget(self.warning_label)
 
-        self.error_label = QLabel(self)
+        # The problem line and Save travel together: a panel may pin them below its scroll area
+        # (take_save_area), so a long note check never pushes Save out of sight.
+        self.save_area = QWidget(self)
+        self.save_area.setAccessibleName("Saving the note")
+        self.error_label = QLabel(self.save_area)
         self.error_label.setWordWrap(True)
         self.error_label.setTextFormat(Qt.TextFormat.RichText)
         self.error_label.setAccessibleName("Problem saving the note")
         self.error_label.hide()
 
-        buttons = QDialogButtonBox(self)
+        buttons = QDialogButtonBox(self.save_area)
         self.save_button = buttons.addButton(save_label, QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setAccessibleName(save_label.replace("&", ""))
         self.save_button.setToolTip(f"{save_label.replace('&', '')} (Ctrl+S)")
@@ -67,13 +71,25 @@ class NoteEditor(QWidget):
         save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save_shortcut.activated.connect(self.request_save)
 
+        save_layout = QVBoxLayout(self.save_area)
+        save_layout.setContentsMargins(0, 0, 0, 0)
+        save_layout.addWidget(self.error_label)
+        save_layout.addWidget(buttons)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.warning_box)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        layout.addWidget(self.save_area)
         self.run_check()
+
+    def take_save_area(self) -> QWidget:
+        """The problem line and Save, out of the editor's layout for the caller to place (and
+        delete with the editor); Save still saves this editor's text."""
+        layout = self.layout()
+        assert layout is not None
+        layout.removeWidget(self.save_area)
+        return self.save_area
 
     def set_checker(self, checker: NoteChecker) -> None:
         self._checker = checker
