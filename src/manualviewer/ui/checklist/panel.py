@@ -7,6 +7,7 @@ another step's leftovers."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -175,7 +176,11 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         procedure = run.procedure
         self.procedure_title.setText(procedure.title)
         links = ", ".join(self._section_link(s) for s in procedure.sections)
-        self.guidance_label.setText(f"Follows the guidance in {links}." if links else "")
+        header = f"Follows the guidance in {links}." if links else ""
+        # As the reader says it for the section: guidance past its archive date may no longer apply.
+        for notice in self.controller.session.guidance_notices():
+            header += f"<br><b>\u26a0 {html.escape(notice)}.</b>"
+        self.guidance_label.setText(header)
         self.version_notice.setText(self.controller.session.version_notice)
         self.version_notice.setVisible(bool(self.controller.session.version_notice))
         self.path_model.set_run(run)

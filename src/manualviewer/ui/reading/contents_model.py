@@ -140,6 +140,10 @@ class ContentsModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # --- lookups for the view --------------------------------------------------------
+    def key_of(self, index: AnyIndex) -> str:
+        """A manual's code or a section's ID, without reading the section."""
+        return self._nodes[index.internalId()].key if index.isValid() else ""
+
     def index_of_section(self, section_id: str) -> QModelIndex:
         """The index of a section, listing its ancestors' children on the way."""
         key = self._library.resolve(section_id)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QToolBar,
     QToolButton,
-    QTreeView,
     QWidget,
 )
 
@@ -27,7 +26,8 @@ from manualviewer.core.content.library import Library
 from manualviewer.core.model import SearchResult
 from manualviewer.ui.actions import Shortcut, add_menu, make_action
 from manualviewer.ui.focus_ring import install_focus_ring
-from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE, ContentsModel
+from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
+from manualviewer.ui.reading.contents_pane import ContentsPane
 from manualviewer.ui.reading.pages import APP_TITLE, about_html, start_page_html
 from manualviewer.ui.reading.search_panel import SearchPanel
 from manualviewer.ui.reading.section_commands import SectionCommands
@@ -72,13 +72,9 @@ class MainWindow(SectionCommands):
         # note); the tabs have their own shortcuts (Ctrl+K, Ctrl+Shift+O, Ctrl+Shift+B, Ctrl+H).
         self.search_panel = SearchPanel(self._search, self.library.resolve, self.sidebar)
         self.sidebar.addTab(self.search_panel, "Search")
-        self.contents_model = ContentsModel(library, self)
-        self.contents = QTreeView(self.sidebar)
-        self.contents.setModel(self.contents_model)
-        self.contents.setHeaderHidden(True)
-        self.contents.setUniformRowHeights(True)
-        self.contents.setAccessibleName("Contents")
-        self.sidebar.addTab(self.contents, "Contents")
+        self.contents_pane = ContentsPane(library, self.sidebar)
+        self.contents_model, self.contents = self.contents_pane.model, self.contents_pane.tree
+        self.sidebar.addTab(self.contents_pane, "Contents")
         self.search_panel.set_manuals({c: m.title for c, m in library.manuals.items()})
 
         # Tabs.
@@ -304,7 +300,7 @@ class MainWindow(SectionCommands):
         self._update_actions()
 
     def _sync_contents(self, section_id: str) -> None:
-        index = self.contents_model.index_of_section(section_id)
+        index = self.contents_pane.index_of_section(section_id)
         if index.isValid():
             self.contents.setCurrentIndex(index)
             self.contents.scrollTo(index)
@@ -330,7 +326,7 @@ class MainWindow(SectionCommands):
 
     def focus_contents(self) -> None:
         self.sidebar.show()
-        self.sidebar.setCurrentWidget(self.contents)
+        self.sidebar.setCurrentWidget(self.contents_pane)
         self.contents.setFocus()
 
     def find_in_page(self) -> None:
@@ -409,7 +405,7 @@ class MainWindow(SectionCommands):
     # --- library changes -------------------------------------------------------------
     def set_library(self, library: Library) -> None:
         self.library = library
-        self.contents_model.set_library(library)
+        self.contents_pane.set_library(library)
         if hasattr(self, "user_lists"):
             self.user_lists.set_library(library)
         self.search_panel.set_library(library.resolve, {c: m.title for c, m in library.manuals.items()})
