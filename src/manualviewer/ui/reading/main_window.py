@@ -32,8 +32,8 @@ from manualviewer.ui.reading.pages import APP_TITLE, about_html, start_page_html
 from manualviewer.ui.reading.search_panel import SearchPanel
 from manualviewer.ui.reading.section_commands import SectionCommands
 from manualviewer.ui.reading.section_view import SectionView
-from manualviewer.ui.text_size import apply_zoom
 from manualviewer.ui.reading.sidebar import SidebarToggle
+from manualviewer.ui.text_size import apply_zoom
 
 if TYPE_CHECKING:
     from manualviewer.storage.stores import Stores
