@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from manualviewer.core.json_limits import JsonTooDeep, loads_bounded
@@ -48,7 +49,13 @@ class Manifest:
         return sum(f.size for f in self.files)
 
     def file(self, path: str) -> PackFile | None:
-        return next((f for f in self.files if f.path == path), None)
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> dict[str, PackFile]:
+        # A sync asks once per file: a scan each time was quadratic (hours at 100,000 files).
+        # cached_property writes the instance's __dict__ directly, which a frozen dataclass allows.
+        return {f.path: f for f in self.files}
 
     def to_bytes(self) -> bytes:
         data: dict[str, Any] = {
