@@ -3,10 +3,10 @@ which can be restored, and why the others cannot."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.core.procedures import Procedure, Run, RunError, customer_reference
 from manualviewer.storage.runs import RunStore, SavedRun
 
@@ -24,7 +24,7 @@ class ResumableRun:
 
 def restore(saved: SavedRun, procedure: Procedure) -> Run:
     """The saved run replayed on `procedure`. Raises RunError, ValueError when it no longer fits."""
-    return Run.from_json(json.loads(saved.state_json), procedure)
+    return Run.from_json(loads_bounded(saved.state_json), procedure)
 
 
 def resumable_runs(runs: RunStore, procedures: Mapping[str, Procedure], on_screen: str | None) -> list[ResumableRun]:

@@ -9,11 +9,14 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from manualviewer.core.json_limits import JsonTooDeep, JsonTooLarge, loads_bounded
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import transaction
 
 EXPORT_FORMAT = "manualviewer-bookmarks"
 EXPORT_VERSION = 1
+# An export of 100,000 bookmarks is about 20 MB; a bigger file is not one of ours.
+MAX_IMPORT_CHARS = 64_000_000
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,9 @@ class BookmarkStore:
 
 def _parse_export(text: str) -> list[dict[str, str]]:
     try:
-        data: Any = json.loads(text)
+        data: Any = loads_bounded(text, max_chars=MAX_IMPORT_CHARS)
+    except (JsonTooDeep, JsonTooLarge) as exc:
+        raise BookmarkImportError(f"not a manualviewer bookmarks file: {exc}") from exc
     except ValueError as exc:
         raise BookmarkImportError(f"not JSON: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:

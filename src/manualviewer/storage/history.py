@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from dataclasses import dataclass
 
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import transaction
 
@@ -63,7 +63,7 @@ class SessionStore:
 
     def set(self, key: str, value_json: str) -> None:
         try:
-            json.loads(value_json)
+            loads_bounded(value_json)
         except ValueError as exc:
             raise ValueError(f"session value for {key!r} is not valid JSON: {exc}") from exc
         with transaction(self._conn):

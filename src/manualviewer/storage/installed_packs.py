@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from manualviewer.core.files import atomic_write
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.storage import content_caches, paths
 
 STATE_FILE = "state.json"
@@ -55,7 +56,8 @@ def packs_root(root: Path | None = None, *, create: bool = False) -> Path:
 
 
 def installed(root: Path | None = None) -> list[InstalledPack]:
-    """Every installed pack, by name; a pack whose state or folder is unreadable is left out."""
+    """Every installed pack, by name; a pack whose state or folder is unreadable (damaged, or JSON
+    nested past core/json_limits' depth) is left out."""
     base = packs_root(root)
     if not base.is_dir():
         return []
@@ -73,9 +75,9 @@ def get(name: str, root: Path | None = None) -> InstalledPack | None:
 
 def _read(pack_dir: Path) -> InstalledPack | None:
     try:
-        state = json.loads((pack_dir / STATE_FILE).read_text(encoding="utf-8"))
+        state = loads_bounded((pack_dir / STATE_FILE).read_text(encoding="utf-8"))
         folder = pack_dir / VERSIONS_DIR / str(state["current"])
-        manifest = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
+        manifest = loads_bounded((folder / "pack.json").read_text(encoding="utf-8"))
         previous = pack_dir / VERSIONS_DIR / str(state["previous"]) if state.get("previous") else None
         return InstalledPack(name=pack_dir.name, version=str(manifest["version"]), folder=folder,
                              verified=(folder / VERIFIED_MARKER).is_file(),
@@ -118,7 +120,7 @@ def rollback(name: str, root: Path | None = None) -> InstalledPack | None:
 
 def _state(pack_dir: Path) -> dict[str, Any]:
     try:
-        value = json.loads((pack_dir / STATE_FILE).read_text(encoding="utf-8"))
+        value = loads_bounded((pack_dir / STATE_FILE).read_text(encoding="utf-8"))
         return value if isinstance(value, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -148,7 +150,7 @@ def remove_unused_caches(root: Path | None = None) -> list[str]:
 
 def source_state(root: Path | None = None) -> dict[str, dict[str, str]]:
     try:
-        value = json.loads((packs_root(root) / SOURCES_FILE).read_text(encoding="utf-8"))
+        value = loads_bounded((packs_root(root) / SOURCES_FILE).read_text(encoding="utf-8"))
         return value if isinstance(value, dict) else {}
     except (OSError, ValueError):
         return {}

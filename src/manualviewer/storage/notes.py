@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import NOTE_FIELDS, chain_hash, transaction
@@ -50,7 +51,7 @@ class StoredNote:
 
     @property
     def record(self) -> Any:
-        return json.loads(self.record_json)
+        return loads_bounded(self.record_json)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -173,7 +174,7 @@ def check_note(note: NewNote) -> None:
     if not note.officer.strip():
         raise NoteError("a note needs the officer's name (set officer_name in settings)")
     try:
-        json.loads(note.record_json)
+        loads_bounded(note.record_json)
     except ValueError as exc:
         raise NoteError(f"record_json is not valid JSON: {exc}") from exc
 

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.storage.clock import Clock, to_db, utc_now
 from manualviewer.storage.database import PRIVATE_MODE, open_database, transaction
 from manualviewer.storage.notes import NewNote, check_note, insert_note
@@ -174,7 +175,7 @@ def read_kept(path: Path) -> tuple[list[tuple[KeptSave, str]], list[str]]:
         if not line.strip():
             continue
         try:
-            saves.append((KeptSave.from_json(json.loads(line)), line))
+            saves.append((KeptSave.from_json(loads_bounded(line)), line))
         except (ValueError, TypeError, KeyError, AttributeError):
             bad.append(line)
     return saves, bad

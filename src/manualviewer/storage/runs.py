@@ -8,10 +8,10 @@ the note it produced, and unfinished customer details are not kept longer than n
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from dataclasses import dataclass
 
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import transaction
 
@@ -37,7 +37,7 @@ class RunStore:
         if not run_id:
             raise ValueError("run_id must not be empty")
         try:
-            json.loads(state_json)
+            loads_bounded(state_json)
         except ValueError as exc:
             raise ValueError(f"state_json is not valid JSON: {exc}") from exc
         now = to_db(self._clock())

@@ -25,6 +25,9 @@ class Document:
     raw: dict[str, str] = field(default_factory=dict)
     # Front-matter key -> the items as written, for a list of plain scalars (`aliases: [0041]`).
     raw_items: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Front-matter key -> for a list of mappings (`change_notes`), each item's plain scalar values
+    # as written: `note: 0041` is "0041".
+    raw_records: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
     problems: tuple[ContentProblem, ...] = ()  # warnings about the front matter (a key given twice)
 
     def text(self, key: str) -> str:
@@ -33,6 +36,14 @@ class Document:
         value = self.meta.get(key)
         if value is None or value == "":
             return ""
+        return self.raw.get(key, str(value))
+
+    def scalar_text(self, key: str) -> str | None:
+        """A required text field (a title) as written, or None when it is absent, null, or not a
+        single value (a list, a mapping): `title: 1984` is "1984", `title: 0041` "0041"."""
+        value = self.meta.get(key)
+        if value is None or isinstance(value, list | dict):
+            return None
         return self.raw.get(key, str(value))
 
     def texts(self, key: str) -> tuple[str, ...] | None:
@@ -146,6 +157,7 @@ def parse_document(path: Path, text: str) -> Document:
     key_lines: dict[str, int] = {}
     raw: dict[str, str] = {}
     raw_items: dict[str, tuple[str, ...]] = {}
+    raw_records: dict[str, tuple[dict[str, str], ...]] = {}
     problems: list[ContentProblem] = []
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -159,10 +171,21 @@ def parse_document(path: Path, text: str) -> Document:
             key_lines[key] = line
             raw.pop(key, None)
             raw_items.pop(key, None)
+            raw_records.pop(key, None)
             if isinstance(value_node, yaml.ScalarNode):
                 raw[key] = str(value_node.value)
             elif isinstance(value_node, yaml.SequenceNode) and all(
                     isinstance(item, yaml.ScalarNode) for item in value_node.value):
                 raw_items[key] = tuple(str(item.value) for item in value_node.value)
+            elif isinstance(value_node, yaml.SequenceNode):
+                raw_records[key] = tuple(_scalars_as_written(item) for item in value_node.value)
     return Document(path=path, meta=meta, body=body, body_line=body_line, key_lines=key_lines,
-                    raw=raw, raw_items=raw_items, problems=tuple(problems))
+                    raw=raw, raw_items=raw_items, raw_records=raw_records, problems=tuple(problems))
+
+
+def _scalars_as_written(node: yaml.Node) -> dict[str, str]:
+    """A mapping's plain scalar values as written, by key (nothing for any other node)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): str(v.value) for k, v in node.value
+            if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}

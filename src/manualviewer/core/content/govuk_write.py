@@ -14,6 +14,7 @@ import yaml
 
 from manualviewer.core.content.frontmatter import FrontMatterError, parse_document
 from manualviewer.core.files import atomic_write
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.core.model import normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 
@@ -55,7 +56,7 @@ class ManualFolder:
         manifest = folder / MANIFEST
         if manifest.is_file():
             try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
+                data = loads_bounded(manifest.read_text(encoding="utf-8"))
                 files = data.get("files") if isinstance(data, dict) else None
                 if not isinstance(files, list):
                     raise ValueError("no list of files")

@@ -18,8 +18,8 @@ from manualviewer.core.model import Section
 from manualviewer.core.problems import ContentProblem
 
 MANUAL_FILE = "manual.md"
-CACHE_VERSION = 3
-SNAPSHOT_VERSION = 2
+CACHE_VERSION = 4  # 4: change notes and titles read as written (`note: 0041` is "0041")
+SNAPSHOT_VERSION = 3  # 3: the same
 
 
 @dataclass(frozen=True)

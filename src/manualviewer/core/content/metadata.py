@@ -65,14 +65,17 @@ def manual_from(doc: Document, library: Library) -> Manual | None:
     when the file has an error or its code is taken."""
     meta = doc.meta
     problems = list(doc.problems) + _unknown_keys(doc, MANUAL_KEYS)
-    for key in ("code", "title", "organisation"):
-        if not isinstance(meta.get(key), str) or not meta[key].strip():
+    # The title and organisation as written (`title: 2024` is "2024"); the code is an ID: text.
+    texts = {"code": meta.get("code") if isinstance(meta.get("code"), str) else None,
+             "title": doc.scalar_text("title"), "organisation": doc.scalar_text("organisation")}
+    for key, text in texts.items():
+        if text is None or not text.strip():
             problems.append(_problem("missing-field", doc, key if key in meta else None,
                                      f"manual.md needs '{key}' (text)"))
     library.problems.extend(problems)
     if any(p.severity is Severity.ERROR for p in problems):
         return None
-    code = normalise_id(meta["code"])
+    code = normalise_id(str(texts["code"]))
     if not SECTION_ID_RE.match(code) or len(code) > MAX_ID_LENGTH:
         library.problems.append(_problem("bad-id", doc, "code",
                                          f"manual code {code[:40]!r} may hold only letters, digits and hyphens"))
@@ -84,8 +87,8 @@ def manual_from(doc: Document, library: Library) -> Manual | None:
     manual = Manual(
         code=code,
         slug=doc.path.parent.name,
-        title=meta["title"].strip(),
-        organisation=meta["organisation"].strip(),
+        title=str(texts["title"]).strip(),
+        organisation=str(texts["organisation"]).strip(),
         summary=doc.text("summary"),
         source_url=doc.text("source_url"),
         licence=doc.text("licence"),
@@ -120,8 +123,8 @@ def section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) 
         problems.append(_problem("bad-id", doc, "section_id",
                                  f"section_id '{shown}' may hold only letters, digits and hyphens "
                                  f"(at most {MAX_ID_LENGTH})"))
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
+    title = doc.scalar_text("title")  # as written: `title: 1984` is the text "1984"
+    if title is None or not title.strip():
         problems.append(_problem("missing-field", doc, "title" if "title" in meta else None,
                                  "section needs 'title' (text)"))
 
@@ -155,7 +158,7 @@ def section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) 
     return Section(
         id=section_id,
         manual=manual.code,
-        title=str(title).strip(),
+        title=(title or "").strip(),  # not None: checked above
         body=doc.body,
         path=doc.path,
         body_line=doc.body_line,
@@ -212,11 +215,14 @@ def _change_notes(value: Any, doc: Document, problems: list[ContentProblem]) -> 
         problems.append(_problem("bad-value", doc, "change_notes", "change_notes must be a list"))
         return ()
     notes: list[ChangeNote] = []
-    for item in value:
+    written = doc.raw_records.get("change_notes", ())
+    for n, item in enumerate(value):
         if not isinstance(item, dict) or "note" not in item:
             problems.append(_problem("bad-value", doc, "change_notes",
                                      "each change note needs 'note' (and usually 'date')"))
             continue
-        notes.append(ChangeNote(_date(item.get("date"), doc, "change_notes", problems), str(item["note"])))
+        # The note as written: `note: 0041` is "0041", not the octal number 33.
+        text = written[n].get("note", str(item["note"])) if n < len(written) else str(item["note"])
+        notes.append(ChangeNote(_date(item.get("date"), doc, "change_notes", problems), text))
     return tuple(notes)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.content.library import Library
+from manualviewer.core.json_limits import loads_bounded
 from manualviewer.core.model import SearchResult
 from manualviewer.ui.actions import Shortcut, add_menu, make_action
 from manualviewer.ui.focus_ring import install_focus_ring
@@ -397,7 +398,7 @@ class MainWindow(SectionCommands):
             return None
         text = self.stores.session.get("window")
         try:
-            value = json.loads(text) if text else None
+            value = loads_bounded(text) if text else None
         except ValueError:
             return None
         return value if isinstance(value, dict) else None

@@ -354,3 +354,28 @@ def test_a_manual_md_that_links_to_nothing_is_reported_and_the_other_manuals_loa
     assert list(library.sections) == ["TEST100"]
     assert [(p.kind, p.path, p.message) for p in library.errors] == [
         ("dangling-link", gone, f"the file is a link to {tmp_path / 'moved' / 'manual.md'}, which does not exist")]
+
+
+def test_change_notes_and_titles_that_look_like_numbers_stay_the_text_written(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    write(root, "test/manual.md", MANUAL.replace("title: Test Manual", "title: 2024"))
+    write(root, "test/TEST100.md", "---\nsection_id: TEST100\ntitle: 1984\nchange_notes:\n"
+          "  - date: 2024-05-01\n    note: 0041\n  - note: 1_000\n  - note: '0042'\n  - note: 1:30\n"
+          "  - note: yes\n  - note: 1.50\n---\nBody.\n")
+    write(root, "test/TEST101.md", "---\nsection_id: TEST101\ntitle: 0041\n---\nBody.\n")
+    library = load_library([root])
+    assert library.errors == []
+    s = library.sections["TEST100"]
+    assert s.title == "1984"
+    assert [n.note for n in s.change_notes] == ["0041", "1_000", "0042", "1:30", "yes", "1.50"]
+    assert s.change_notes[0].date == dt.date(2024, 5, 1)
+    assert library.sections["TEST101"].title == "0041"
+    assert library.manuals["TEST"].title == "2024"
+
+
+def test_a_title_that_is_a_list_or_empty_is_still_a_missing_title(lib_dir: Path) -> None:
+    write(lib_dir, "test/TEST100.md", "---\nsection_id: TEST100\ntitle: [a, b]\n---\nBody.\n")
+    write(lib_dir, "test/TEST101.md", "---\nsection_id: TEST101\ntitle:\n---\nBody.\n")
+    library = load_library([lib_dir])
+    assert sorted((p.path.name, p.message) for p in library.errors) == [
+        ("TEST100.md", "section needs 'title' (text)"), ("TEST101.md", "section needs 'title' (text)")]
