@@ -11,6 +11,7 @@ from typing import Any
 
 from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library
+from manualviewer.services.changes import ChangeTracker
 from manualviewer.services.workspace import Refresh, Workspace
 
 APP_ID = "manualviewer"
@@ -53,6 +54,9 @@ class Application:
         # Through self.search, so a switch to a new pack version swaps the index under the window.
         self.window = MainWindow(self.library, render_section, lambda query, manual: self.search.search(query, manual))
         self.stores = _open_stores(self.window)
+        # What changed and what this user read (services/changes.py): every refresh records the
+        # library's version; None when its database cannot be opened (reading goes on).
+        self.changes: ChangeTracker | None = _open_changes()
         # Guided checklists, notes and escalations (ui/checklist/): only with the user's database.
         self.checklists: Any = None
         if self.stores is not None:
@@ -147,10 +151,10 @@ class Application:
             return
         self.refreshing = True
         self.jobs = [(t, r) for t, r in self.jobs if t.is_running()]
-        current, workspace, search = self.library, self.workspace, self.search
+        current, workspace, search, changes = self.library, self.workspace, self.search, self.changes
 
         def job(progress: Callable[[int, int], None]) -> Refresh:
-            return workspace.refresh(current, search, check_files=check_files, progress=progress)
+            return workspace.refresh(current, search, check_files=check_files, progress=progress, changes=changes)
 
         self.window.status_label.setText("Checking the library and the search index...")
         thread, relay = start_worker(self.window, job, on_done=self._refreshed, on_failed=self._refresh_failed,
@@ -231,6 +235,8 @@ class Application:
             self.training.close()  # the training database
         if self.stores is not None:
             self.stores.close()
+        if self.changes is not None:
+            self.changes.close()
 
 
     # --- content packs: background sync and the live switch to a new version --------------
@@ -384,6 +390,18 @@ def _library_summary(library: Library) -> str:
     if problems:
         text += f"; {problems} content problem{'s' if problems != 1 else ''} (run 'manualviewer check')"
     return text
+
+
+def _open_changes() -> ChangeTracker | None:
+    import sqlite3
+
+    from manualviewer.storage.settings_file import load_layered
+
+    try:
+        return ChangeTracker.open(keep_section_versions=load_layered().settings.keep_section_versions)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"manualviewer: what changed cannot be tracked ({exc})", file=sys.stderr)
+        return None
 
 
 def _open_stores(window: Any) -> Any:

@@ -34,6 +34,7 @@ DEFAULT_NOTE_CHECK_WORDS: tuple[str, ...] = bundled_note_words().words_to_avoid
 DEFAULT_KNOWN_ABBREVIATIONS: tuple[str, ...] = bundled_note_words().known_abbreviations
 
 MAX_PACK_SYNC_MINUTES = 7 * 24 * 60
+MAX_KEEP_SECTION_VERSIONS = 1_000_000
 _EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -81,6 +82,9 @@ class Settings:
     pack_public_key: str = ""
     # How often the open app syncs content_sources, in minutes (also once at start); 0: at start only.
     pack_sync_minutes: int = 60
+    # Earlier texts of sections kept for "what changed" diffs (besides the current texts and the
+    # texts the user read); a library with no more sections than this keeps every text.
+    keep_section_versions: int = 2000
 
     def validate(self, path: Path | None = None) -> Settings:
         """Raise SettingsError for combinations that cannot work; return self otherwise."""
@@ -111,6 +115,9 @@ class Settings:
             raise SettingsError(path, "pack_sync_minutes",
                                 f"must be between 0 (at start only) and {MAX_PACK_SYNC_MINUTES} (a week), "
                                 f"not {self.pack_sync_minutes}")
+        if not 10 <= self.keep_section_versions <= MAX_KEEP_SECTION_VERSIONS:
+            raise SettingsError(path, "keep_section_versions",
+                                f"must be between 10 and {MAX_KEEP_SECTION_VERSIONS}, not {self.keep_section_versions}")
         for key, words in (
             ("note_check_words", self.note_check_words),
             ("known_abbreviations", self.known_abbreviations),
@@ -137,6 +144,7 @@ _TOP_KEYS = {
     "content_sources",
     "pack_public_key",
     "pack_sync_minutes",
+    "keep_section_versions",
 }
 _SMTP_KEYS = {"host", "port", "starttls", "username", "password_env"}
 
@@ -215,6 +223,7 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | None = None, *, che
         content_sources=_str_list(data, "content_sources", (), path),
         pack_public_key=_str(data, "pack_public_key", "", "", path),
         pack_sync_minutes=_int(data, "pack_sync_minutes", 60, "", path),
+        keep_section_versions=_int(data, "keep_section_versions", 2000, "", path),
     )
     return settings.validate(path) if check else settings
 
@@ -305,6 +314,7 @@ def settings_to_toml(settings: Settings) -> str:
         f"content_sources = {_toml_list(s.content_sources)}",
         f"pack_public_key = {_toml_str(s.pack_public_key)}",
         f"pack_sync_minutes = {s.pack_sync_minutes}",
+        f"keep_section_versions = {s.keep_section_versions}",
         "",
         "[smtp]",
         f"host = {_toml_str(s.smtp.host)}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from manualviewer.core.content.bundled import content_folders
 from manualviewer.core.content.library import Library
@@ -21,6 +22,9 @@ from manualviewer.core.search.library_index import Progress, ensure_library, ope
 from manualviewer.core.search.protocol import SearchIndex
 from manualviewer.services.search_service import SearchService
 
+if TYPE_CHECKING:
+    from manualviewer.services.changes import ChangeTracker, RecordedVersion
+
 
 @dataclass(frozen=True)
 class Refresh:
@@ -29,6 +33,7 @@ class Refresh:
 
     library: Library | None
     index: IndexStats | None
+    version: RecordedVersion | None = None  # the library version recorded for "what changed"
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,36 @@ class Workspace:
         return SearchService(self.index_dir, library)
 
     def refresh(self, current: Library, search: SearchService, *, check_files: bool,
-                progress: Progress | None = None) -> Refresh:
-        """After a change (or to check at start): reload the library if its files changed, then
-        bring the index up to date with it. Slow: the app runs it on a worker thread."""
+                progress: Progress | None = None, changes: ChangeTracker | None = None) -> Refresh:
+        """After a change (or to check at start): reload the library if its files changed, record
+        its version with `changes` (every load records one), then bring the index up to date
+        with it. Slow: the app runs it on a worker thread."""
         fresh = self.reload_if_changed(current, check_files=check_files)
         library = fresh or current
+        version = self.record_version(library, changes) if changes is not None else None
         stats = search.ensure(library, progress)
         library.prepare_backlinks()
-        return Refresh(fresh, stats)
+        return Refresh(fresh, stats, version)
+
+    def record_version(self, library: Library, changes: ChangeTracker) -> RecordedVersion | None:
+        """The library's version recorded for this user, labelled with the installed packs it
+        shows ("org-guidance 1.2"); None when the versions database cannot be written (what
+        changed is then unknown for this load; reading goes on)."""
+        import sqlite3
+        import sys
+
+        try:
+            return changes.record_load(library, self.version_label())
+        except (sqlite3.Error, OSError) as exc:
+            print(f"manualviewer: the library version was not recorded ({exc})", file=sys.stderr)
+            return None
+
+    def version_label(self) -> str:
+        """The installed packs among these folders, as "name version" (empty for plain folders)."""
+        from manualviewer.storage.installed_packs import installed
+
+        shown = set(self.folders)
+        return ", ".join(f"{p.name} {p.version}" for p in installed() if p.content in shown)
 
 
 def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:

@@ -115,6 +115,7 @@ def test_password_comes_from_named_environment_variable(monkeypatch: pytest.Monk
         ("pack_sync_minutes = -1", "pack_sync_minutes", "between 0 (at start only) and 10080"),
         ("pack_sync_minutes = 10081", "pack_sync_minutes", "between 0 (at start only) and 10080"),
         ('pack_sync_minutes = "60"', "pack_sync_minutes", "must be an integer"),
+        ("keep_section_versions = 9", "keep_section_versions", "between 10 and 1000000"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:
@@ -157,6 +158,7 @@ def test_round_trip_with_awkward_strings(tmp_path: Path) -> None:
         content_folders=(tmp_path / "a", tmp_path / "b"),
         content_sources=("https://intranet.example.org/packs/org/",),
         pack_sync_minutes=0,
+        keep_section_versions=50,
     )
     save_settings(original, path)
     assert load_settings(path) == original

@@ -1,0 +1,271 @@
+"""What changed in the guidance, for this user: the library versions they loaded, the sections they
+read, and word diffs against what they read. No Qt: the app, the CLI and the alerts use it.
+
+The API (other parts build on it; keep the names):
+
+    tracker = ChangeTracker.open(path=None, clock=utc_now, keep_section_versions=...)
+    tracker.record_load(library, label="") -> RecordedVersion
+        Every load records one (the same version again adds no row). Keeps texts so diffs work
+        offline: every section's text while the library has no more sections than the bound,
+        else the texts of sections added or changed since the last load; earlier texts are
+        pruned past `keep_section_versions` (never a current text, never one the user read).
+    tracker.changes_since(library, since=None) -> ChangeReport
+        `since`: a version ID (or a prefix of 4+ characters), a label ("pack 1.2"), or a date
+        YYYY-MM-DD; None: the version this user last had before the current one. Raises
+        UnknownVersion for a `since` that names nothing recorded.
+        ChangeReport: since (RecordedVersion | None), current, sections (SectionChange: id,
+        title, manual, change added|changed|removed), notes (the change notes of each manual's
+        added and changed sections), manual_titles.
+    tracker.mark_read(section, body=None)     the viewer calls it when a section is shown
+    tracker.last_read(section_id) -> SectionRead | None      (read_at, content_hash)
+    tracker.changed_since_read(library, ids) -> dict[str, SectionRead]
+        the ids the user read whose current content hash differs from the one last read
+    tracker.diff(section, from_=None, body=None) -> VersionDiff | None
+        `from_`: a content hash prefix (4+) or a date YYYY-MM-DD; None: the text last read before
+        the current one (else the newest earlier text kept of the section). None
+        when no earlier text of the section is kept; UnknownVersion for a `from_` that matches
+        nothing. VersionDiff: section_id, title, from_hash, from_date, diff (core SectionDiff).
+
+Calls are serialised by a lock: a load records on a worker thread while the window marks reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manualviewer.core.changes.versions import Change, SectionChange, SectionStamp, compare, stamps_of, version_id
+from manualviewer.core.changes.worddiff import SectionDiff, diff_sections
+from manualviewer.core.content.library import Library
+from manualviewer.core.model import ChangeNote, Section
+from manualviewer.storage.clock import Clock, utc_now
+from manualviewer.storage.versions import (
+    DEFAULT_KEEP_TEXTS,
+    RecordedVersion,
+    SectionRead,
+    VersionStore,
+    open_versions,
+)
+
+__all__ = [
+    "ChangeReport", "ChangeTracker", "RecordedVersion", "SectionNote", "SectionRead", "UnknownVersion",
+    "VersionDiff",
+]
+
+_STAMPS_KEY = "changes.stamps"
+
+
+class UnknownVersion(LookupError):
+    """A --since or --from that names no version kept here; the message says what was asked."""
+
+
+@dataclass(frozen=True)
+class SectionNote:
+    """A change note of one section, as the manual's editors wrote it."""
+
+    section_id: str
+    date: dt.date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    since: RecordedVersion | None  # None: no earlier version recorded here
+    current: RecordedVersion | None
+    sections: tuple[SectionChange, ...]
+    notes: Mapping[str, tuple[SectionNote, ...]] = field(default_factory=dict)  # by manual code
+    manual_titles: Mapping[str, str] = field(default_factory=dict)
+
+    def by_manual(self) -> dict[str, list[SectionChange]]:
+        grouped: dict[str, list[SectionChange]] = {}
+        for change in self.sections:
+            grouped.setdefault(change.manual, []).append(change)
+        return grouped
+
+    def count(self, kind: Change) -> int:
+        return sum(1 for c in self.sections if c.change is kind)
+
+    def as_json(self) -> dict[str, object]:
+        """The `changes --json` shape: {"since", "sections": [{"id", "title", "manual", "change"}]}."""
+        return {"since": describe_version(self.since) if self.since else None,
+                "sections": [c.as_json() for c in self.sections]}
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    section_id: str
+    title: str
+    from_hash: str
+    from_date: dt.datetime | None  # when the user read that text, else when it was kept
+    diff: SectionDiff
+
+
+def describe_version(version: RecordedVersion) -> str:
+    """"pack 1.2 (3f9a0c12d4e5b6a7, 2026-12-03)" or "3f9a0c12d4e5b6a7 (2026-12-03)"."""
+    day = version.recorded_at.date().isoformat()
+    return f"{version.label} ({version.version_id}, {day})" if version.label else f"{version.version_id} ({day})"
+
+
+class ChangeTracker:
+    def __init__(self, store: VersionStore, *, keep_section_versions: int = DEFAULT_KEEP_TEXTS) -> None:
+        self._store = store
+        self._keep = keep_section_versions
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | None = None, clock: Clock = utc_now, *,
+             keep_section_versions: int = DEFAULT_KEEP_TEXTS) -> ChangeTracker:
+        """The user's versions database (in the data folder unless `path`); a damaged one is set
+        aside and a new one started."""
+        store = VersionStore(open_versions(path), clock, keep_texts=keep_section_versions)
+        return cls(store, keep_section_versions=keep_section_versions)
+
+    def close(self) -> None:
+        with self._lock:
+            self._store.close()
+
+    # --- versions ------------------------------------------------------------------------------
+    def record_load(self, library: Library, label: str = "") -> RecordedVersion:
+        stamps = _stamps(library)
+        with self._lock:
+            latest = self._store.latest()
+            previous = self._store.stamps(latest.seq) if latest is not None else {}
+            recorded = self._store.record(stamps, label)
+            if len(stamps) <= self._keep:
+                wanted = list(stamps.values())
+            else:  # a large library: the texts that changed are the ones a diff will need next
+                wanted = [s for s in stamps.values()
+                          if s.id not in previous or previous[s.id].content_hash != s.content_hash]
+            known = self._store.known_hashes(s.content_hash for s in wanted)
+            missing = [s for s in wanted if s.content_hash not in known]
+            self._store.keep_texts(_texts(library, missing))
+            if missing:
+                self._store.prune_texts({s.content_hash for s in stamps.values()})
+            return recorded
+
+    def current_version(self, library: Library) -> str:
+        return version_id(_stamps(library))
+
+    def changes_since(self, library: Library, since: str | None = None) -> ChangeReport:
+        stamps = _stamps(library)
+        current_id = version_id(stamps)
+        with self._lock:
+            current = next((v for v in self._store.versions() if v.version_id == current_id), None)
+            if since is None:
+                base = self._store.previous_to(current_id)
+            else:
+                base = self._store.find(since)
+                if base is None:
+                    raise UnknownVersion(f"no library version {since!r} is recorded here "
+                                         "(give a version ID, a pack label or a date YYYY-MM-DD)")
+            old = self._store.stamps(base.seq) if base is not None else stamps
+        sections = compare(old, stamps, library.aliases)
+        titles = {code: manual.title for code, manual in library.manuals.items()}
+        return ChangeReport(base, current, sections, _notes(library, sections, base), titles)
+
+    # --- reads ---------------------------------------------------------------------------------
+    def mark_read(self, section: Section, body: str | None = None) -> None:
+        """The user was shown `section` (`body`: its text when the library keeps bodies on disk)."""
+        if not section.content_hash:
+            return
+        with self._lock:
+            self._store.mark_read(section.id, section.content_hash, section.title,
+                                  section.body if body is None else body)
+
+    def last_read(self, section_id: str) -> SectionRead | None:
+        with self._lock:
+            return self._store.last_read(section_id)
+
+    def changed_since_read(self, library: Library, ids: Iterable[str]) -> dict[str, SectionRead]:
+        with self._lock:
+            reads = self._store.last_reads(ids)
+        changed: dict[str, SectionRead] = {}
+        for section_id, read in reads.items():
+            section = library.sections.get(section_id)
+            if section is not None and section.content_hash != read.content_hash:
+                changed[section_id] = read
+        return changed
+
+    # --- diffs ---------------------------------------------------------------------------------
+    def diff(self, section: Section, from_: str | None = None, body: str | None = None) -> VersionDiff | None:
+        current = section.body if body is None else body
+        with self._lock:
+            found = self._earlier_text(section, from_)
+            if found is None:
+                return None
+            old_hash, when = found
+            stored = self._store.text(old_hash)
+        if stored is None:
+            return None
+        return VersionDiff(section.id, section.title, old_hash, when, diff_sections(stored.body, current))
+
+    def _earlier_text(self, section: Section, from_: str | None) -> tuple[str, dt.datetime | None] | None:
+        if from_ is None:
+            read = self._store.last_read(section.id, other_than=section.content_hash)
+            if read is not None and self._store.text(read.content_hash) is not None:
+                return read.content_hash, read.read_at
+            for kept in self._store.texts_of(section.id):  # newest first
+                if kept.content_hash != section.content_hash:
+                    return kept.content_hash, kept.stored_at
+            return None
+        text = from_.strip().lower()
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            day = None
+        if day is not None:
+            end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+            for version in self._store.versions():
+                if version.recorded_at < end:
+                    stamp = self._store.stamps(version.seq).get(section.id)
+                    if stamp is not None:
+                        return stamp.content_hash, version.recorded_at
+            raise UnknownVersion(f"no version of {section.id} recorded on or before {day.isoformat()}")
+        if len(text) < 4:
+            raise UnknownVersion(f"{from_!r} is too short: give at least 4 characters of a content hash")
+        for kept in self._store.texts_of(section.id):
+            if kept.content_hash.startswith(text):
+                return kept.content_hash, kept.stored_at
+        raise UnknownVersion(f"no kept text of {section.id} has a content hash starting {from_!r}")
+
+
+def _stamps(library: Library) -> dict[str, SectionStamp]:
+    """Worked out once per library (100,000 sections unpickled once, not at every question)."""
+    made: dict[str, SectionStamp] = library.derived(_STAMPS_KEY, lambda: stamps_of(library.sections.values()))
+    return made
+
+
+def _texts(library: Library, stamps: Iterable[SectionStamp]) -> Iterable[tuple[str, str, str, str]]:
+    for stamp in stamps:
+        section = library.sections.get(stamp.id)
+        if section is not None:
+            yield stamp.id, stamp.content_hash, stamp.title, library.body_of(section)
+
+
+def _notes(library: Library, changes: Iterable[SectionChange],
+           since: RecordedVersion | None) -> dict[str, tuple[SectionNote, ...]]:
+    """Each added or changed section's change notes dated after `since`, and its latest note
+    whatever its date (a GOV.UK note can be older than the pack that brings the change)."""
+    cutoff = since.recorded_at.date() if since is not None else None
+    notes: dict[str, list[SectionNote]] = {}
+    for change in changes:
+        if change.change is Change.REMOVED:
+            continue
+        section = library.sections.get(change.id)
+        if section is None or not section.change_notes:
+            continue
+        latest = _latest(section.change_notes)
+        for note in section.change_notes:
+            fresh = cutoff is not None and note.date is not None and note.date >= cutoff
+            if note is latest or fresh:
+                notes.setdefault(change.manual, []).append(SectionNote(section.id, note.date, note.note))
+    return {code: tuple(sorted(items, key=lambda n: (n.date or dt.date.min), reverse=True))
+            for code, items in notes.items()}
+
+
+def _latest(notes: tuple[ChangeNote, ...]) -> ChangeNote:
+    dated = [n for n in notes if n.date is not None]
+    return max(dated, key=lambda n: n.date or dt.date.min) if dated else notes[-1]
