@@ -40,7 +40,8 @@ def collect_problems(library: Library) -> list[ContentProblem]:
 
 def _load_extra_checks() -> None:
     # Imported lazily so `check` works while those parts are absent.
-    for module in ("manualviewer.core.procedures.checks", "manualviewer.core.training.checks"):
+    for module in ("manualviewer.core.procedures.checks", "manualviewer.core.training.checks",
+                   "manualviewer.core.content.must_read"):
         try:
             mod = __import__(module, fromlist=["check_library"])
         except ModuleNotFoundError as exc:

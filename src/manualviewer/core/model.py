@@ -34,6 +34,16 @@ class ChangeNote:
 
 
 @dataclass(frozen=True)
+class MustReadMark:
+    """A manual's `must_read` entry: staff must read and confirm `section` by `due`. `line` is
+    the entry's line in manual.md, for problems about it."""
+
+    section: str  # normalised ID
+    due: dt.date
+    line: int
+
+
+@dataclass(frozen=True)
 class Manual:
     code: str
     slug: str
@@ -46,6 +56,7 @@ class Manual:
     body: str = ""
     local_ids: bool = False
     attribution: str = ""
+    must_read: tuple[MustReadMark, ...] = ()  # sections marked "must read by" in manual.md
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,9 @@ class Section:
     updated: dt.date | None = None
     summary: str = ""
     content_hash: str = ""
+    # Staff must read and confirm this section by this date ("read and understood"). Not part
+    # of content_hash: moving a deadline is not a change to the guidance.
+    must_read_by: dt.date | None = None
 
     def is_past_archive_date(self, today: dt.date | None = None) -> bool:
         if self.archive_date is None:

@@ -194,7 +194,13 @@ def _migration_3(conn: sqlite3.Connection) -> None:
 def chain_hash(previous: str, row: sqlite3.Row | tuple[object, ...]) -> str:
     """sha256(previous hash + the note canonically written): each note seals the one before, so a
     note edited, removed or inserted outside the app breaks the chain from there on."""
-    canonical = json.dumps(list(row)[: len(NOTE_FIELDS)], ensure_ascii=False, separators=(",", ":"))
+    return link_hash(previous, list(row)[: len(NOTE_FIELDS)])
+
+
+def link_hash(previous: str, values: list[object] | tuple[object, ...]) -> str:
+    """One link of an append-only table's hash chain (notes, attestations): sha256 of the
+    previous link and the row's values as compact JSON."""
+    canonical = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
 
 
@@ -220,9 +226,11 @@ def _migration_4(conn: sqlite3.Connection) -> None:
     for row in conn.execute(f"SELECT {', '.join(NOTE_FIELDS)} FROM notes ORDER BY id").fetchall():
         previous = chain_hash(previous, row)
         conn.execute("UPDATE notes SET chain_hash = ? WHERE id = ?", (previous, row[0]))
-    for name in TRIGGERS:
-        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-        conn.execute(TRIGGERS[name])
+    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for name, sql in TRIGGERS.items():
+        if _trigger_table(sql) in tables:  # later tables' triggers come with their own migrations
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            conn.execute(sql)
 
 
 def _migration_5(conn: sqlite3.Connection) -> None:
@@ -264,9 +272,31 @@ def _migration_5(conn: sqlite3.Connection) -> None:
         conn.execute(TRIGGERS[name])
 
 
+ATTESTATION_FIELDS = ("id", "confirmed_at", "officer", "section_id", "title", "content_hash")
+
+
+def _migration_6(conn: sqlite3.Connection) -> None:
+    # "Read and understood" confirmations (issue 17): append-only and hash-chained like notes.
+    _run_script(conn, """
+        CREATE TABLE attestations (
+            id           INTEGER PRIMARY KEY,
+            confirmed_at TEXT NOT NULL,  -- UTC ISO 8601
+            officer      TEXT NOT NULL,
+            section_id   TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            content_hash TEXT NOT NULL,  -- the section's content hash when it was confirmed
+            chain_hash   TEXT NOT NULL
+        );
+        CREATE INDEX attestations_section ON attestations(section_id, id);
+    """)
+    for name in ("attestations_no_update", "attestations_no_delete"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        conn.execute(TRIGGERS[name])
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -274,6 +304,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # The append-only rules, checked and recreated at every open: a trigger dropped or changed
 # outside the app is put back (an edit made meanwhile shows in the notes' hash chain).
 _APPEND_ONLY_NOTES = "notes are append-only: add a note that amends this one"
+_APPEND_ONLY_ATTESTATIONS = "confirmations are append-only: confirm again to add a new one"
 TRIGGERS: dict[str, str] = {
     "notes_no_update": f"CREATE TRIGGER notes_no_update BEFORE UPDATE ON notes "
     f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_NOTES}'); END",
@@ -289,19 +320,30 @@ TRIGGERS: dict[str, str] = {
     "BEGIN SELECT RAISE(ABORT, 'save ids are kept'); END",
     "note_saves_no_delete": "CREATE TRIGGER note_saves_no_delete BEFORE DELETE ON note_saves "
     "BEGIN SELECT RAISE(ABORT, 'save ids are kept'); END",
+    "attestations_no_update": "CREATE TRIGGER attestations_no_update BEFORE UPDATE ON attestations "
+    f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_ATTESTATIONS}'); END",
+    "attestations_no_delete": "CREATE TRIGGER attestations_no_delete BEFORE DELETE ON attestations "
+    f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_ATTESTATIONS}'); END",
 }
 
 
 def ensure_triggers(conn: sqlite3.Connection) -> list[str]:
     """Recreate any append-only trigger that is missing or not as written here; return their names."""
     present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
-    wrong = [name for name, sql in TRIGGERS.items() if " ".join(str(present.get(name, "")).split()) != sql]
+    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    wrong = [name for name, sql in TRIGGERS.items()
+             if " ".join(str(present.get(name, "")).split()) != sql and _trigger_table(sql) in tables]
     if wrong:
         with transaction(conn):
             for name in wrong:
                 conn.execute(f"DROP TRIGGER IF EXISTS {name}")
                 conn.execute(TRIGGERS[name])
     return wrong
+
+
+def _trigger_table(sql: str) -> str:
+    # A database held at an older schema (a test of a migration) lacks later tables' triggers.
+    return sql.split(" ON ", 1)[1].split()[0]
 
 
 def _configure(conn: sqlite3.Connection) -> None:

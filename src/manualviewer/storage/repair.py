@@ -16,7 +16,7 @@ from pathlib import Path
 from manualviewer.storage.database import NOTE_FIELDS, chain_hash, open_database, transaction
 
 # Tables copied as they are, in an order that keeps references valid.
-_TABLES = ("outbox", "runs", "bookmarks", "history", "session")
+_TABLES = ("outbox", "runs", "bookmarks", "history", "session", "attestations")
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ def _readable_rows(old: sqlite3.Connection, table: str, unreadable: dict[str, st
                 last = int(row["mv_rowid"])
             return rows
         except sqlite3.DatabaseError as exc:
+            if "no such table" in str(exc):
+                return rows  # a database from before the table was added: nothing to copy
             unreadable.setdefault(table, str(exc))
             last += 1
             misses += 1

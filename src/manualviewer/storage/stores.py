@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manualviewer.storage import paths
+from manualviewer.storage.attestations import AttestationStore
 from manualviewer.storage.bookmarks import BookmarkStore
 from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.history import HistoryStore, SessionStore
@@ -25,6 +26,7 @@ class Stores:
     bookmarks: BookmarkStore
     history: HistoryStore
     session: SessionStore
+    attestations: AttestationStore
 
     def close(self) -> None:
         self.conn.close()
@@ -43,4 +45,5 @@ def open_stores(path: Path | None = None, clock: Clock = utc_now) -> Stores:
         bookmarks=BookmarkStore(conn, clock),
         history=HistoryStore(conn, clock),
         session=SessionStore(conn),
+        attestations=AttestationStore(conn, clock),
     )

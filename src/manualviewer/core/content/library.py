@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import re
 import threading
@@ -90,6 +91,8 @@ class Library:
     embeds: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # procedures offered in bodies
     lazy_bodies: bool = False  # bodies are read from the files when asked for (large libraries)
     fingerprint: str = ""  # of the files it was loaded from (content_fingerprint), when known
+    # Section ID -> its own `must_read_by`, gathered at load: no walk over every section for it.
+    must_read: dict[str, dt.date] = field(default_factory=dict)
     _links: dict[str, tuple[SectionRef, ...]] | None = None  # source -> refs
     _links_blob: bytes | None = None  # links not unpickled yet (opened from a snapshot)
     _backlinks: dict[str, tuple[str, ...]] | None = None
@@ -258,6 +261,7 @@ class Library:
         return {
             "manuals": self.manuals, "blobs": blobs, "problems": self.problems, "aliases": self.aliases,
             "embeds": self.embeds, "children": self._children, "fingerprint": self.fingerprint,
+            "must_read": self.must_read,
             "links": self._links_blob if self._links is None else pickle.dumps(self._links, pickle.HIGHEST_PROTOCOL),
             "backlinks": self._backlinks_blobs if self._backlinks is None and self._backlinks_blobs is not None
             else _chunked_pickles(self.prepare_backlinks()),
@@ -270,6 +274,7 @@ class Library:
             aliases=data["aliases"], embeds=data["embeds"], lazy_bodies=True, fingerprint=data["fingerprint"],
         )
         library._children = data["children"]
+        library.must_read = data.get("must_read", {})
         library._links_blob = data["links"]
         backlinks = data.get("backlinks")  # not in snapshots of older versions; one blob in some
         library._backlinks_blobs = (backlinks,) if isinstance(backlinks, bytes) else \

@@ -18,8 +18,8 @@ from manualviewer.core.model import Section
 from manualviewer.core.problems import ContentProblem
 
 MANUAL_FILE = "manual.md"
-CACHE_VERSION = 4  # 4: change notes and titles read as written (`note: 0041` is "0041")
-SNAPSHOT_VERSION = 3  # 3: the same
+CACHE_VERSION = 5  # 4: change notes and titles read as written (`note: 0041` is "0041"); 5: must-read marks
+SNAPSHOT_VERSION = 4  # 3: the same; 4: must-read marks (Library.must_read, Manual.must_read)
 
 
 @dataclass(frozen=True)

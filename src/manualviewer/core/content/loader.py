@@ -123,6 +123,8 @@ def load_library(
                 f"section ID {section.id} is already used by {other}; this file is skipped"))
             continue
         library.sections[section.id] = section
+        if section.must_read_by is not None:
+            library.must_read[section.id] = section.must_read_by
         refs.extend(SectionRef(section.id, target, line) for target, line in result.refs)
         if result.embeds:
             library.embeds[section.id] = result.embeds

@@ -11,16 +11,20 @@ from typing import Any
 
 from manualviewer.core.content.frontmatter import Document
 from manualviewer.core.content.library import Library
-from manualviewer.core.model import SECTION_ID_RE, ChangeNote, Manual, Section, Status, normalise_id
+from manualviewer.core.model import SECTION_ID_RE, ChangeNote, Manual, MustReadMark, Section, Status, normalise_id
 from manualviewer.core.problems import ContentProblem, Severity
 
 MANUAL_KEYS = {
     "code", "title", "organisation", "summary", "source_url", "licence", "attribution", "local_ids",
+    "must_read",
 }
 SECTION_KEYS = {
     "section_id", "title", "parent", "status", "archive_date", "superseded_by", "aliases",
-    "review_by", "owner", "procedures", "change_notes", "updated", "summary",
+    "review_by", "owner", "procedures", "change_notes", "updated", "summary", "must_read_by",
 }
+# Fields that are not the guidance itself: left out of the content hash, so moving a must-read
+# deadline neither re-indexes the section nor asks staff to confirm it again.
+_NOT_HASHED = frozenset({"must_read_by"})
 
 MAX_ID_LENGTH = 64  # a section ID or manual code; GOV.UK's longest is 11
 
@@ -96,6 +100,8 @@ def manual_from(doc: Document, library: Library) -> Manual | None:
         body=doc.body,
         local_ids=bool(meta.get("local_ids", False)),
         attribution=doc.text("attribution"),
+        # A bad entry is reported and left out; the manual still loads.
+        must_read=_must_read_marks(doc, library.problems),
     )
     library.manuals[code] = manual
     return manual
@@ -147,6 +153,9 @@ def section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) 
     change_notes = _change_notes(meta.get("change_notes"), doc, problems)
     if any(p.severity is Severity.ERROR for p in problems):
         return None
+    # After the check above: a bad must-read date is reported, and the section still loads.
+    must_read_by = _date(meta.get("must_read_by"), doc, "must_read_by", problems,
+                         " (the section is not marked must-read until it is fixed)")
 
     section_id = normalise_id(str(raw_id))
     if doc.path.stem.upper() != section_id:
@@ -174,6 +183,7 @@ def section_from(doc: Document, manual: Manual, problems: list[ContentProblem]) 
         updated=dates["updated"],
         summary=doc.text("summary"),
         content_hash=_hash(doc, manual.code),
+        must_read_by=must_read_by,
     )
 
 
@@ -181,12 +191,13 @@ def _hash(doc: Document, manual_code: str) -> str:
     # The manual's code is in the index too (the manual filter): renaming a manual re-indexes
     # its sections even though their files did not change.
     digest = hashlib.sha256(manual_code.encode() + b"\0")
-    digest.update(repr(sorted(doc.meta.items(), key=lambda kv: str(kv[0]))).encode())
+    hashed = (kv for kv in doc.meta.items() if kv[0] not in _NOT_HASHED)
+    digest.update(repr(sorted(hashed, key=lambda kv: str(kv[0]))).encode())
     digest.update(doc.body.encode())
     return digest.hexdigest()
 
 
-def _date(value: Any, doc: Document, key: str, problems: list[ContentProblem]) -> dt.date | None:
+def _date(value: Any, doc: Document, key: str, problems: list[ContentProblem], after: str = "") -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -196,7 +207,7 @@ def _date(value: Any, doc: Document, key: str, problems: list[ContentProblem]) -
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.append(_problem("bad-value", doc, key, f"{key} must be a date YYYY-MM-DD, not {value!r}"))
+        problems.append(_problem("bad-value", doc, key, f"{key} must be a date YYYY-MM-DD, not {value!r}{after}"))
         return None
 
 
@@ -226,3 +237,32 @@ def _change_notes(value: Any, doc: Document, problems: list[ContentProblem]) -> 
         notes.append(ChangeNote(_date(item.get("date"), doc, "change_notes", problems), text))
     return tuple(notes)
 
+
+
+def _must_read_marks(doc: Document, problems: list[ContentProblem]) -> tuple[MustReadMark, ...]:
+    """manual.md's `must_read: [{by: YYYY-MM-DD, sections: [ID, ...]}, ...]`; each bad entry is
+    one problem on the key's line and is left out."""
+    value = doc.meta.get("must_read")
+    if value is None:
+        return ()
+    line = doc.key_lines.get("must_read", 1)
+    shape = "must_read must be a list of {by: YYYY-MM-DD, sections: [section IDs]}"
+    if not isinstance(value, list):
+        problems.append(_problem("bad-value", doc, "must_read", shape))
+        return ()
+    marks: list[MustReadMark] = []
+    for number, item in enumerate(value, start=1):
+        sections = item.get("sections") if isinstance(item, dict) else None
+        if isinstance(sections, str | int):
+            sections = [sections]
+        if not isinstance(sections, list) or not all(isinstance(s, str | int) and str(s).strip()
+                                                     for s in sections):
+            problems.append(_problem("bad-value", doc, "must_read", f"{shape} (entry {number})"))
+            continue
+        due = _date(item.get("by"), doc, "must_read", problems, f" (entry {number}: its 'by')")
+        if due is None:
+            if item.get("by") in (None, ""):
+                problems.append(_problem("missing-field", doc, "must_read", f"must_read entry {number} needs 'by'"))
+            continue
+        marks.extend(MustReadMark(normalise_id(str(s)), due, line) for s in sections)
+    return tuple(marks)
