@@ -59,12 +59,19 @@ class Application:
         self.changes: ChangeTracker | None = _open_changes()
         # Guided checklists, notes and escalations (ui/checklist/): only with the user's database.
         self.checklists: Any = None
+        self.must_read: Any = None
         if self.stores is not None:
             from manualviewer.storage.settings_file import load_user_settings
             from manualviewer.ui.checklist.deps import ChecklistDeps
             from manualviewer.ui.checklist.install import install_checklists
 
             self.checklists = install_checklists(self.window, ChecklistDeps(self.stores, load_user_settings))
+            from manualviewer.ui.reading.must_read import install_must_read
+
+            w = self.window  # "read and understood": the count, the Must read list, the confirm bar
+            self.must_read = install_must_read(w, w.tabs, w.sidebar, w.library, self.stores.attestations,
+                                               lambda: load_user_settings().officer_name, w.open_section,
+                                               w.library_changed)
         # --- Training mode (ui/training/install.py): scenarios on the real checklists. It opens only
         # the separate training database (paths.training_database_path()), never the live notes or
         # outbox, and builds no delivery channel: nothing is ever sent from training.

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "index",
     "procedure",
     "notes",
+    "attestations",
     "escalations",
     "scenario",
     "import_govuk",

@@ -46,6 +46,7 @@ class MainWindow(SectionCommands):
     section_opened = Signal(str)
     procedure_requested = Signal(str)
     reload_requested = Signal()  # the user asks to load changed guidance files now
+    library_changed = Signal(object)  # the Library now shown (after set_library)
 
     def __init__(
         self,
@@ -413,6 +414,7 @@ class MainWindow(SectionCommands):
         for view in self.views():
             view.set_library(library)
         self._update_actions()
+        self.library_changed.emit(library)
 
     def set_index_progress(self, done: int, total: int) -> None:
         if total <= 0 or done >= total:

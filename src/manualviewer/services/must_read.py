@@ -1,0 +1,90 @@
+""""Read and understood", without Qt: which must-read sections this officer still has to
+confirm, confirming one, and the records to send a manager.
+
+A must-read section (core/content/must_read.py: a section's `must_read_by`, or its manual's
+`must_read` list) is *outstanding* until the officer confirms it; the confirmation keeps the
+section's content hash, so when the section's text changes it is outstanding again ("changed
+since you confirmed"). Confirmations are append-only (storage/attestations.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from manualviewer.core.content.library import Library
+from manualviewer.core.content.must_read import due_dates
+from manualviewer.core.procedures.wording import local_time
+from manualviewer.storage.attestations import Attestation, AttestationError, AttestationStore
+
+
+class ReadState(StrEnum):
+    TO_READ = "to-read"  # never confirmed
+    CHANGED = "changed"  # confirmed, but the section changed since
+    CONFIRMED = "confirmed"  # confirmed as it is now
+
+
+@dataclass(frozen=True)
+class MustRead:
+    section_id: str
+    title: str
+    manual: str
+    due: dt.date
+    state: ReadState
+    overdue: bool  # outstanding and past its due date
+    confirmed: Attestation | None  # the latest confirmation, of this version or an earlier one
+
+    @property
+    def outstanding(self) -> bool:
+        return self.state is not ReadState.CONFIRMED
+
+    def describe(self) -> str:
+        """One line for lists and the status bar's tooltip: what the officer has to do."""
+        due = f"{self.due.day} {self.due:%b %Y}"
+        if self.state is ReadState.CONFIRMED:
+            assert self.confirmed is not None
+            return f"You confirmed this on {local_time(self.confirmed.confirmed_at)}"
+        changed = "Changed since you confirmed it; " if self.state is ReadState.CHANGED else ""
+        if self.overdue:
+            return f"{changed}{'o' if changed else 'O'}verdue: it was due by {due}"
+        return f"{changed}{'r' if changed else 'R'}ead and confirm by {due}"
+
+
+def must_reads(library: Library, store: AttestationStore, today: dt.date | None = None) -> list[MustRead]:
+    """Every must-read section of the library and where this officer stands with it: the
+    outstanding ones first (the earliest due first), then the confirmed ones."""
+    today = today or dt.date.today()
+    latest = store.latest()
+    items = []
+    for section_id, due in due_dates(library).items():
+        section = library.sections[section_id]
+        confirmed = latest.get(section_id)
+        if confirmed is None:
+            state = ReadState.TO_READ
+        elif confirmed.content_hash != section.content_hash:
+            state = ReadState.CHANGED
+        else:
+            state = ReadState.CONFIRMED
+        items.append(MustRead(section_id, section.title, section.manual, due, state,
+                              overdue=state is not ReadState.CONFIRMED and due < today, confirmed=confirmed))
+    return sorted(items, key=lambda m: (not m.outstanding, m.due, m.section_id))
+
+
+def outstanding(library: Library, store: AttestationStore, today: dt.date | None = None) -> list[MustRead]:
+    return [m for m in must_reads(library, store, today) if m.outstanding]
+
+
+def status_of(library: Library, store: AttestationStore, section_id: str,
+              today: dt.date | None = None) -> MustRead | None:
+    """Where the officer stands with one section; None when it is not a must-read."""
+    return next((m for m in must_reads(library, store, today) if m.section_id == section_id), None)
+
+
+def confirm(library: Library, store: AttestationStore, section_id: str, officer: str) -> Attestation:
+    """Record "I have read and understood" for the section as it is now (its current content
+    hash); committed when this returns. Raises AttestationError (not a must-read section, no
+    officer name) or AttestationSaveError (the database did not take it: nothing recorded)."""
+    section = library.sections.get(section_id)
+    if section is None or section_id not in due_dates(library):
+        raise AttestationError(f"{section_id} is not a section you are asked to read and confirm")
+    return store.add(section.id, section.title, section.content_hash, officer)

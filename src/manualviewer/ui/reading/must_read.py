@@ -1,0 +1,300 @@
+""""Read and understood" in the reading window: the count of must-read sections still to confirm
+in the status bar ("2 to read"; a click opens the list), the Must read list in the sidebar
+(shown while the library has must-read sections), and in a must-read section a bar with
+"I have read and understood" (afterwards: "You confirmed this on 5 Dec 2026, 07:48").
+
+The work is services/must_read.py; this module only shows it. A confirmation is committed
+before the bar says so; when the database refuses it, the officer is told why and the button
+stays, so nothing is taken as confirmed that was not recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from manualviewer.core.content.library import Library
+from manualviewer.core.procedures.wording import local_time
+from manualviewer.core.settings import SettingsError
+from manualviewer.services.must_read import MustRead, ReadState, confirm, must_reads
+from manualviewer.storage.attestations import AttestationError, AttestationSaveError, AttestationStore
+from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Section", "Due by", "Status")
+# Short, for a narrow sidebar: the tooltip and the section's bar say it in full.
+_STATUS = {ReadState.TO_READ: "To read", ReadState.CHANGED: "Changed", ReadState.CONFIRMED: "Confirmed"}
+
+
+def day(when: dt.date) -> str:
+    return f"{when.day} {when:%b %Y}"
+
+
+class MustReadModel(QAbstractTableModel):
+    """The must-read sections: the outstanding ones first, earliest due first."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[MustRead] = []
+
+    def set_items(self, items: list[MustRead]) -> None:
+        self.beginResetModel()
+        self._rows = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> MustRead | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        item = self.item(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"{item.section_id}  {item.title}"
+            if column == 1:
+                return day(item.due)
+            if item.overdue:
+                return "Changed, overdue" if item.state is ReadState.CHANGED else "Overdue"
+            return _STATUS[item.state]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.section_id}: {item.title}\n{item.describe()}"
+        if role == Qt.ItemDataRole.FontRole and item.overdue:
+            font = QFont()
+            font.setBold(True)  # words say it too ("Overdue"): not colour alone
+            return font
+        if role == SECTION_ID_ROLE:
+            return item.section_id
+        return None
+
+
+class MustReadPanel(QWidget):
+    """The sidebar's Must read tab."""
+
+    section_chosen = Signal(str)
+
+    def __init__(self, model: MustReadModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.view = QTreeView(self)
+        self.view.setModel(model)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)  # the ID comes first and stays seen
+        self.view.setAccessibleName("Sections you must read and confirm")
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.activated.connect(self._on_activated)
+        self.view.clicked.connect(self._on_activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        section_id = index.data(SECTION_ID_ROLE)
+        if section_id:
+            self.section_chosen.emit(str(section_id))
+
+
+class ConfirmBar(QFrame):
+    """Above a must-read section: what is asked and by when, and the confirm button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Must read")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.button = QPushButton("I have read and understood", self)
+        self.button.setAccessibleName("Confirm: I have read and understood this section")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.section_id = ""
+        self.hide()
+
+    def show_item(self, item: MustRead | None) -> None:
+        self.section_id = item.section_id if item else ""
+        if item is None:
+            self.hide()
+            return
+        if item.state is ReadState.CONFIRMED:
+            assert item.confirmed is not None
+            text = f"You confirmed this on {html.escape(local_time(item.confirmed.confirmed_at))}."
+        elif item.state is ReadState.CHANGED:
+            assert item.confirmed is not None
+            when = "it was due by" if item.overdue else "confirm by"
+            text = (f"<b>This section changed since you confirmed it</b> on "
+                    f"{html.escape(local_time(item.confirmed.confirmed_at))}. Read it again; {when} {day(item.due)}.")
+        elif item.overdue:
+            text = f"<b>Must read: overdue.</b> It was due by {day(item.due)}. Read it, then confirm."
+        else:
+            text = f"<b>Must read</b> by {day(item.due)}. Read it, then confirm."
+        self.label.setText(text)
+        self.button.setVisible(item.state is not ReadState.CONFIRMED)
+        self.show()
+
+    def show_error(self, text: str) -> None:
+        self.label.setText(f"<b>{html.escape(text)}</b>")
+
+
+class MustReadUi(QObject):
+    """Wires the count, the list and the bars to the window; `set_library` after a reload."""
+
+    changed = Signal()  # the must-reads were worked out again (a confirmation, a new library)
+
+    def __init__(self, window: QMainWindow, tabs: QTabWidget, sidebar: QTabWidget, library: Library,
+                 store: AttestationStore, officer: Callable[[], str],
+                 open_section: Callable[[str], object]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tabs = tabs
+        self._sidebar = sidebar
+        self._library = library
+        self._store = store
+        self._officer = officer
+        self._open_section = open_section
+        self.items: dict[str, MustRead] = {}
+        self._bars: dict[QWidget, ConfirmBar] = {}
+
+        self.model = MustReadModel(self)
+        self.panel = MustReadPanel(self.model, sidebar)
+        self.panel.section_chosen.connect(self._open_section)
+        self.count_button = QToolButton(window)
+        self.count_button.setAutoRaise(False)  # looks pressable: a click opens the list
+        self.count_button.setAccessibleName("Must-read sections to confirm")
+        self.count_button.clicked.connect(self.show_list)
+        window.statusBar().addPermanentWidget(self.count_button)
+        tabs.currentChanged.connect(lambda _index: self._follow_view(tabs.currentWidget()))
+        self.refresh()
+        self._follow_view(tabs.currentWidget())
+
+    # --- what is outstanding --------------------------------------------------------------
+    def refresh(self) -> None:
+        found = must_reads(self._library, self._store)
+        self.items = {m.section_id: m for m in found}
+        self.model.set_items(found)
+        waiting = [m for m in found if m.outstanding]
+        overdue = sum(1 for m in waiting if m.overdue)
+        self.count_button.setText(f"{len(waiting)} to read" + (f" ({overdue} overdue)" if overdue else ""))
+        self.count_button.setToolTip(
+            f"{len(waiting)} must-read section{'s' if len(waiting) != 1 else ''} to read and confirm"
+            + (f", {overdue} past {'their' if overdue != 1 else 'its'} date" if overdue else "")
+            + ". Click for the list.")
+        self.count_button.setVisible(bool(waiting))
+        self.panel.summary.setText(
+            f"{len(waiting)} to read and confirm" + (f", {overdue} overdue" if overdue else "")
+            + ". Open a section, read it, then press \u201cI have read and understood\u201d."
+            if waiting else "You have confirmed every must-read section.")
+        listed = self._sidebar.indexOf(self.panel) >= 0
+        if found and not listed:
+            self._sidebar.addTab(self.panel, "Must read")
+        elif not found and listed:
+            self._sidebar.removeTab(self._sidebar.indexOf(self.panel))
+        for view, bar in self._bars.items():
+            bar.show_item(self.items.get(_current_id(view)))
+        self.changed.emit()
+
+    def set_library(self, library: Library) -> None:
+        self._library = library
+        self.refresh()
+
+    def show_list(self) -> None:
+        self._sidebar.show()
+        self._sidebar.setCurrentWidget(self.panel)
+        self.panel.view.setFocus()
+
+    # --- the bar in each tab -----------------------------------------------------------------
+    def _follow_view(self, view: QWidget | None) -> None:
+        layout = view.layout() if view is not None else None
+        if view is None or not isinstance(layout, QVBoxLayout) or view in self._bars:
+            return
+        bar = ConfirmBar(view)
+        layout.insertWidget(1, bar)  # below the breadcrumbs, above the text
+        bar.button.clicked.connect(lambda: self.confirm(bar.section_id))
+        self._bars[view] = bar
+        view.destroyed.connect(lambda: self._bars.pop(view, None))
+        history_changed = getattr(view, "history_changed", None)
+        if history_changed is not None:
+            history_changed.connect(lambda: bar.show_item(self.items.get(_current_id(view))))
+        bar.show_item(self.items.get(_current_id(view)))
+
+    def bar_of(self, view: QWidget) -> ConfirmBar | None:
+        return self._bars.get(view)
+
+    def confirm(self, section_id: str) -> bool:
+        """Record the confirmation; the bar says "You confirmed" only once it is committed. When
+        it is refused, every bar on that section says why and keeps its button."""
+        try:
+            done = confirm(self._library, self._store, section_id, self._officer())
+        except SettingsError as exc:
+            self._show_error(section_id, f"Your confirmation was not recorded: your settings cannot be read ({exc}).")
+            return False
+        except AttestationSaveError as exc:  # the database did not take it: nothing recorded
+            self._show_error(section_id, str(exc)[:1].upper() + str(exc)[1:] + ".")
+            return False
+        except AttestationError as exc:
+            self._show_error(section_id, f"Your confirmation was not recorded: {exc}.")
+            return False
+        self.refresh()
+        self._window.statusBar().showMessage(
+            f"Confirmed {done.section_id} on {local_time(done.confirmed_at)}.", 8000)
+        return True
+
+    def _show_error(self, section_id: str, text: str) -> None:
+        for bar in self._bars.values():
+            if bar.section_id == section_id:
+                bar.show_error(text)
+
+
+def _current_id(view: QWidget) -> str:
+    return str(getattr(view, "current_id", "") or "")
+
+
+def install_must_read(window: QMainWindow, tabs: QTabWidget, sidebar: QTabWidget, library: Library,
+                      store: AttestationStore, officer: Callable[[], str], open_section: Callable[[str], object],
+                      library_changed: SignalInstance) -> MustReadUi:
+    """The app's one call: the count, the list and the bars, following every new library."""
+    ui = MustReadUi(window, tabs, sidebar, library, store, officer, open_section)
+    library_changed.connect(ui.set_library)
+    return ui

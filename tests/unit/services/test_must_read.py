@@ -1,0 +1,112 @@
+"""Outstanding must-reads and confirming them: a confirmation keeps the section's hash, and a
+changed section is outstanding again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from manualviewer.core.content.loader import load_library
+from manualviewer.services.must_read import ReadState, confirm, must_reads, outstanding, status_of
+from manualviewer.storage.attestations import AttestationError, AttestationSaveError, AttestationStore
+from manualviewer.storage.database import open_database
+
+TODAY = dt.date(2026, 12, 5)
+NOW = dt.datetime(2026, 12, 5, 7, 48, tzinfo=dt.UTC)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def section(section_id: str, extra: str = "", body: str = "Body.") -> str:
+    return f"---\nsection_id: {section_id}\ntitle: Title of {section_id}\n{extra}---\n{body}\n"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    write(root, "test/manual.md", "---\ncode: TEST\ntitle: T\norganisation: O\n"
+          "must_read:\n  - by: 2026-12-31\n    sections: [TEST300]\n---\n")
+    write(root, "test/TEST100.md", section("TEST100", "must_read_by: 2026-12-01\n"))
+    write(root, "test/TEST200.md", section("TEST200", "must_read_by: 2027-01-15\n"))
+    write(root, "test/TEST300.md", section("TEST300"))
+    write(root, "test/TEST400.md", section("TEST400"))
+    return root
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[AttestationStore]:
+    conn = open_database(tmp_path / "db.sqlite3")
+    yield AttestationStore(conn, clock=lambda: NOW)
+    conn.close()
+
+
+def test_outstanding_must_reads_earliest_first_with_overdue(content: Path, store: AttestationStore) -> None:
+    library = load_library([content])
+    items = outstanding(library, store, TODAY)
+    assert [(m.section_id, m.due, m.state, m.overdue) for m in items] == [
+        ("TEST100", dt.date(2026, 12, 1), ReadState.TO_READ, True),
+        ("TEST300", dt.date(2026, 12, 31), ReadState.TO_READ, False),
+        ("TEST200", dt.date(2027, 1, 15), ReadState.TO_READ, False),
+    ]
+    assert items[0].describe() == "Overdue: it was due by 1 Dec 2026"
+    assert items[1].describe() == "Read and confirm by 31 Dec 2026"
+    assert status_of(library, store, "TEST400", TODAY) is None
+
+
+def test_confirming_records_the_current_hash_and_a_change_asks_again(content: Path, store: AttestationStore) -> None:
+    library = load_library([content])
+    done = confirm(library, store, "TEST100", "Sam Officer")
+    assert (done.section_id, done.title, done.content_hash, done.officer, done.confirmed_at) == (
+        "TEST100", "Title of TEST100", library.sections["TEST100"].content_hash, "Sam Officer", NOW)
+    assert [m.section_id for m in outstanding(library, store, TODAY)] == ["TEST300", "TEST200"]
+    mine = status_of(library, store, "TEST100", TODAY)
+    assert mine is not None and mine.state is ReadState.CONFIRMED and not mine.overdue
+    assert mine.describe().startswith("You confirmed this on ")
+    assert [m.section_id for m in must_reads(library, store, TODAY)][-1] == "TEST100"  # confirmed ones last
+
+    # The section's text changes: it is outstanding again, saying why.
+    write(content, "test/TEST100.md", section("TEST100", "must_read_by: 2026-12-01\n", body="New rule."))
+    changed = load_library([content])
+    again = status_of(changed, store, "TEST100", TODAY)
+    assert again is not None and again.state is ReadState.CHANGED and again.overdue
+    assert again.confirmed == done
+    assert again.describe() == "Changed since you confirmed it; overdue: it was due by 1 Dec 2026"
+    confirm(changed, store, "TEST100", "Sam Officer")
+    assert [a.content_hash for a in store.list("TEST100")] == [
+        library.sections["TEST100"].content_hash, changed.sections["TEST100"].content_hash]
+    assert "TEST100" not in [m.section_id for m in outstanding(changed, store, TODAY)]
+
+
+def test_a_moved_deadline_asks_for_no_new_confirmation(content: Path, store: AttestationStore) -> None:
+    confirm(load_library([content]), store, "TEST100", "Sam")
+    write(content, "test/TEST100.md", section("TEST100", "must_read_by: 2027-06-01\n"))
+    moved = status_of(load_library([content]), store, "TEST100", TODAY)
+    assert moved is not None and moved.state is ReadState.CONFIRMED and moved.due == dt.date(2027, 6, 1)
+
+
+def test_only_must_read_sections_can_be_confirmed(content: Path, store: AttestationStore) -> None:
+    library = load_library([content])
+    for section_id in ("TEST400", "NOPE1"):
+        with pytest.raises(AttestationError, match="not a section you are asked"):
+            confirm(library, store, section_id, "Sam")
+    with pytest.raises(AttestationError, match="officer"):
+        confirm(library, store, "TEST100", "")
+    assert store.list() == []
+
+
+def test_nothing_is_recorded_when_the_database_refuses(content: Path, tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "ro.sqlite3")
+    conn.close()
+    readonly = sqlite3.connect(f"{(tmp_path / 'ro.sqlite3').as_uri()}?mode=ro", uri=True, isolation_level=None)
+    with pytest.raises(AttestationSaveError, match="not recorded: your notes database is read-only"):
+        confirm(load_library([content]), AttestationStore(readonly), "TEST100", "Sam")
+    readonly.close()
