@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from manualviewer.core.content.glossary import glossary_of
 from manualviewer.core.content.library import Library
@@ -391,26 +391,39 @@ class ChecklistSession:
         try:
             stored = store_note(self.stores.notes, self.run, finished, officer=officer, save_id=save_id)
         except sqlite3.Error as exc:
-            raise self._keep_unsaved(exc, new_note(self.run, finished, officer=officer), save_id) from exc
+            raise self._keep_unsaved(exc, new_note(self.run, finished, officer=officer), save_id,
+                                     finished.escalations) from exc
         self.stores.runs.finish(self.run_id)
         self.saved_note = stored
-        self.escalation_drafts = list(finished.escalations)
+        # A save kept while the database was unusable and imported since brought its concerns in
+        # as drafts of this note: they are not offered a second time.
+        kept = {(e.subject, e.body) for e in self.stores.outbox.of_note(stored.id)}
+        self.escalation_drafts = [d for d in finished.escalations
+                                  if (" ".join(d.subject.split()), d.body) not in kept]
         return stored, SessionChange(run=True, saved_runs=True, notes=True, note_saved=stored.id,
                                      message=f"Saved note {stored.id}.")
 
-    def _keep_unsaved(self, exc: sqlite3.Error, note: NewNote, save_id: str) -> NoteError:
-        """The database would not take the note: keep it in the recovery file at once and say why."""
+    def _keep_unsaved(self, exc: sqlite3.Error, note: NewNote, save_id: str,
+                      concerns: Sequence[EscalationDraft]) -> NoteError:
+        """The database would not take the note: keep it, with the run's concerns (as drafts
+        for the officer to review once it is in), in the recovery file at once and say why."""
         database = database_file(self.stores)
         reason = failure_reason(exc, database) or f"the database could not be written ({exc})"
+        escalations = [(self.recipient(), d.subject, d.body, self.sender()) for d in concerns]
         try:
             if database is None:
                 raise OSError("the database has no file")
-            kept = keep(database, new_save(note, save_id=save_id), reason)
+            kept = keep(database, new_save(note, escalations, save_id=save_id, drafts=True), reason)
         except OSError as keep_exc:
             return NoteError(f"{reason}, and it could not be kept in a recovery file either ({keep_exc}). "
                              "Copy the note into your case system now, then try Save again")
-        return NoteError(f"{reason}. Your note is kept safe in {kept} and goes into your notes as soon as the "
-                         "database works again; you can also try Save again")
+        what = "Your note is" if not concerns else (
+            "Your note and its concern for your line manager are" if len(concerns) == 1
+            else f"Your note and its {len(concerns)} concerns for your line manager are")
+        then = "" if not concerns else " (the concerns then wait as drafts in your outbox, for you to send)"
+        goes = "go" if concerns else "goes"
+        return NoteError(f"{reason}. {what} kept safe in {kept} and {goes} into your notes as soon as the "
+                         f"database works again{then}; you can also try Save again")
 
     def amend_note(self, note_id: int, text: str) -> tuple[StoredNote, SessionChange]:
         """A correction: a new note that amends `note_id` (notes are never changed). Raises NoteError."""

@@ -25,6 +25,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not a Unix
+    fcntl = None  # type: ignore[assignment]
+
 from manualviewer.core.json_limits import loads_bounded
 from manualviewer.storage.clock import Clock, to_db, utc_now
 from manualviewer.storage.database import PRIVATE_MODE, open_database, transaction
@@ -41,6 +46,9 @@ class KeptEscalation:
     body: str
     sender: str
     message_id: str  # fixed when kept, so a copy sent twice is recognisable
+    # A concern the officer has not reviewed yet (the window's save): stored as a draft of the
+    # note, never sent on its own. The CLI's escalations are queued (False).
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,15 @@ def new_save(
     *,
     save_id: str | None = None,
     clock: Clock = utc_now,
+    drafts: bool = False,
 ) -> KeptSave:
-    """A save ready to store or keep: `escalations` are (to, subject, body, sender)."""
+    """A save ready to store or keep: `escalations` are (to, subject, body, sender); `drafts`:
+    they are stored as drafts of the note (the officer reviews them before they are sent)."""
     kept = []
     for to, subject, body, sender in escalations:
         domain = email.utils.parseaddr(to)[1].rpartition("@")[2] or "manualviewer.local"
         kept.append(KeptEscalation(to.strip(), " ".join(subject.split()), body, sender,
-                                   f"<{uuid.uuid4().hex}.mv@{domain}>"))
+                                   f"<{uuid.uuid4().hex}.mv@{domain}>", drafts))
     return KeptSave(save_id or uuid.uuid4().hex, to_db(clock()), note, tuple(kept))
 
 
@@ -104,10 +114,12 @@ def store_save(conn: sqlite3.Connection, save: KeptSave) -> tuple[int, list[int]
             return int(done[0]), ids
         note_id = insert_note(conn, save.note, save.created_at, save.save_id)
         outbox_ids = []
-        for e in save.escalations:
+        for e in save.escalations:  # each tied to its note (the Notes panel shows them with it)
             cur = conn.execute(
-                'INSERT INTO outbox (created_at, message_id, sender, "to", subject, body) VALUES (?, ?, ?, ?, ?, ?)',
-                (save.created_at, e.message_id, e.sender, e.to, e.subject, e.body),
+                'INSERT INTO outbox (created_at, message_id, sender, "to", subject, body, state, note_id) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (save.created_at, e.message_id, e.sender, e.to, e.subject, e.body,
+                 "draft" if e.draft else "queued", note_id),
             )
             assert cur.lastrowid is not None
             outbox_ids.append(cur.lastrowid)
@@ -146,21 +158,67 @@ def keep(database: Path, save: KeptSave, reason: str) -> Path:
 
 def _append(path: Path, line: bytes) -> None:
     new = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_MODE)
+    fd = _open_locked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    assert fd is not None  # O_CREAT: there is always a file
     try:
-        os.fchmod(fd, PRIVATE_MODE)
-        view = memoryview(line)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        size = os.fstat(fd).st_size
+        try:
+            os.fchmod(fd, PRIVATE_MODE)
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError:
+            # A disk that filled up mid-line: no half line is left behind (the save goes to the
+            # fallback file whole), and a file this made is not left empty.
+            with suppress(OSError):
+                os.ftruncate(fd, size)
+                if new and size == 0:
+                    path.unlink()
+            raise
     finally:
-        os.close(fd)
+        os.close(fd)  # releases the lock, after the line is whole and on disk
     if new:  # the file's name must survive a power cut too
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _open_locked(path: Path, flags: int) -> int | None:
+    """Open `path` and hold an exclusive lock on it (released when the descriptor is closed);
+    None when it does not exist (without O_CREAT).
+
+    A writer appends a whole line under the lock and an importer reads, imports and removes the
+    file under it, so an import never reads half a line and never removes a line it did not read.
+    The lock is on the open file, so once it is held the name must still lead to that file: an
+    importer may have removed it meanwhile (a writer then makes a new one; an importer has
+    nothing left to do). flock is Linux's and the BSDs'; where fcntl is missing (Windows, not
+    tested here) the file is used without a lock."""
+    while True:
+        try:
+            fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), PRIVATE_MODE)
+        except FileNotFoundError:
+            if flags & os.O_CREAT:
+                raise
+            return None
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            opened = os.fstat(fd)
+            try:
+                named = os.stat(path)
+            except FileNotFoundError:
+                named = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if named is not None and (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino):
+            return fd
+        os.close(fd)
+        if not flags & os.O_CREAT and named is None:
+            return None
 
 
 def kept_files(database: Path) -> list[Path]:
@@ -170,8 +228,19 @@ def kept_files(database: Path) -> list[Path]:
 def read_kept(path: Path) -> tuple[list[tuple[KeptSave, str]], list[str]]:
     """The saves in a recovery file, each with its line, and the lines that could not be read
     (a line cut off when the program was stopped while writing it, or damaged)."""
+    return _parse_kept(path.read_bytes())
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_kept(data: bytes) -> tuple[list[tuple[KeptSave, str]], list[str]]:
     saves, bad = [], []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in data.decode("utf-8", errors="replace").splitlines():
         if not line.strip():
             continue
         try:
@@ -194,21 +263,27 @@ def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
     notes: list[int] = []
     problems: list[str] = []
     for path in kept_files(database):
-        saves, bad = read_kept(path)
-        for save, line in saves:
-            try:
-                notes.append(store_save(conn, save)[0])
-            except ValueError as exc:  # NoteError: the kept note itself cannot be saved
-                problems.append(f"a kept note (save {save.save_id}) could not be added to your notes: {exc}")
-                bad.append(line)
-        if bad:
-            aside = path.with_name(f"{path.name}.unreadable-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}")
-            _append(aside, "".join(f"{line}\n" for line in bad).encode("utf-8"))
-            problems.append(
-                f"{len(bad)} kept save(s) in {path} could not be read or added to your notes (a line cut off "
-                f"when the program was stopped, or damaged); they are set aside in {aside}: open it to copy "
-                "the text into your notes by hand")
-        path.unlink()
+        fd = _open_locked(path, os.O_RDONLY)
+        if fd is None:  # another import took it meanwhile
+            continue
+        try:  # a save being kept waits for the lock: it goes in this file whole, or in a new one
+            saves, bad = _parse_kept(_read_all(fd))
+            for save, line in saves:
+                try:
+                    notes.append(store_save(conn, save)[0])
+                except ValueError as exc:  # NoteError: the kept note itself cannot be saved
+                    problems.append(f"a kept note (save {save.save_id}) could not be added to your notes: {exc}")
+                    bad.append(line)
+            if bad:
+                aside = path.with_name(f"{path.name}.unreadable-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}")
+                _append(aside, "".join(f"{line}\n" for line in bad).encode("utf-8"))
+                problems.append(
+                    f"{len(bad)} kept save(s) in {path} could not be read or added to your notes (a line cut off "
+                    f"when the program was stopped, or damaged); they are set aside in {aside}: open it to copy "
+                    "the text into your notes by hand")
+            path.unlink()
+        finally:
+            os.close(fd)
     for problem in problems:
         _log.warning("manualviewer: %s", problem)
     return Imported(tuple(notes), tuple(problems))
