@@ -84,6 +84,7 @@ class Application:
         self.server.message_received.connect(self.on_message)
         self.jobs: list[Any] = []
         self.welcome: Any = None  # the first-run welcome while it is open (start)
+        self.recovery_notice: Any = None  # the message about kept notes set aside (start)
         self.closing = False
         self.refreshing = False
         self.refresh_pending = False
@@ -113,6 +114,10 @@ class Application:
             self.window.open_reference(section)
         self.window.show()
         fit_window(self.window)  # again once shown: the window frame's size is only known now
+        # Notes kept while the database could not be written: said, the ones set aside named.
+        from manualviewer.ui.recovery_notice import show_recovery_notice
+
+        self.recovery_notice = show_recovery_notice(self.window, self.stores.recovered if self.stores else None)
         self.welcome = self._welcome_if_needed()
         self.watch()
         self.search.open_existing()

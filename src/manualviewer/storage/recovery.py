@@ -256,6 +256,9 @@ class Imported:
     problems: tuple[str, ...] = ()
 
 
+NOTHING_KEPT = Imported(())
+
+
 def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
     """Import every kept save (exactly once), then remove its file. Lines that cannot be read or
     saved are never dropped: they are set aside in `<file>.unreadable-<time>` (0600) beside it,
@@ -292,8 +295,20 @@ def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
 def open_notes_database(path: Path) -> sqlite3.Connection:
     """open_database, then import the saves kept while it could not be written. An import that
     fails leaves the file for the next open. Raises DatabaseError."""
+    return open_and_import(path)[0]
+
+
+def open_and_import(path: Path) -> tuple[sqlite3.Connection, Imported]:
+    """open_notes_database, with what the import did, for the window to say (the CLI says the
+    problems on stderr through the log)."""
     conn = open_database(path)
-    if kept_files(path):
-        with suppress(sqlite3.Error, OSError):
-            import_kept(conn, path)
-    return conn
+    files = kept_files(path)
+    if not files:
+        return conn, NOTHING_KEPT
+    try:
+        return conn, import_kept(conn, path)
+    except (sqlite3.Error, OSError) as exc:
+        problem = (f"the notes kept in {', '.join(map(str, files))} could not be added to your notes yet ({exc}); "
+                   "they stay there and are added the next time manualviewer starts")
+        _log.warning("manualviewer: %s", problem)
+        return conn, Imported((), (problem,))

@@ -13,7 +13,7 @@ from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.history import HistoryStore, SessionStore
 from manualviewer.storage.notes import NoteStore
 from manualviewer.storage.outbox import Outbox
-from manualviewer.storage.recovery import open_notes_database
+from manualviewer.storage.recovery import NOTHING_KEPT, Imported, open_and_import
 from manualviewer.storage.runs import RunStore
 
 
@@ -27,6 +27,9 @@ class Stores:
     history: HistoryStore
     session: SessionStore
     attestations: AttestationStore
+    # What the open did with the saves kept while the database could not be written (the window
+    # says it at start).
+    recovered: Imported = NOTHING_KEPT
 
     def close(self) -> None:
         self.conn.close()
@@ -36,7 +39,7 @@ def open_stores(path: Path | None = None, clock: Clock = utc_now) -> Stores:
     """Open the database at `path` (default paths.database_path(); training uses
     paths.training_database_path()) and build every store on it; saves kept while it could not
     be written are imported first."""
-    conn = open_notes_database(path if path is not None else paths.database_path())
+    conn, recovered = open_and_import(path if path is not None else paths.database_path())
     return Stores(
         conn=conn,
         notes=NoteStore(conn, clock),
@@ -46,4 +49,5 @@ def open_stores(path: Path | None = None, clock: Clock = utc_now) -> Stores:
         history=HistoryStore(conn, clock),
         session=SessionStore(conn),
         attestations=AttestationStore(conn, clock),
+        recovered=recovered,
     )
