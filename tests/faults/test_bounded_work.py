@@ -175,3 +175,45 @@ def test_show_of_a_50_mb_section_is_cut_with_a_notice(tmp_path: Path) -> None:
     assert "First words." in done.stdout and "Last words." not in done.stdout
     assert "characters are shown. Open the file to read the rest." in done.stdout
     assert f"of {len(body) - 1:,} characters" in done.stdout or f"of {len(body):,} characters" in done.stdout
+
+
+def test_a_zip_of_more_files_than_the_member_cap_is_refused_before_reading(tmp_path: Path) -> None:
+    import zipfile
+
+    from manualviewer.core.content.govuk_sources import MAX_ARCHIVE_MEMBERS
+
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w", compression=zipfile.ZIP_STORED) as archive:
+        for number in range(MAX_ARCHIVE_MEMBERS + 1):
+            archive.writestr(f"m{number}.json", b"{}")
+    done = cli("import-govuk", str(many), "--out", str(tmp_path / "out"))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1  # nothing imported
+    assert f"many.zip: error: the archive holds {MAX_ARCHIVE_MEMBERS + 1:,} JSON files" in done.stderr
+    assert "[too-large]" in done.stderr
+
+
+def test_the_window_checklist_stops_a_runaway_pattern_and_says_why(library: Path, tmp_path: Path) -> None:
+    """The window's checklist (services/checklist_session.py, what the Checklist panel calls)
+    on a pattern the check cannot see: the answer is refused with the reason, the run stays."""
+    from manualviewer.core.content.loader import load_library
+    from manualviewer.core.procedures import AnswerError
+    from manualviewer.core.settings import Settings
+    from manualviewer.services.checklist_session import ChecklistSession
+    from manualviewer.storage.outbox import FolderChannel
+    from manualviewer.storage.stores import open_stores
+
+    add_procedure(library, "(a|a)*$")
+    loaded = load_library([library])
+    stores = open_stores(tmp_path / "notes.sqlite3")
+    try:
+        session = ChecklistSession(stores, lambda: Settings(officer_name="T"), lambda: loaded,
+                                   lambda _s: FolderChannel(tmp_path))
+        assert session.start("pattern-check").run
+        with pytest.raises(AnswerError, match="cannot be checked against the expected form"):
+            session.answer("details", {"ref": "a" * 40 + "b"})
+        assert session.run is not None and session.run.current_step.id == "details"
+        session.answer("details", {"ref": "aaaa"})
+        assert session.run.current_step.id == "end"
+    finally:
+        stores.close()
