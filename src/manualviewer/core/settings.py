@@ -85,6 +85,8 @@ class Settings:
     # Earlier texts of sections kept for "what changed" diffs (besides the current texts and the
     # texts the user read); a library with no more sections than this keeps every text.
     keep_section_versions: int = 2000
+    # Each "read and understood" confirmation also goes to the line manager by escalation_channel.
+    confirmations_to_line_manager: bool = False
 
     def validate(self, path: Path | None = None) -> Settings:
         """Raise SettingsError for combinations that cannot work; return self otherwise."""
@@ -140,6 +142,7 @@ _TOP_KEYS = {
     "drop_folder",
     "note_check_words",
     "known_abbreviations",
+    "confirmations_to_line_manager",
     "content_folders",
     "content_sources",
     "pack_public_key",
@@ -224,6 +227,7 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | None = None, *, che
         pack_public_key=_str(data, "pack_public_key", "", "", path),
         pack_sync_minutes=_int(data, "pack_sync_minutes", 60, "", path),
         keep_section_versions=_int(data, "keep_section_versions", 2000, "", path),
+        confirmations_to_line_manager=_bool(data, "confirmations_to_line_manager", False, "", path),
     )
     return settings.validate(path) if check else settings
 
@@ -315,6 +319,7 @@ def settings_to_toml(settings: Settings) -> str:
         f"pack_public_key = {_toml_str(s.pack_public_key)}",
         f"pack_sync_minutes = {s.pack_sync_minutes}",
         f"keep_section_versions = {s.keep_section_versions}",
+        f"confirmations_to_line_manager = {'true' if s.confirmations_to_line_manager else 'false'}",
         "",
         "[smtp]",
         f"host = {_toml_str(s.smtp.host)}",

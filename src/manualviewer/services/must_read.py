@@ -15,7 +15,11 @@ from enum import StrEnum
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.must_read import due_dates
 from manualviewer.core.procedures.wording import local_time
+from manualviewer.core.settings import Settings
+from manualviewer.services.finish_run import escalation_addresses, recipient_name
 from manualviewer.storage.attestations import Attestation, AttestationError, AttestationStore
+from manualviewer.storage.clock import to_db
+from manualviewer.storage.outbox import Escalation, Outbox
 
 
 class ReadState(StrEnum):
@@ -88,3 +92,34 @@ def confirm(library: Library, store: AttestationStore, section_id: str, officer:
     if section is None or section_id not in due_dates(library):
         raise AttestationError(f"{section_id} is not a section you are asked to read and confirm")
     return store.add(section.id, section.title, section.content_hash, officer)
+
+
+def confirmation_message(record: Attestation, settings: Settings) -> tuple[str, str]:
+    """The subject and body that tell the line manager about a confirmation."""
+    subject = f"Read and understood: {record.section_id} {record.title}"
+    greeting = f"Dear {recipient_name(settings)}," if recipient_name(settings) else "Hello,"
+    body = "\n".join((
+        greeting,
+        "",
+        f"{record.officer} confirmed that they have read and understood this guidance:",
+        "",
+        f"Section: {record.section_id} {record.title}",
+        f"Confirmed: {local_time(record.confirmed_at)} ({to_db(record.confirmed_at)})",
+        f"Version (content hash): {record.content_hash}",
+        "",
+        "Sent by manualviewer because confirmations_to_line_manager is on in the officer's settings.",
+        "",
+    ))
+    return subject, body
+
+
+def queue_for_line_manager(outbox: Outbox, settings: Settings, record: Attestation) -> Escalation | None:
+    """Queue the confirmation for the line manager when the settings ask for it (None when they
+    do not); delivery is the outbox's, by the configured channel, like an escalation. Raises
+    EscalationError when it cannot be sent (no line manager address): the confirmation itself
+    is recorded either way."""
+    if not settings.confirmations_to_line_manager:
+        return None
+    addresses = escalation_addresses(settings)
+    subject, body = confirmation_message(record, settings)
+    return outbox.enqueue(addresses.recipient, subject, body, addresses.sender)

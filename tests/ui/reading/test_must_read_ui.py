@@ -3,6 +3,8 @@ confirm bar in a must-read section (its confirmation shown after; a refused save
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from manualviewer.core.content.loader import load_library
+from manualviewer.core.settings import EscalationChannel, Settings
+from manualviewer.storage.outbox import FolderChannel
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.reading.main_window import MainWindow
 from manualviewer.ui.reading.must_read import MustReadUi, install_must_read
@@ -52,7 +56,7 @@ def window_with_must_read(qtbot: QtBot, content: Path, stores: Stores, officer: 
     window, _ = make_window(content)
     qtbot.addWidget(window)
     ui = install_must_read(window, window.tabs, window.sidebar, window.library, stores.attestations,
-                           lambda: officer, window.open_section, window.library_changed)
+                           lambda: Settings(officer_name=officer), window.open_section, window.library_changed)
     window.show()
     return window, ui
 
@@ -141,3 +145,27 @@ def test_a_library_without_must_reads_shows_no_count_and_no_list(qtbot: QtBot, b
     window, ui = window_with_must_read(qtbot, bundled_content, stores)
     assert not ui.count_button.isVisible()
     assert window.sidebar.indexOf(ui.panel) < 0
+
+
+def test_a_confirmation_goes_to_the_line_manager_when_the_settings_ask(
+        qtbot: QtBot, content: Path, stores: Stores, tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    settings = Settings(officer_name="Sam Officer", line_manager_email="lee@example.org",
+                        escalation_channel=EscalationChannel.FOLDER, drop_folder=drop,
+                        confirmations_to_line_manager=True)
+    window, _ = make_window(content)
+    qtbot.addWidget(window)
+    ui = install_must_read(window, window.tabs, window.sidebar, window.library, stores.attestations,
+                           lambda: settings, window.open_section, window.library_changed, stores.outbox,
+                           lambda: stores.outbox.deliver_pending(FolderChannel(drop)))
+    window.show()
+    window.open_section("TEST200")
+    bar = ui.bar_of(window.current_view())
+    assert bar is not None
+    qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    assert "Sending it to your line manager through the drop folder" in window.statusBar().currentMessage()
+    (message,) = drop.iterdir()
+    mail = email.message_from_bytes(message.read_bytes(), policy=email.policy.default)
+    assert "Sam Officer confirmed that they have read and understood" in mail.get_body().get_content()
+    assert [e.subject for e in stores.outbox.list()] == ["Read and understood: TEST200 Vulnerable customers"]

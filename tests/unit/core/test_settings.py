@@ -28,6 +28,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     s = load_settings(tmp_path / "nope.toml")
+    assert s.confirmations_to_line_manager is False  # nothing sent unless the officer asks
     assert s == Settings()
     assert s.escalation_channel is EscalationChannel.MAILTO
     assert s.smtp.port == 587 and s.smtp.starttls is True
@@ -159,6 +160,7 @@ def test_round_trip_with_awkward_strings(tmp_path: Path) -> None:
         content_sources=("https://intranet.example.org/packs/org/",),
         pack_sync_minutes=0,
         keep_section_versions=50,
+        confirmations_to_line_manager=True,
     )
     save_settings(original, path)
     assert load_settings(path) == original

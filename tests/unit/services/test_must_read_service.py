@@ -4,8 +4,11 @@ changed section is outstanding again."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,33 @@ def test_nothing_is_recorded_when_the_database_refuses(content: Path, tmp_path: 
     with pytest.raises(AttestationSaveError, match="not recorded: your notes database is read-only"):
         confirm(load_library([content]), AttestationStore(readonly), "TEST100", "Sam")
     readonly.close()
+
+
+def test_the_line_manager_is_told_only_when_the_settings_ask(content: Path, tmp_path: Path) -> None:
+    from manualviewer.core.settings import EscalationChannel, Settings
+    from manualviewer.services.must_read import queue_for_line_manager
+    from manualviewer.storage.outbox import EscalationError, FolderChannel, Outbox
+
+    conn = open_database(tmp_path / "user.sqlite3")
+    store, outbox = AttestationStore(conn, clock=lambda: NOW), Outbox(conn)
+    done = confirm(load_library([content]), store, "TEST100", "Sam Officer")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    settings = Settings(officer_name="Sam Officer", officer_email="sam@example.org", line_manager_name="Lee Manager",
+                        line_manager_email="lee@example.org", escalation_channel=EscalationChannel.FOLDER,
+                        drop_folder=drop)
+    assert queue_for_line_manager(outbox, settings, done) is None  # off by default
+    assert outbox.list() == []
+    on = replace(settings, confirmations_to_line_manager=True)
+    with pytest.raises(EscalationError, match="line_manager_email"):
+        queue_for_line_manager(outbox, replace(on, line_manager_email=""), done)
+    queued = queue_for_line_manager(outbox, on, done)
+    assert queued is not None and queued.to == "Lee Manager <lee@example.org>"
+    assert queued.subject == "Read and understood: TEST100 Title of TEST100"
+    (sent,) = outbox.deliver_pending(FolderChannel(drop))
+    assert sent.state.value == "delivered"
+    (message,) = drop.iterdir()
+    text = email.message_from_bytes(message.read_bytes(), policy=email.policy.default).get_body().get_content()
+    assert "Sam Officer confirmed that they have read and understood" in text
+    assert done.content_hash in text and "2026-12-05T07:48:00.000000+00:00" in text
+    conn.close()

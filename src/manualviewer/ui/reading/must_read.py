@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, SignalInstance
@@ -32,9 +33,12 @@ from PySide6.QtWidgets import (
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.procedures.wording import local_time
-from manualviewer.core.settings import SettingsError
-from manualviewer.services.must_read import MustRead, ReadState, confirm, must_reads
-from manualviewer.storage.attestations import AttestationError, AttestationSaveError, AttestationStore
+from manualviewer.core.settings import Settings, SettingsError
+from manualviewer.services.escalation_delivery import channel_description
+from manualviewer.services.must_read import MustRead, ReadState, confirm, must_reads, queue_for_line_manager
+from manualviewer.storage.attestations import Attestation, AttestationError, AttestationSaveError, AttestationStore
+from manualviewer.storage.database import failure_reason
+from manualviewer.storage.outbox import EscalationError, Outbox
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -184,15 +188,17 @@ class MustReadUi(QObject):
     changed = Signal()  # the must-reads were worked out again (a confirmation, a new library)
 
     def __init__(self, window: QMainWindow, tabs: QTabWidget, sidebar: QTabWidget, library: Library,
-                 store: AttestationStore, officer: Callable[[], str],
-                 open_section: Callable[[str], object]) -> None:
+                 store: AttestationStore, settings: Callable[[], Settings], open_section: Callable[[str], object],
+                 outbox: Outbox | None = None, deliver: Callable[[], object] | None = None) -> None:
         super().__init__(window)
         self._window = window
         self._tabs = tabs
         self._sidebar = sidebar
         self._library = library
         self._store = store
-        self._officer = officer
+        self._settings = settings  # read at each confirmation: the officer's name, sending it on
+        self._outbox = outbox  # with `deliver`: the line manager is told when the settings ask
+        self._deliver = deliver
         self._open_section = open_section
         self.items: dict[str, MustRead] = {}
         self._bars: dict[QWidget, ConfirmBar] = {}
@@ -266,7 +272,8 @@ class MustReadUi(QObject):
         """Record the confirmation; the bar says "You confirmed" only once it is committed. When
         it is refused, every bar on that section says why and keeps its button."""
         try:
-            done = confirm(self._library, self._store, section_id, self._officer())
+            settings = self._settings()
+            done = confirm(self._library, self._store, section_id, settings.officer_name)
         except SettingsError as exc:
             self._show_error(section_id, f"Your confirmation was not recorded: your settings cannot be read ({exc}).")
             return False
@@ -277,9 +284,27 @@ class MustReadUi(QObject):
             self._show_error(section_id, f"Your confirmation was not recorded: {exc}.")
             return False
         self.refresh()
+        sent = self._tell_line_manager(done, settings)
         self._window.statusBar().showMessage(
-            f"Confirmed {done.section_id} on {local_time(done.confirmed_at)}.", 8000)
+            f"Confirmed {done.section_id} on {local_time(done.confirmed_at)}.{sent}", 15000)
         return True
+
+    def _tell_line_manager(self, done: Attestation, settings: Settings) -> str:
+        """Queue the confirmation for the line manager when the settings ask; the words for the
+        status bar ("" when not asked). The confirmation is recorded whatever happens here."""
+        if self._outbox is None:
+            return ""
+        try:
+            queued = queue_for_line_manager(self._outbox, settings, done)
+        except EscalationError as exc:
+            return f" It was not sent to your line manager: {exc}."
+        except sqlite3.Error as exc:
+            return f" It was not sent to your line manager: {failure_reason(exc) or exc}."
+        if queued is None:
+            return ""
+        if self._deliver is not None:
+            self._deliver()
+        return f" Sending it to your line manager through {channel_description(settings)}."
 
     def _show_error(self, section_id: str, text: str) -> None:
         for bar in self._bars.values():
@@ -292,9 +317,10 @@ def _current_id(view: QWidget) -> str:
 
 
 def install_must_read(window: QMainWindow, tabs: QTabWidget, sidebar: QTabWidget, library: Library,
-                      store: AttestationStore, officer: Callable[[], str], open_section: Callable[[str], object],
-                      library_changed: SignalInstance) -> MustReadUi:
+                      store: AttestationStore, settings: Callable[[], Settings],
+                      open_section: Callable[[str], object], library_changed: SignalInstance,
+                      outbox: Outbox | None = None, deliver: Callable[[], object] | None = None) -> MustReadUi:
     """The app's one call: the count, the list and the bars, following every new library."""
-    ui = MustReadUi(window, tabs, sidebar, library, store, officer, open_section)
+    ui = MustReadUi(window, tabs, sidebar, library, store, settings, open_section, outbox, deliver)
     library_changed.connect(ui.set_library)
     return ui
