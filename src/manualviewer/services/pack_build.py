@@ -7,6 +7,10 @@ A pack folder:
     pack.json.sig    base64 Ed25519 signature over pack.json's exact bytes (when signed)
     content/<manual>/...   the manuals' files, as the desktop loads them
     index/...        the search index built from content/ (used only from a verified pack)
+    content.tar      every file of content/ in one archive, for a first install (in pack.json
+                     as "archive", not in "files": desktops do not keep it)
+    library.snapshot the parsed library, paths relative to the pack (used only from a verified
+                     pack, by the same app version; others parse content/)
 
 Reproducible: files are copied in sorted order with one fixed modification time, and the
 manifest lists them sorted; index segments are named after what they hold (see
@@ -17,19 +21,25 @@ same folder) starts from that pack's checked index, so unchanged index files kee
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
 import shutil
+import tarfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from manualviewer import __version__
+from manualviewer.core.content.load_cache import write_pack_snapshot
 from manualviewer.core.content.loader import load_library
 from manualviewer.core.packs import signing
 from manualviewer.core.packs.hashing import file_digest
 from manualviewer.core.packs.manifest import (
+    ARCHIVE_FILE,
     MANIFEST_FILE,
     SIGNATURE_FILE,
+    SNAPSHOT_FILE,
     Manifest,
     ManifestError,
     PackFile,
@@ -85,10 +95,10 @@ def build_pack(content: list[Path], out: Path, *, name: str, version: str,
         _copy_manuals(content, staging / CONTENT_DIR)
         reused = _reuse_index(out, staging / INDEX_DIR, key)
         sections = _build_index(staging, incremental=reused)
-        files = tuple(_describe(staging, path) for path in _files_under(staging))
+        files, archive = _describe_all(staging)
         manifest = Manifest(name=name, version=version,
                             created=(now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                            min_app_version=__version__, sections=sections, files=files)
+                            min_app_version=__version__, sections=sections, files=files, archive=archive)
         data = manifest.to_bytes()
         (staging / MANIFEST_FILE).write_bytes(data)
         if key is not None:
@@ -168,6 +178,9 @@ def _build_index(staging: Path, *, incremental: bool = False) -> int:
     if errors:
         raise PackError(f"The content has {len(errors)} error(s); the first: {errors[0]}. "
                         "Run `manualviewer check` on it.")
+    # The parsed library too, so a desktop opens it without parsing 100,000 files (only from a
+    # verified pack: it is pickled data).
+    write_pack_snapshot(staging / SNAPSHOT_FILE, library, staging, __version__)
     index = open_index(staging / INDEX_DIR)
     try:
         ensure_library(index, library, rebuild=not incremental, prepare_typos=False, workers=workers)
@@ -178,10 +191,26 @@ def _build_index(staging: Path, *, incremental: bool = False) -> int:
     return len(library.sections)
 
 
-def _describe(root: Path, path: Path) -> PackFile:
-    os.utime(path, (FIXED_MTIME, FIXED_MTIME))
-    size, digest = file_digest(path)
-    return PackFile(path.relative_to(root).as_posix(), size, digest)
+def _describe_all(staging: Path) -> tuple[tuple[PackFile, ...], PackFile]:
+    """Every file's size and SHA-256, and the archive of the content files, in one reading of
+    them. The archive is reproducible: sorted, one fixed time, no owner."""
+    files: list[PackFile] = []
+    hidden = staging / f".{ARCHIVE_FILE}"  # a dot-file is not listed while it is written
+    with tarfile.open(hidden, "w", format=tarfile.PAX_FORMAT) as tar:
+        for path in _files_under(staging):
+            relative = path.relative_to(staging).as_posix()
+            os.utime(path, (FIXED_MTIME, FIXED_MTIME))
+            if not relative.startswith(CONTENT_DIR + "/"):
+                files.append(PackFile(relative, *file_digest(path)))
+                continue
+            data = path.read_bytes()  # section files are small
+            files.append(PackFile(relative, len(data), hashlib.sha256(data).hexdigest()))
+            info = tarfile.TarInfo(relative)
+            info.size, info.mtime, info.mode = len(data), FIXED_MTIME, 0o644
+            tar.addfile(info, io.BytesIO(data))
+    os.utime(hidden, (FIXED_MTIME, FIXED_MTIME))
+    os.replace(hidden, staging / ARCHIVE_FILE)
+    return tuple(files), PackFile(ARCHIVE_FILE, *file_digest(staging / ARCHIVE_FILE))
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
@@ -248,4 +277,11 @@ def verify_pack(folder: Path, public_key: str | None = None) -> Verified:
             raise PackError(f"{entry.path} has {size} bytes; pack.json says {entry.size}.")
         if digest != entry.sha256:
             raise PackError(f"{entry.path} does not match its SHA-256 in pack.json: it was changed or damaged.")
+    if manifest.archive is not None:
+        try:
+            size, digest = file_digest(inside(folder, manifest.archive.path))
+        except (PackPathError, OSError):
+            raise PackError(f"{manifest.archive.path} is missing from the pack.") from None
+        if (size, digest) != (manifest.archive.size, manifest.archive.sha256):
+            raise PackError(f"{manifest.archive.path} does not match its size and SHA-256 in pack.json.")
     return Verified(manifest, checked, signature is not None)

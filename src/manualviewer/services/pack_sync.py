@@ -3,8 +3,9 @@ sources (intranet http(s) URLs or shared folders), safely.
 
 For each source: fetch pack.json (If-None-Match with the ETag of the last fetch: a 304 costs
 one small request), check its signature when the organisation configured a public key, then
-stage the new version beside the installed ones: files whose SHA-256 is unchanged are copied
-from the version in use, the others downloaded, each checked for size and hash as it arrives.
+stage the new version beside the installed ones (services/pack_stage.py): files whose SHA-256
+is unchanged are linked from the version in use, the others downloaded (from the pack's
+archive when many are missing, as on a first install), each checked for size and hash.
 Only a complete, checked version is switched to (one atomic state write); on any failure the
 staging folder is removed and the version in use stays, with one plain sentence saying why.
 
@@ -33,9 +34,10 @@ from typing import Literal, Protocol
 
 from manualviewer import __version__
 from manualviewer.core.packs.hashing import BLOCK
-from manualviewer.core.packs.manifest import MANIFEST_FILE, SIGNATURE_FILE, Manifest, PackFile, version_tuple
+from manualviewer.core.packs.manifest import MANIFEST_FILE, SIGNATURE_FILE, Manifest, version_tuple
 from manualviewer.core.packs.paths import PackPathError, inside
 from manualviewer.services.pack_build import PackError, read_signed_manifest
+from manualviewer.services.pack_stage import Stager
 from manualviewer.storage import installed_packs
 
 Status = Literal["updated", "unchanged", "failed"]
@@ -229,8 +231,12 @@ def sync_source(source: str, *, public_key: str | None, root: Path | None = None
         staging = final.with_name(f".staging-{os.getpid()}-{os.urandom(4).hex()}")
         staging.mkdir()
         try:
-            for entry in manifest.files:
-                _stage_file(origin, entry, staging, current, counts)
+            stager = Stager(origin, manifest, staging)
+            try:
+                stager.stage(current.folder if current is not None else None,
+                             _installed_manifest(current) if current is not None else None)
+            finally:
+                counts[:] = [stager.files_downloaded, stager.bytes_downloaded]
             (staging / MANIFEST_FILE).write_bytes(data)
             if checked and signature is not None:
                 (staging / SIGNATURE_FILE).write_bytes(signature)
@@ -262,53 +268,6 @@ def _same_manifest(folder: Path, data: bytes) -> bool:
         return (folder / MANIFEST_FILE).read_bytes() == data
     except OSError:
         return False
-
-
-def _stage_file(origin: PackSource, entry: PackFile, staging: Path, current: installed_packs.InstalledPack | None,
-                counts: list[int]) -> None:
-    target = inside(staging, entry.path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if current is not None and _reuse(current, entry, target):
-        return
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with target.open("wb") as handle:
-            for block in origin.chunks(entry.path):
-                size += len(block)
-                if size > entry.size:
-                    raise PackError(f"{entry.path} is larger than pack.json says ({entry.size} bytes).")
-                digest.update(block)
-                handle.write(block)
-    except (http.client.IncompleteRead, ConnectionError, TimeoutError) as exc:
-        raise PackError(f"The download of {entry.path} was cut off ({type(exc).__name__}).") from None
-    counts[0] += 1
-    counts[1] += size
-    if size != entry.size:
-        raise PackError(f"The download of {entry.path} stopped at {size} of {entry.size} bytes.")
-    if digest.hexdigest() != entry.sha256:
-        raise PackError(f"{entry.path} does not match its SHA-256 in pack.json: it was changed or damaged.")
-
-
-def _reuse(current: installed_packs.InstalledPack, entry: PackFile, target: Path) -> bool:
-    """Take an unchanged file from the version in use (its hash was checked when it arrived)."""
-    current_manifest = _installed_manifest(current)
-    if current_manifest is None or current_manifest.file(entry.path) != entry:
-        return False
-    try:
-        source = inside(current.folder, entry.path)
-    except PackPathError:
-        return False
-    try:
-        # A hard link costs no copy; installed files are never written in place (a new
-        # version is always a new folder), so sharing them between versions is safe.
-        os.link(source, target)
-    except OSError:
-        try:
-            shutil.copyfile(source, target)
-        except OSError:
-            return False
-    return True
 
 
 _manifest_cache: dict[Path, Manifest] = {}

@@ -95,9 +95,11 @@ class Workspace:
         files afterwards, in the background."""
         cache = self.cache_file
         snapshot = open_snapshot(cache)
+        fingerprint = content_fingerprint(self.folders) if check_files or snapshot is None else ""
+        if snapshot is None:
+            snapshot = _seed_library_from_pack(self.folders, cache, fingerprint)
         if not check_files:
-            return snapshot or load_library(self.folders, cache_file=cache)
-        fingerprint = content_fingerprint(self.folders)
+            return snapshot or load_library(self.folders, cache_file=cache, fingerprint=fingerprint)
         if snapshot is not None and snapshot.fingerprint == fingerprint:
             return snapshot  # every file as it was when the snapshot was taken
         return load_library(self.folders, cache_file=cache, fingerprint=fingerprint)
@@ -150,6 +152,30 @@ class Workspace:
 
         shown = set(self.folders)
         return ", ".join(f"{p.name} {p.version}" for p in installed() if p.content in shown)
+
+
+def _seed_library_from_pack(folders: tuple[Path, ...], cache: Path, fingerprint: str) -> Library | None:
+    """A verified pack's parsed library, its paths moved to where the pack is installed, as
+    this workspace's snapshot: a new pack (or a new version, which is a new folder) opens
+    without parsing its files. None when there is none to use (unsigned, older pack, made by
+    another app version): the files are parsed then."""
+    from manualviewer import __version__
+    from manualviewer.core.content.load_cache import SnapshotError, read_pack_snapshot, snapshot_path, write_snapshot
+    from manualviewer.storage.installed_packs import prebuilt_snapshot_for
+
+    shipped = prebuilt_snapshot_for(folders)
+    if shipped is None:
+        return None
+    try:
+        library = read_pack_snapshot(shipped[0], shipped[1], __version__)
+    except SnapshotError:
+        return None
+    # The files were checked against the signed pack.json (hashes) at install, and the snapshot
+    # was made from those very files: it matches the files as they are now.
+    library.fingerprint = fingerprint
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    write_snapshot(snapshot_path(cache), library)
+    return library
 
 
 def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:

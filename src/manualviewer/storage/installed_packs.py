@@ -20,6 +20,7 @@ from typing import Any
 
 from manualviewer.core.files import atomic_write
 from manualviewer.core.json_limits import loads_bounded
+from manualviewer.core.packs.manifest import SNAPSHOT_FILE
 from manualviewer.storage import content_caches, paths
 
 STATE_FILE = "state.json"
@@ -172,10 +173,26 @@ def prebuilt_index_for(folders: tuple[Path, ...], root: Path | None = None) -> P
     """The prebuilt index of the pack when `folders` is exactly one installed pack's content
     and its signature verified at install: Whoosh keeps pickled data in an index, so an index
     from an unverified pack is never opened (the desktop indexes that pack's content itself)."""
+    pack = verified_pack_for(folders, root)
+    return pack.index if pack is not None and pack.index.is_dir() else None
+
+
+def prebuilt_snapshot_for(folders: tuple[Path, ...], root: Path | None = None) -> tuple[Path, Path] | None:
+    """(the library snapshot, the pack folder its paths are relative to) when `folders` is
+    exactly one installed pack's content, its signature verified at install (the snapshot is
+    pickled data, like the index) and it ships one (packs built before it did not)."""
+    pack = verified_pack_for(folders, root)
+    if pack is None or not (pack.folder / SNAPSHOT_FILE).is_file():
+        return None
+    return pack.folder / SNAPSHOT_FILE, pack.folder
+
+
+def verified_pack_for(folders: tuple[Path, ...], root: Path | None = None) -> InstalledPack | None:
+    """The installed pack whose content is exactly `folders`, when its signature verified."""
     if len(folders) != 1:
         return None
     folder = folders[0].resolve()
     for pack in installed(root):
-        if pack.verified and pack.content.resolve() == folder and pack.index.is_dir():
-            return pack.index
+        if pack.verified and pack.content.resolve() == folder:
+            return pack
     return None

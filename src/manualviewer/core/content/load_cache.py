@@ -5,11 +5,13 @@ without reading its files; `content_fingerprint` tells whether the files changed
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from manualviewer.core.content.glossary import GLOSSARY_FILE
 from manualviewer.core.content.library import Library
@@ -115,3 +117,118 @@ def write_snapshot(path: Path, library: Library) -> None:
                         protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         pass  # no snapshot: the next start loads the usual way
+
+
+# --- the library snapshot shipped in a content pack ------------------------------------------
+PACK_SNAPSHOT_FORMAT = "manualviewer-library-snapshot"
+_PATH_CLASSES = {"Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"}
+# What a library snapshot is made of, besides manualviewer's own core types: anything else in
+# one (os.system, eval, ...) is refused before it is called, whoever signed the pack.
+_ALLOWED = {
+    "builtins": {"set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes", "complex"},
+    "collections": {"OrderedDict", "defaultdict"},
+    "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
+    "copyreg": {"_reconstructor"},
+}
+
+
+class SnapshotError(ValueError):
+    """A pack's library snapshot that cannot be used (the desktop then parses the content)."""
+
+
+class _Rebasing(pickle.Unpickler):
+    """Unpickles a library snapshot with every path moved from `old` (None: relative paths) to
+    `new` (None: relative to `old`), as the platform's own Path (a pack built on Linux opens on
+    Windows), and only the classes a library is made of."""
+
+    def __init__(self, data: bytes, old: Path | None, new: Path | None) -> None:
+        super().__init__(io.BytesIO(data))
+        self.old, self.new = old, new
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "pathlib" and name in _PATH_CLASSES:
+            return self._path
+        if module.startswith("manualviewer.core.") or name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise SnapshotError(f"a library snapshot holds no {module}.{name}")
+
+    def _path(self, *parts: str) -> Path:
+        path = Path(*parts)
+        if self.old is None:
+            return path if path.is_absolute() or self.new is None else self.new / path
+        if not path.is_relative_to(self.old):
+            return path
+        relative = path.relative_to(self.old)
+        return self.new / relative if self.new is not None else relative
+
+
+def _rebased(data: bytes, old: Path | None, new: Path | None) -> Any:
+    return _Rebasing(data, old, new).load()
+
+
+def _rebase_outer(data: dict[str, Any], old: Path | None, new: Path | None) -> dict[str, Any]:
+    # Paths live in manuals and problems here (and in the sections, see below); links and
+    # backlinks hold section IDs only.
+    outer = _rebased(pickle.dumps({k: v for k, v in data.items() if k != "blobs"}, pickle.HIGHEST_PROTOCOL),
+                     old, new)
+    return dict(outer)
+
+
+# The sections' paths: unpickling and pickling 100,000 sections again to move their paths cost
+# ~4 s on a desktop. Instead each section is pickled (protocol 2: no frames, every string with
+# a 4-byte length) with its path under this placeholder folder and as pathlib.Path (the
+# desktop's own kind of path); a desktop swaps the placeholder's bytes for its folder's.
+_ROOT_TOKEN = "manualviewer-pack-root-7f3c9e"
+_NATIVE_PATH = b"cpathlib\nPath\n"
+_OTHER_PATHS = (b"cpathlib\nPosixPath\n", b"cpathlib\nWindowsPath\n")
+
+
+def _string_op(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return b"X" + len(data).to_bytes(4, "little") + data  # BINUNICODE
+
+
+def _pack_blob(section: Section, root: Path) -> bytes:
+    path = section.path
+    placed = Path(_ROOT_TOKEN) / path.relative_to(root) if path.is_relative_to(root) else path
+    blob = pickle.dumps(replace(section, body="", path=placed), protocol=2)
+    for other in _OTHER_PATHS:
+        blob = blob.replace(other, _NATIVE_PATH)
+    return blob
+
+
+def write_pack_snapshot(path: Path, library: Library, root: Path, app_version: str) -> None:
+    """The library as a pack ships it: paths relative to the pack folder `root`, no fingerprint
+    (it is of the desktop's files), tagged with the app version that made it."""
+    # Bodies stay in the files (a desktop opens the library with lazy bodies, as from its own
+    # snapshot): the snapshot is a fraction of the content's size.
+    data = _rebase_outer({**library.snapshot(), "fingerprint": ""}, root, None)
+    data["blobs"] = {key: _pack_blob(section, root) for key, section in library.sections.items()}
+    with path.open("wb") as handle:
+        pickle.dump({"format": PACK_SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION, "app": app_version,
+                     "library": data}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_pack_snapshot(path: Path, root: Path, app_version: str) -> Library:
+    """The library in a pack's snapshot, its paths under the installed pack folder `root`.
+    Only for a pack whose signature verified (it is pickled data). SnapshotError when it is
+    not one, or was made by another version of the app (its classes may differ)."""
+    try:
+        raw = _rebased(path.read_bytes(), None, root)
+    except SnapshotError:
+        raise
+    except Exception as exc:
+        raise SnapshotError(f"unreadable library snapshot ({type(exc).__name__})") from None
+    if not isinstance(raw, dict) or raw.get("format") != PACK_SNAPSHOT_FORMAT:
+        raise SnapshotError("not a library snapshot")
+    if raw.get("version") != SNAPSHOT_VERSION or raw.get("app") != app_version:
+        raise SnapshotError(f"a snapshot of manualviewer {raw.get('app')}, not {app_version}")
+    try:
+        data = raw["library"]
+        token, here = _string_op(_ROOT_TOKEN), _string_op(str(root))
+        data["blobs"] = {key: blob.replace(token, here) for key, blob in data["blobs"].items()}
+        return Library.from_snapshot(data)
+    except SnapshotError:
+        raise
+    except Exception as exc:
+        raise SnapshotError(f"unreadable library snapshot ({type(exc).__name__})") from None

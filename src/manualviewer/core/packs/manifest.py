@@ -17,6 +17,11 @@ from manualviewer.core.packs.paths import PackPathError, safe_relative_path
 
 MANIFEST_FILE = "pack.json"
 SIGNATURE_FILE = "pack.json.sig"
+# The parsed library, pickled (core/content/load_cache.py): used only from a verified pack.
+SNAPSHOT_FILE = "library.snapshot"
+# Every file under content/ in one uncompressed tar, for a first install (one request, not one
+# per file); described in pack.json under "archive", not in "files" (a desktop never keeps it).
+ARCHIVE_FILE = "content.tar"
 FORMAT = 1
 
 # Names and versions become folder names on every desktop: letters, digits and . _ - only.
@@ -43,6 +48,7 @@ class Manifest:
     min_app_version: str
     sections: int
     files: tuple[PackFile, ...]
+    archive: PackFile | None = None  # ARCHIVE_FILE: the content files in one download
 
     @property
     def total_bytes(self) -> int:
@@ -68,6 +74,8 @@ class Manifest:
             "files": [{"path": f.path, "size": f.size, "sha256": f.sha256}
                       for f in sorted(self.files, key=lambda f: f.path)],
         }
+        if self.archive is not None:  # absent from packs without one: their bytes stay as they were
+            data["archive"] = {"path": self.archive.path, "size": self.archive.size, "sha256": self.archive.sha256}
         return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=True) + "\n").encode("ascii")
 
 
@@ -99,27 +107,35 @@ def parse_manifest(data: bytes) -> Manifest:
         if not isinstance(entries, list):
             raise ManifestError("The pack's pack.json has no list of files.")
         for entry in entries:
-            if not isinstance(entry, dict):
-                raise ManifestError("The pack's pack.json lists a file that is not an object.")
-            path = safe_relative_path(_text(entry, "path"))
-            size = entry.get("size")
-            digest = entry.get("sha256")
-            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-                raise ManifestError(f"The pack's pack.json gives {path} no valid size.")
-            if not isinstance(digest, str) or not _SHA256_RE.match(digest):
-                raise ManifestError(f"The pack's pack.json gives {path} no valid SHA-256.")
-            if path.lower() in seen:
-                raise ManifestError(f"The pack's pack.json lists {path} twice.")
-            seen.add(path.lower())
-            files.append(PackFile(path, size, digest))
+            pack_file = _pack_file(entry)
+            if pack_file.path.lower() in seen:
+                raise ManifestError(f"The pack's pack.json lists {pack_file.path} twice.")
+            seen.add(pack_file.path.lower())
+            files.append(pack_file)
+        archive = _pack_file(raw["archive"]) if raw.get("archive") is not None else None
+        if archive is not None and archive.path.lower() in seen:
+            raise ManifestError(f"The pack's pack.json lists {archive.path} twice.")
         sections = raw.get("sections", 0)
         if not isinstance(sections, int) or isinstance(sections, bool):
             raise ManifestError("The pack's pack.json has no valid section count.")
         return Manifest(name=name, version=version, created=_text(raw, "created"),
                         min_app_version=_text(raw, "min_app_version"), sections=sections,
-                        files=tuple(sorted(files, key=lambda f: f.path)))
+                        files=tuple(sorted(files, key=lambda f: f.path)), archive=archive)
     except PackPathError as exc:
         raise ManifestError(f"The pack's pack.json names a file outside the pack ({exc}).") from None
+
+
+def _pack_file(entry: object) -> PackFile:
+    if not isinstance(entry, dict):
+        raise ManifestError("The pack's pack.json lists a file that is not an object.")
+    path = safe_relative_path(_text(entry, "path"))
+    size = entry.get("size")
+    digest = entry.get("sha256")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise ManifestError(f"The pack's pack.json gives {path} no valid size.")
+    if not isinstance(digest, str) or not _SHA256_RE.match(digest):
+        raise ManifestError(f"The pack's pack.json gives {path} no valid SHA-256.")
+    return PackFile(path, size, digest)
 
 
 def _text(raw: dict[str, Any], key: str) -> str:
