@@ -255,6 +255,7 @@ def sync_source(source: str, *, public_key: str | None, root: Path | None = None
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
         installed_packs.switch(name, final, root)
+        _manifest_cache[final] = manifest  # the next sync compares with it (the app syncs every few minutes)
         installed_packs.remember_source(source, etag, name, root)
         return SyncResult(source, name, version, "updated", counts[0], counts[1],
                           f"{name} updated to {version}: {counts[0]} file(s) downloaded"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -29,13 +30,30 @@ def test_manifest_round_trips_through_its_canonical_bytes() -> None:
 
 
 @pytest.mark.parametrize("path", ["../evil.md", "content/../../evil.md", "/etc/passwd", "C:/x.md",
-                                  "content\\..\\x.md", "content//x.md", "./x.md", "content/nul.md", ""])
+                                  "content\\..\\x.md", "content//x.md", "./x.md", "content/nul.md", "",
+                                  "content/", "content/.", "content/..", "a\0b"])
 def test_paths_that_would_leave_the_pack_are_refused(path: str) -> None:
     with pytest.raises(PackPathError):
         safe_relative_path(path)
     data = json.loads(_manifest("content/a.md").to_bytes())
     data["files"][0]["path"] = path
     with pytest.raises(ManifestError):
+        parse_manifest(json.dumps(data).encode())
+
+
+def test_a_relative_path_is_kept_as_written() -> None:
+    for path in ("content/dm/DMBM1.md", "index/_MAIN_1.toc", "a.b/c d/é.md", "content/console.md"):
+        assert safe_relative_path(path) == path
+
+
+def test_the_archive_is_described_only_when_there_is_one() -> None:
+    plain = _manifest("content/a.md")
+    assert "archive" not in json.loads(plain.to_bytes())  # packs without one keep their bytes
+    with_archive = dataclasses.replace(plain, archive=PackFile("content.tar", 10, "c" * 64))
+    assert parse_manifest(with_archive.to_bytes()) == with_archive
+    data = json.loads(with_archive.to_bytes())
+    data["archive"]["path"] = "../content.tar"
+    with pytest.raises(ManifestError, match="outside the pack"):
         parse_manifest(json.dumps(data).encode())
 
 
