@@ -70,13 +70,18 @@ class Workspace:
     def index_dir(self) -> Path:
         """The search index of these folders: a search of another library never rewrites the
         index the app uses."""
+        return self._index_dir()
+
+    def _index_dir(self, fingerprint: str | None = None) -> Path:
+        """`fingerprint`: of the files now, when the caller has just taken it (a stat of every
+        file: a second walk costs a second at 100,000 files)."""
         from manualviewer.storage import content_caches
         from manualviewer.storage.installed_packs import remove_unused_caches
         from manualviewer.storage.paths import index_dir
 
         folder = index_dir(self.folders)
         if not folder.exists():
-            _seed_from_pack(self.folders, folder)
+            _seed_from_pack(self.folders, folder, fingerprint)
             remove_unused_caches()  # new folders: the caches of pack versions now gone go
         content_caches.remember(self.folders)
         return folder
@@ -98,6 +103,8 @@ class Workspace:
         fingerprint = content_fingerprint(self.folders) if check_files or snapshot is None else ""
         if snapshot is None:
             snapshot = _seed_library_from_pack(self.folders, cache, fingerprint)
+            if snapshot is not None:
+                self._index_dir(fingerprint)  # the pack's index too, while the fingerprint is fresh
         if not check_files:
             return snapshot or load_library(self.folders, cache_file=cache, fingerprint=fingerprint)
         if snapshot is not None and snapshot.fingerprint == fingerprint:
@@ -178,7 +185,7 @@ def _seed_library_from_pack(folders: tuple[Path, ...], cache: Path, fingerprint:
     return library
 
 
-def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:
+def _seed_from_pack(folders: tuple[Path, ...], target: Path, fingerprint: str | None = None) -> None:
     """A verified pack's prebuilt index copied in as this workspace's index (and marked as
     matching the pack's files), so a desktop searches a new pack without indexing it."""
     import contextlib
@@ -198,7 +205,7 @@ def _seed_from_pack(folders: tuple[Path, ...], target: Path) -> None:
         # of MB. Whoosh never rewrites a segment file (an update adds files, a merge deletes
         # them), and the postings files are opened read-only, so the pack's copy stays intact.
         shutil.copytree(prebuilt, staging, copy_function=_link_or_copy)
-        atomic_write(staging / FINGERPRINT_FILE, content_fingerprint(folders) + "\n")
+        atomic_write(staging / FINGERPRINT_FILE, (fingerprint or content_fingerprint(folders)) + "\n")
         os.replace(staging, target)
     except OSError:
         pass  # no prebuilt index: the desktop indexes the pack itself
