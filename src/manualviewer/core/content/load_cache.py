@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import pickle
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -180,7 +181,8 @@ def _rebase_outer(data: dict[str, Any], old: Path | None, new: Path | None) -> d
 # desktop's own kind of path); a desktop swaps the placeholder's bytes for its folder's.
 _ROOT_TOKEN = "manualviewer-pack-root-7f3c9e"
 _NATIVE_PATH = b"cpathlib\nPath\n"
-_OTHER_PATHS = (b"cpathlib\nPosixPath\n", b"cpathlib\nWindowsPath\n")
+# PosixPath or WindowsPath from pathlib (pathlib._local from Python 3.13): each desktop's own Path.
+_ANY_PATH = re.compile(rb"cpathlib(?:\._local)?\n(?:Posix|Windows)?Path\n")
 
 
 def _string_op(text: str) -> bytes:
@@ -192,9 +194,7 @@ def _pack_blob(section: Section, root: Path) -> bytes:
     path = section.path
     placed = Path(_ROOT_TOKEN) / path.relative_to(root) if path.is_relative_to(root) else path
     blob = pickle.dumps(replace(section, body="", path=placed), protocol=2)
-    for other in _OTHER_PATHS:
-        blob = blob.replace(other, _NATIVE_PATH)
-    return blob
+    return _ANY_PATH.sub(_NATIVE_PATH, blob)
 
 
 def write_pack_snapshot(path: Path, library: Library, root: Path, app_version: str) -> None:
@@ -227,8 +227,19 @@ def read_pack_snapshot(path: Path, root: Path, app_version: str) -> Library:
         data = raw["library"]
         token, here = _string_op(_ROOT_TOKEN), _string_op(str(root))
         data["blobs"] = {key: blob.replace(token, here) for key, blob in data["blobs"].items()}
+        _check_sample(data["blobs"], root)
         return Library.from_snapshot(data)
     except SnapshotError:
         raise
     except Exception as exc:
         raise SnapshotError(f"unreadable library snapshot ({type(exc).__name__})") from None
+
+
+def _check_sample(blobs: dict[str, bytes], root: Path) -> None:
+    """The first and last sections read back as sections under `root`: sections are unpickled
+    only when shown, so a snapshot this app cannot read (another Python's pickles) must be
+    found now, while the desktop can still parse the files instead."""
+    for key in {next(iter(blobs), None), next(reversed(blobs), None)} - {None}:
+        section = _rebased(blobs[str(key)], None, None)
+        if not isinstance(section, Section) or not section.path.is_relative_to(root):
+            raise SnapshotError("the snapshot's sections do not read back under the pack folder")

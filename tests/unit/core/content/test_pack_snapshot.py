@@ -67,3 +67,18 @@ def test_a_snapshot_naming_any_other_class_is_refused_before_it_runs(tmp_path: P
     path.write_bytes(b"not a pickle")
     with pytest.raises(SnapshotError):
         read_pack_snapshot(path, tmp_path, "9.9")
+
+
+def test_a_snapshot_whose_sections_do_not_read_back_under_the_pack_is_not_used(tmp_path: Path) -> None:
+    root = tmp_path / "built"
+    shutil.copytree(BUNDLED, root / "content", ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    # Made relative to another folder: the sections keep absolute paths outside the install folder.
+    write_pack_snapshot(root / "library.snapshot", load_library([root / "content"]), tmp_path / "other", "9.9")
+    with pytest.raises(SnapshotError, match="under the pack folder"):
+        read_pack_snapshot(root / "library.snapshot", tmp_path / "desktop", "9.9")
+
+
+def test_section_paths_are_pickled_as_the_desktops_own_path_class(tmp_path: Path) -> None:
+    data = pickle.loads((_pack(tmp_path) / "library.snapshot").read_bytes())
+    blob = next(iter(data["library"]["blobs"].values()))
+    assert b"cpathlib\nPath\n" in blob and b"PosixPath" not in blob and b"WindowsPath" not in blob
