@@ -71,7 +71,7 @@ class Application:
             w = self.window  # "read and understood": the count, the Must read list, the confirm bar
             self.must_read = install_must_read(w, w.tabs, w.sidebar, w.library, self.stores.attestations,
                                                load_user_settings, w.open_section, w.library_changed,
-                                               self.stores.outbox, self.checklists.deliver)
+                                               self.stores.outbox, self.checklists.deliver, w.view_menu)
         # --- Training mode (ui/training/install.py): scenarios on the real checklists. It opens only
         # the separate training database (paths.training_database_path()), never the live notes or
         # outbox, and builds no delivery channel: nothing is ever sent from training.

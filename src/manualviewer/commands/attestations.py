@@ -1,6 +1,7 @@
 """`manualviewer attestations`: the officer's "read and understood" confirmations, to read or
-to send to a manager (`list`, `export`), and the must-read sections still to confirm
-(`outstanding`). Confirming is done in the app, where the section is read."""
+to send to a manager (`list`, `export`), the must-read sections still to confirm
+(`outstanding`), and a check that none was changed outside the app (`verify`).
+Confirming is done in the app, where the section is read."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from manualviewer.core.files import atomic_write
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.services.must_read import outstanding
 from manualviewer.storage import paths
-from manualviewer.storage.attestations import Attestation, AttestationStore, export_csv, export_json
+from manualviewer.storage.attestations import Attestation, AttestationStore, export_csv, export_json, verify_chain
 from manualviewer.storage.database import DAMAGED, DatabaseError, open_database_readonly
 from manualviewer.storage.recovery import open_notes_database
 
@@ -43,6 +44,10 @@ def register(sub: Any) -> None:
     add_content_arguments(outstanding_parser)
     outstanding_parser.add_argument("--json", action="store_true", help="print a JSON array")
     outstanding_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+    verify_parser = actions.add_parser(
+        "verify", help="check that no confirmation was changed outside manualviewer")
+    verify_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify_parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
     parser.set_defaults(func=run, attestations_parser=parser)
 
 
@@ -58,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         store = AttestationStore(conn)
         if args.attestations_action == "outstanding":
             return _outstanding(args, store)
+        if args.attestations_action == "verify":
+            return _verify(conn, args.json)
         try:
             records = store.list()
         except sqlite3.OperationalError:  # a read-only database from before confirmations
@@ -117,3 +124,19 @@ def _outstanding(args: argparse.Namespace, store: AttestationStore) -> int:
             print(f"{m.section_id:<14}  {m.title}  - {m.describe()}")
         print(f"{len(items)} to read and confirm", file=sys.stderr)
     return 0
+
+
+def _verify(conn: sqlite3.Connection, as_json: bool) -> int:
+    try:
+        report = verify_chain(conn)
+    except sqlite3.OperationalError:  # a read-only database from before confirmations: none to check
+        print("There are no confirmations to check.")
+        return 0
+    if as_json:
+        print_json({"ok": report.ok, "checked": report.checked, "first_bad": report.first_bad})
+    elif report.ok:
+        print(f"All {report.checked} confirmations are as they were recorded.")
+    else:
+        print(f"Confirmation {report.first_bad} does not match what was recorded: it (or one before it) was "
+              f"changed outside manualviewer. {report.checked} confirmations before it are as they were recorded.")
+    return 0 if report.ok else 1

@@ -56,7 +56,8 @@ def window_with_must_read(qtbot: QtBot, content: Path, stores: Stores, officer: 
     window, _ = make_window(content)
     qtbot.addWidget(window)
     ui = install_must_read(window, window.tabs, window.sidebar, window.library, stores.attestations,
-                           lambda: Settings(officer_name=officer), window.open_section, window.library_changed)
+                           lambda: Settings(officer_name=officer), window.open_section, window.library_changed,
+                           menu=window.view_menu)
     window.show()
     return window, ui
 
@@ -75,6 +76,13 @@ def test_the_count_in_the_status_bar_opens_the_list(qtbot: QtBot, content: Path,
     assert "Overdue: it was due by 31 Jan 2020" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     ui.panel.view.activated.emit(model.index(1, 0))
     assert window.current_view().current_id == "TEST200"
+    window.sidebar.setCurrentIndex(0)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert ui.act_list in window.view_menu.actions() and ui.act_list.isVisible()
+    ui.act_list.trigger()  # the keyboard's way to the list: View > Must-read sections
+    assert window.sidebar.currentWidget() is ui.panel
+    qtbot.waitUntil(ui.panel.view.hasFocus, timeout=2000)
 
 
 def test_confirming_a_section_shows_when_and_counts_down(qtbot: QtBot, content: Path, stores: Stores) -> None:
@@ -145,6 +153,7 @@ def test_a_library_without_must_reads_shows_no_count_and_no_list(qtbot: QtBot, b
     window, ui = window_with_must_read(qtbot, bundled_content, stores)
     assert not ui.count_button.isVisible()
     assert window.sidebar.indexOf(ui.panel) < 0
+    assert not ui.act_list.isVisible()
 
 
 def test_a_confirmation_goes_to_the_line_manager_when_the_settings_ask(

@@ -78,3 +78,17 @@ def test_outstanding_lists_what_is_left_to_confirm(capsys: pytest.CaptureFixture
 
 def test_no_action_prints_help() -> None:
     assert main(["attestations"]) == 2
+
+
+def test_verify_finds_a_confirmation_changed_outside_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    seed()
+    assert main(["attestations", "verify"]) == 0
+    assert "All 2 confirmations are as they were recorded." in capsys.readouterr().out
+    stores = open_stores()
+    stores.conn.execute("DROP TRIGGER attestations_no_update")
+    stores.conn.execute("UPDATE attestations SET content_hash = 'forged' WHERE id = 2")
+    stores.close()
+    assert main(["attestations", "verify", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {"ok": False, "checked": 1, "first_bad": 2}
+    assert main(["attestations", "verify"]) == 1
+    assert "Confirmation 2 does not match what was recorded" in capsys.readouterr().out

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QTabWidget,
     QToolButton,
@@ -39,6 +40,7 @@ from manualviewer.services.must_read import MustRead, ReadState, confirm, must_r
 from manualviewer.storage.attestations import Attestation, AttestationError, AttestationSaveError, AttestationStore
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.outbox import EscalationError, Outbox
+from manualviewer.ui.actions import make_action
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -211,13 +213,18 @@ class MustReadUi(QObject):
         self.count_button.setAccessibleName("Must-read sections to confirm")
         self.count_button.clicked.connect(self.show_list)
         window.statusBar().addPermanentWidget(self.count_button)
+        # For the keyboard (a status bar button is not in the Tab order): View > Must-read sections.
+        self.act_list = make_action(window, "&Must-read sections", None, self.show_list,
+                                    "The sections you must read and confirm")
+        self._day = dt.date.today()
         tabs.currentChanged.connect(lambda _index: self._follow_view(tabs.currentWidget()))
         self.refresh()
         self._follow_view(tabs.currentWidget())
 
     # --- what is outstanding --------------------------------------------------------------
     def refresh(self) -> None:
-        found = must_reads(self._library, self._store)
+        self._day = dt.date.today()  # "overdue" is worked out for this day
+        found = must_reads(self._library, self._store, self._day)
         self.items = {m.section_id: m for m in found}
         self.model.set_items(found)
         waiting = [m for m in found if m.outstanding]
@@ -228,6 +235,7 @@ class MustReadUi(QObject):
             + (f", {overdue} past {'their' if overdue != 1 else 'its'} date" if overdue else "")
             + ". Click for the list.")
         self.count_button.setVisible(bool(waiting))
+        self.act_list.setVisible(bool(found))
         self.panel.summary.setText(
             f"{len(waiting)} to read and confirm" + (f", {overdue} overdue" if overdue else "")
             + ". Open a section, read it, then press \u201cI have read and understood\u201d."
@@ -262,7 +270,12 @@ class MustReadUi(QObject):
         view.destroyed.connect(lambda: self._bars.pop(view, None))
         history_changed = getattr(view, "history_changed", None)
         if history_changed is not None:
-            history_changed.connect(lambda: bar.show_item(self.items.get(_current_id(view))))
+            history_changed.connect(lambda: self._show_bar(view, bar))
+        self._show_bar(view, bar)
+
+    def _show_bar(self, view: QWidget, bar: ConfirmBar) -> None:
+        if dt.date.today() != self._day:
+            self.refresh()  # the app stayed open past midnight: what is overdue has moved
         bar.show_item(self.items.get(_current_id(view)))
 
     def bar_of(self, view: QWidget) -> ConfirmBar | None:
@@ -319,8 +332,12 @@ def _current_id(view: QWidget) -> str:
 def install_must_read(window: QMainWindow, tabs: QTabWidget, sidebar: QTabWidget, library: Library,
                       store: AttestationStore, settings: Callable[[], Settings],
                       open_section: Callable[[str], object], library_changed: SignalInstance,
-                      outbox: Outbox | None = None, deliver: Callable[[], object] | None = None) -> MustReadUi:
-    """The app's one call: the count, the list and the bars, following every new library."""
+                      outbox: Outbox | None = None, deliver: Callable[[], object] | None = None,
+                      menu: QMenu | None = None) -> MustReadUi:
+    """The app's one call: the count, the list and the bars, following every new library;
+    `menu` (View) gets the action that shows the list."""
     ui = MustReadUi(window, tabs, sidebar, library, store, settings, open_section, outbox, deliver)
     library_changed.connect(ui.set_library)
+    if menu is not None:
+        menu.addAction(ui.act_list)
     return ui
