@@ -35,6 +35,7 @@ DEFAULT_KNOWN_ABBREVIATIONS: tuple[str, ...] = bundled_note_words().known_abbrev
 
 MAX_PACK_SYNC_MINUTES = 7 * 24 * 60
 MAX_KEEP_SECTION_VERSIONS = 1_000_000
+MAX_CHANGE_ALERT_DAYS = 3650
 _EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -87,6 +88,8 @@ class Settings:
     keep_section_versions: int = 2000
     # Each "read and understood" confirmation also goes to the line manager by escalation_channel.
     confirmations_to_line_manager: bool = False
+    # Sections read (or cited by notes saved) in the last N days carry a badge when they change.
+    change_alert_days: int = 30
 
     def validate(self, path: Path | None = None) -> Settings:
         """Raise SettingsError for combinations that cannot work; return self otherwise."""
@@ -120,6 +123,10 @@ class Settings:
         if not 10 <= self.keep_section_versions <= MAX_KEEP_SECTION_VERSIONS:
             raise SettingsError(path, "keep_section_versions",
                                 f"must be between 10 and {MAX_KEEP_SECTION_VERSIONS}, not {self.keep_section_versions}")
+        if not 1 <= self.change_alert_days <= MAX_CHANGE_ALERT_DAYS:
+            raise SettingsError(path, "change_alert_days",
+                                f"must be between 1 and {MAX_CHANGE_ALERT_DAYS} (ten years), "
+                                f"not {self.change_alert_days}")
         for key, words in (
             ("note_check_words", self.note_check_words),
             ("known_abbreviations", self.known_abbreviations),
@@ -148,6 +155,7 @@ _TOP_KEYS = {
     "pack_public_key",
     "pack_sync_minutes",
     "keep_section_versions",
+    "change_alert_days",
 }
 _SMTP_KEYS = {"host", "port", "starttls", "username", "password_env"}
 
@@ -228,6 +236,7 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | None = None, *, che
         pack_sync_minutes=_int(data, "pack_sync_minutes", 60, "", path),
         keep_section_versions=_int(data, "keep_section_versions", 2000, "", path),
         confirmations_to_line_manager=_bool(data, "confirmations_to_line_manager", False, "", path),
+        change_alert_days=_int(data, "change_alert_days", 30, "", path),
     )
     return settings.validate(path) if check else settings
 
@@ -320,6 +329,7 @@ def settings_to_toml(settings: Settings) -> str:
         f"pack_sync_minutes = {s.pack_sync_minutes}",
         f"keep_section_versions = {s.keep_section_versions}",
         f"confirmations_to_line_manager = {'true' if s.confirmations_to_line_manager else 'false'}",
+        f"change_alert_days = {s.change_alert_days}",
         "",
         "[smtp]",
         f"host = {_toml_str(s.smtp.host)}",

@@ -53,18 +53,27 @@ from manualviewer.services.finish_run import (
     recipient_name,
     store_note,
 )
-from manualviewer.services.saved_runs import ResumableRun, restore, resumable_runs
+from manualviewer.services.saved_runs import (
+    GuidanceChange,
+    ResumableRun,
+    guidance_change,
+    restore,
+    resumable_runs,
+    started_guidance,
+)
 from manualviewer.services.session_change import SessionChange
 from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
 from manualviewer.storage.outbox import Channel, Escalation, EscalationState
 from manualviewer.storage.recovery import keep, new_save, stable_save_id
+from manualviewer.storage.runs import StartedGuidance
 from manualviewer.storage.stores import Stores
 
 # SessionChange, Delivery and deliver_on_own_connection are named here too: the window's adapter
 # and the tests import them from the session they belong to.
-__all__ = ["ChecklistSession", "Delivery", "ResumableRun", "SessionChange", "deliver_on_own_connection"]
+__all__ = ["ChecklistSession", "Delivery", "GuidanceChange", "ResumableRun", "SessionChange",
+           "deliver_on_own_connection"]
 
 SettingsLoader = Callable[[], Settings]
 ChannelFactory = Callable[[Settings], Channel]
@@ -97,6 +106,7 @@ class ChecklistSession:
         self.escalation_drafts: list[EscalationDraft] = []  # its concerns not in the outbox yet
         # The guidance the run started on, once a newer version replaced it in the window.
         self._started_on: tuple[Library, str] | None = None
+        self._kept_version = ""  # said while a resumed run follows the procedure version it started on
 
     # --- settings --------------------------------------------------------------------------
     @property
@@ -156,7 +166,7 @@ class ChecklistSession:
         if procedure is None:
             return SessionChange(message=f"There is no checklist called {procedure_id!r} in this library.")
         earlier = self.run if self.running else None
-        self._show(start(procedure, self.clock()), uuid.uuid4().hex)
+        self._show(start(procedure, self.clock()), uuid.uuid4().hex, started_guidance(procedure, self.library))
         if earlier is not None:
             message = (
                 f"Started \u201c{procedure.title}\u201d. Your earlier checklist \u201c{earlier.procedure.title}\u201d "
@@ -260,17 +270,19 @@ class ChecklistSession:
             change = SessionChange(message="The checklist was discarded. Nothing was saved.")
         return change | self._clear()
 
-    def _show(self, run: Run, run_id: str) -> None:
+    def _show(self, run: Run, run_id: str, guidance: StartedGuidance | None = None) -> None:
         self.run = run
         self._started_on = None
+        self._kept_version = ""
         self.run_id = run_id
         self.saved_note = None
         self.escalation_drafts = []
-        self._save_run()
+        self._save_run(guidance)
 
     def _clear(self) -> SessionChange:
         self.run = None
         self._started_on = None
+        self._kept_version = ""
         self.run_id = None
         self.saved_note = None
         self.escalation_drafts = []
@@ -280,9 +292,9 @@ class ChecklistSession:
         self._save_run()
         return SessionChange(run=True, saved_runs=True)
 
-    def _save_run(self) -> None:
+    def _save_run(self, guidance: StartedGuidance | None = None) -> None:
         if self.run is not None and self.run_id is not None:
-            self.stores.runs.save(self.run_id, self.run.procedure.id, json.dumps(self.run.to_json()))
+            self.stores.runs.save(self.run_id, self.run.procedure.id, json.dumps(self.run.to_json()), guidance)
 
     def _step_title(self, step_id: str) -> str:
         step = self.run.procedure.step(step_id) if self.run else None
@@ -308,6 +320,35 @@ class ChecklistSession:
         self._show(run, saved.run_id)  # a replayed older version is stored in its new shape
         return SessionChange(run=True, saved_runs=True,
                              message=f"Resumed \u201c{procedure.title}\u201d at \u201c{run.current_step.title}\u201d.")
+
+    def guidance_change(self, run_id: str) -> GuidanceChange | None:
+        """How the checklist of saved run `run_id` changed since it started; None if it did not."""
+        saved = self.stores.runs.get(run_id)
+        procedure = self.procedures.get(saved.procedure_id) if saved is not None else None
+        return guidance_change(saved, procedure) if saved is not None and procedure is not None else None
+
+    def resume_started(self, run_id: str) -> SessionChange:
+        """Resume a saved run on the procedure version it started on (kept with the run)."""
+        change = self.guidance_change(run_id)
+        saved = self.stores.runs.get(run_id)
+        if change is None or change.started is None or saved is None:
+            reason = change.why_not if change is not None else "the checklist has not changed"
+            return SessionChange(message=f"That checklist cannot go on with the version you started: {reason}.")
+        run = restore(saved, change.started)
+        self._show(run, run_id)
+        self._kept_version = change.kept_notice()
+        return SessionChange(run=True, saved_runs=True, message=(
+            f"Resumed \u201c{change.title}\u201d on the version you started, at \u201c{run.current_step.title}\u201d."))
+
+    def restart(self, run_id: str) -> SessionChange:
+        """Start saved run `run_id`'s checklist again on the current version; the saved run goes."""
+        saved = self.stores.runs.get(run_id)
+        if saved is None or saved.procedure_id not in self.procedures:
+            return self.resume(run_id)  # says why not
+        self.stores.runs.discard(run_id)
+        change = self.start(saved.procedure_id)
+        return change | SessionChange(message=f"Started \u201c{self.procedures[saved.procedure_id].title}\u201d "
+                                      "again on the current version; the earlier run was discarded.")
 
     def discard_saved(self, run_id: str) -> SessionChange:
         self.stores.runs.discard(run_id)
@@ -350,6 +391,8 @@ class ChecklistSession:
     @property
     def version_notice(self) -> str:
         """A sentence for the checklist's header when the guidance changed under the run."""
+        if self._kept_version:
+            return self._kept_version
         if self._started_on is None:
             return ""
         return (f"This checklist started on guidance version {self._started_on[1]}; "
@@ -365,12 +408,16 @@ class ChecklistSession:
     def note_draft(self) -> NoteDraft:
         assert self.run is not None
         return compose_note(self.run, officer=self.settings.officer_name, content_version=self.content_version(),
-                            notices=self.guidance_notices())
+                            notices=self._note_notices())
 
     def guidance_notices(self) -> tuple[str, ...]:
         """Sections of the running checklist whose archive date has passed (header and note)."""
         assert self.run is not None
         return archive_notices(self.run.procedure, self._run_library())
+
+    def _note_notices(self) -> tuple[str, ...]:
+        # The note also says when the run followed the procedure version it started on.
+        return ((self._kept_version,) if self._kept_version else ()) + self.guidance_notices()
 
     def check(self, text: str) -> list[NoteWarning]:
         settings = self.settings
@@ -385,7 +432,7 @@ class ChecklistSession:
         officer = self.settings.officer_name
         finished = finish_run(self.run, officer=officer, content_version=self.content_version(), text=text,
                               warnings=self.check(text), recipient=recipient_name(self.settings),
-                              notices=self.guidance_notices())
+                              notices=self._note_notices())
         # The same run and text saved twice (Save again after a failure) is one note.
         save_id = stable_save_id(self.run_id, finished.note.text)
         try:

@@ -294,9 +294,21 @@ def _migration_6(conn: sqlite3.Connection) -> None:
         conn.execute(TRIGGERS[name])
 
 
+def _migration_7(conn: sqlite3.Connection) -> None:
+    # The guidance an unfinished run started on: the procedure's text and its hash (so a resume
+    # can tell the procedure changed, and go on with the version started), and the content hash
+    # of each section it cites then (section ID -> hash, JSON), for the "changed" badges.
+    # Written when the run is first saved, never changed after.
+    _run_script(conn, """
+        ALTER TABLE runs ADD COLUMN procedure_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN procedure_text TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN sections_json TEXT NOT NULL DEFAULT '{}';
+    """)
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -8,12 +8,24 @@ the note it produced, and unfinished customer details are not kept longer than n
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from manualviewer.core.json_limits import loads_bounded
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import transaction
+
+
+@dataclass(frozen=True)
+class StartedGuidance:
+    """The guidance a run started on, kept with it unchanged: the procedure's text and hash, and
+    the content hash of each section it cited then."""
+
+    procedure_hash: str = ""
+    procedure_text: str = ""
+    sections: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,7 @@ class SavedRun:
     updated_at: dt.datetime
     note_from: str | None = None  # the draft note the officer was editing...
     note_text: str | None = None  # ...and their text, kept as they type
+    guidance: StartedGuidance = field(default_factory=StartedGuidance)  # "" hash: saved before it was kept
 
 
 class RunStore:
@@ -32,8 +45,10 @@ class RunStore:
         self._conn = conn
         self._clock = clock
 
-    def save(self, run_id: str, procedure_id: str, state_json: str) -> None:
-        """Insert or replace the run's state; committed when this returns."""
+    def save(self, run_id: str, procedure_id: str, state_json: str,
+             guidance: StartedGuidance | None = None) -> None:
+        """Insert or replace the run's state; committed when this returns. `guidance` is kept
+        when the run is first saved; a later save never changes it."""
         if not run_id:
             raise ValueError("run_id must not be empty")
         try:
@@ -41,13 +56,16 @@ class RunStore:
         except ValueError as exc:
             raise ValueError(f"state_json is not valid JSON: {exc}") from exc
         now = to_db(self._clock())
+        kept = guidance or StartedGuidance()
         with transaction(self._conn):
             self._conn.execute(
-                "INSERT INTO runs (run_id, procedure_id, state_json, started_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET "
+                "INSERT INTO runs (run_id, procedure_id, state_json, started_at, updated_at, "
+                "procedure_hash, procedure_text, sections_json) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET "
                 "procedure_id = excluded.procedure_id, state_json = excluded.state_json, "
                 "updated_at = excluded.updated_at",
-                (run_id, procedure_id, state_json, now, now),
+                (run_id, procedure_id, state_json, now, now, kept.procedure_hash, kept.procedure_text,
+                 json.dumps(dict(kept.sections), sort_keys=True)),
             )
 
     def get(self, run_id: str) -> SavedRun | None:
@@ -88,7 +106,8 @@ class RunStore:
         return cur.rowcount > 0
 
 
-_COLUMNS = "run_id, procedure_id, state_json, started_at, updated_at, note_from, note_text"
+_COLUMNS = ("run_id, procedure_id, state_json, started_at, updated_at, note_from, note_text, "
+            "procedure_hash, procedure_text, sections_json")
 
 
 def _run(row: sqlite3.Row) -> SavedRun:
@@ -100,4 +119,16 @@ def _run(row: sqlite3.Row) -> SavedRun:
         updated_at=from_db(row["updated_at"]),
         note_from=row["note_from"],
         note_text=row["note_text"],
+        guidance=StartedGuidance(row["procedure_hash"], row["procedure_text"], _sections(row["sections_json"])),
     )
+
+
+def _sections(text: str) -> dict[str, str]:
+    # Written by save() from a dict of strings; anything else (edited by hand) counts as none.
+    try:
+        data = loads_bounded(text)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, str)}

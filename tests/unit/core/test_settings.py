@@ -117,6 +117,8 @@ def test_password_comes_from_named_environment_variable(monkeypatch: pytest.Monk
         ("pack_sync_minutes = 10081", "pack_sync_minutes", "between 0 (at start only) and 10080"),
         ('pack_sync_minutes = "60"', "pack_sync_minutes", "must be an integer"),
         ("keep_section_versions = 9", "keep_section_versions", "between 10 and 1000000"),
+        ("change_alert_days = 0", "change_alert_days", "between 1 and 3650"),
+        ("change_alert_days = 3651", "change_alert_days", "between 1 and 3650"),
     ],
 )
 def test_invalid_values_name_file_and_key(tmp_path: Path, text: str, key: str, fragment: str) -> None:
@@ -161,6 +163,7 @@ def test_round_trip_with_awkward_strings(tmp_path: Path) -> None:
         pack_sync_minutes=0,
         keep_section_versions=50,
         confirmations_to_line_manager=True,
+        change_alert_days=45,
     )
     save_settings(original, path)
     assert load_settings(path) == original

@@ -194,6 +194,7 @@ class _Reader(NodeReader):
             steps.append(step)
         self._check_unique_names(steps)
         return Procedure(
+            source=text,
             id=proc_id,
             title=title,
             version=version,

@@ -3,6 +3,7 @@ docs/procedures.md; every element keeps the line it came from so problems point 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -203,6 +204,13 @@ class Procedure:
     start_line: int = 0
     section_lines: tuple[int, ...] = ()
     allow_out_of_order_lines: tuple[int, ...] = ()
+    # The YAML it was read from: a run keeps it, so it can go on with the version it started on.
+    source: str = field(default="", compare=False, repr=False)
+
+    @property
+    def source_hash(self) -> str:
+        """The procedure's version as content: a hash of the text it was read from ("" unknown)."""
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:16] if self.source else ""
 
     @property
     def start_id(self) -> str:

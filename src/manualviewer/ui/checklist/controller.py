@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from manualviewer.ui.checklist.late_dialog import LateAnswerDialog
     from manualviewer.ui.checklist.note_dialog import NoteDialog
     from manualviewer.ui.checklist.settings_dialog import SettingsDialog
+    from manualviewer.ui.checklist.version_dialog import VersionChoiceDialog
 
 __all__ = ["ChecklistController", "ChecklistDeps", "ResumableRun", "SessionChange", "default_channel"]
 
@@ -55,6 +56,7 @@ class ChecklistController(QObject):
         self.settings_dialog: SettingsDialog | None = None
         self.note_dialog: NoteDialog | None = None
         self.late_dialog: LateAnswerDialog | None = None
+        self.version_dialog: VersionChoiceDialog | None = None
         self.raise_panel: Callable[[str], None] = lambda _name: None  # set by the installer
         # What the installer put in the window, handed to training mode to set aside.
         self.live: LiveChecklists | None = None
@@ -124,7 +126,18 @@ class ChecklistController(QObject):
         return self._shown_run(self.session.start(procedure_id))
 
     def resume(self, run_id: str) -> bool:
-        return self._shown_run(self.session.resume(run_id))
+        """Show a saved run; when its checklist changed since it started, ask first (False)."""
+        change = self.session.guidance_change(run_id)
+        if change is None:
+            return self._shown_run(self.session.resume(run_id))
+        from manualviewer.ui.checklist.version_dialog import VersionChoiceDialog
+
+        retire(self.version_dialog)
+        self.version_dialog = VersionChoiceDialog(
+            change, lambda rid: self._shown_run(self.session.resume_started(rid)),
+            lambda rid: self._shown_run(self.session.restart(rid)), self.window)
+        self.version_dialog.open()
+        return False
 
     def _shown_run(self, change: SessionChange) -> bool:
         if change.run:

@@ -63,6 +63,8 @@ class ResumeBar(QFrame):
                 parts.append(item.problem)
             elif item.step_title:
                 parts.append(f"at \u201c{item.step_title}\u201d")
+            if item.guidance_changed:
+                parts.append("the checklist has changed since you started")
             parts.append(f"last changed {when}")
             text = _label(" \u2014 ".join(parts), row)
             row_layout.addWidget(text, 1)
