@@ -72,6 +72,13 @@ class Application:
             self.must_read = install_must_read(w, w.tabs, w.sidebar, w.library, self.stores.attestations,
                                                load_user_settings, w.open_section, w.library_changed,
                                                self.stores.outbox, self.checklists.deliver, w.view_menu)
+        # Badges and banners on the sections of theirs that changed since they read them.
+        self.change_alerts: Any = None
+        if self.stores is not None and self.changes is not None:
+            from manualviewer.ui.reading.change_alerts import install_change_alerts
+
+            self.change_alerts = install_change_alerts(self.window, self.stores, self.changes,
+                                                       self.checklists.changed if self.checklists else None)
         # --- Training mode (ui/training/install.py): scenarios on the real checklists. It opens only
         # the separate training database (paths.training_database_path()), never the live notes or
         # outbox, and builds no delivery channel: nothing is ever sent from training.
@@ -191,6 +198,8 @@ class Application:
             self.library = fresh
             self.window.set_library(fresh)
             self.watch()
+        if self.change_alerts is not None:
+            self.change_alerts.library_changed()
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
         summary = _library_summary(self.window.library)
@@ -243,6 +252,8 @@ class Application:
             thread.quit()
             thread.wait(10000)
         self.search.close()
+        if self.change_alerts is not None:
+            self.change_alerts.wait()  # it reads the versions database: before that closes
         if self.training is not None:
             self.training.close()  # the training database
         if self.stores is not None:

@@ -189,6 +189,11 @@ class ChangeTracker:
                 changed[section_id] = read
         return changed
 
+    def all_last_reads(self) -> dict[str, SectionRead]:
+        """Every section's last read, by ID (for the change alerts, services/alerts.py)."""
+        with self._lock:
+            return {read.section_id: read for read in self._store.reads()}  # oldest first: last wins
+
     # --- diffs ---------------------------------------------------------------------------------
     def diff(self, section: Section, from_: str | None = None, body: str | None = None) -> VersionDiff | None:
         current = section.body if body is None else body

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from manualviewer.core.content.library import Library
+from manualviewer.services.alerts import AlertSet
 from manualviewer.storage.bookmarks import Bookmark, BookmarkImportError, BookmarkStore
 from manualviewer.storage.history import HistoryEntry, HistoryStore
+from manualviewer.ui.reading.change_badges import ALERT_ROLE, badge_icon, shown, spoken, with_tooltip
 
 SECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -34,6 +36,12 @@ class BookmarksModel(QAbstractListModel):
         self._store = store
         self._library = library
         self._rows: list[Bookmark] = store.list()
+        self._alerts = AlertSet()
+
+    def set_alerts(self, alerts: AlertSet) -> None:
+        self._alerts = alerts
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
     def set_library(self, library: Library) -> None:
         self._library = library
@@ -64,13 +72,20 @@ class BookmarksModel(QAbstractListModel):
             return None
         bookmark = self._rows[index.row()]
         state = self._state(bookmark)
+        alert = self._alerts.get(self._library.resolve(bookmark.section_id) or "")
         if role == Qt.ItemDataRole.DisplayRole:
             text = f"{bookmark.section_id}  {bookmark.display_name}"
-            return f"{text}  ({state})" if state else text
+            return shown(f"{text}  ({state})" if state else text, alert)
         if role == Qt.ItemDataRole.EditRole:
             return bookmark.display_name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{bookmark.section_id}: {bookmark.title}" + (f"\n{state}" if state else "")
+            return with_tooltip(f"{bookmark.section_id}: {bookmark.title}" + (f"\n{state}" if state else ""), alert)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return spoken(f"Bookmark {bookmark.section_id}, {bookmark.display_name}", alert)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return badge_icon() if alert is not None else None
+        if role == ALERT_ROLE:
+            return alert
         if role == SECTION_ID_ROLE:
             return bookmark.section_id
         return None
@@ -97,6 +112,12 @@ class RecentModel(QAbstractListModel):
         self._store = store
         self._library = library
         self._rows: list[HistoryEntry] = store.recent(30)
+        self._alerts = AlertSet()
+
+    def set_alerts(self, alerts: AlertSet) -> None:
+        self._alerts = alerts
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
     def set_library(self, library: Library) -> None:
         self._library = library
@@ -114,12 +135,19 @@ class RecentModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
+        alert = self._alerts.get(self._library.resolve(entry.section_id) or "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return badge_icon() if alert is not None else None
+        if role == ALERT_ROLE:
+            return alert
         section = self._library.get(entry.section_id)
+        title = section.title if section else "no longer in the library"
         if role == Qt.ItemDataRole.DisplayRole:
-            title = section.title if section else "no longer in the library"
-            return f"{entry.section_id}  {title}"
+            return shown(f"{entry.section_id}  {title}", alert)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Opened {entry.opened_at.astimezone():%d %b %Y %H:%M}"
+            return with_tooltip(f"Opened {entry.opened_at.astimezone():%d %b %Y %H:%M}", alert)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return spoken(f"Section {entry.section_id}, {title}", alert)
         if role == SECTION_ID_ROLE:
             return entry.section_id
         return None

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from manualviewer.core.content.library import Library
+from manualviewer.services.alerts import AlertSet
+from manualviewer.ui.reading.change_badges import ALERT_ROLE, INSIDE_TOOLTIP, badge_icon, shown, spoken, with_tooltip
 
 SECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MANUAL_CODE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -15,6 +17,8 @@ MANUAL_CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 AnyIndex = QModelIndex | QPersistentModelIndex
 _SECTION_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                             Qt.ItemDataRole.AccessibleTextRole, SECTION_ID_ROLE, MANUAL_CODE_ROLE})
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ROWS_SIGNALLED = 64
 
 
 @dataclass
@@ -29,10 +33,33 @@ class _Node:
 
 
 class ContentsModel(QAbstractItemModel):
+    badges_changed = Signal()  # the change badges were set: views repaint the rows they show
+
     def __init__(self, library: Library, parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self._library = library
+        self._alerts = AlertSet()
         self._reset_nodes()
+
+    def set_alerts(self, alerts: AlertSet) -> None:
+        """Badge the changed sections and the branches above them. A few rows (a section read, a
+        bookmark) are signalled one by one; a whole new set (a library loaded) is `badges_changed`
+        alone, for the view to repaint what it shows: a signal per listed row costs about 0.3 ms
+        through the filter proxy, seconds on a large tree opened out."""
+        old = self._alerts
+        self._alerts = alerts
+        changed = set(old.marked() ^ alerts.marked())
+        changed.update(k for k, alert in alerts.alerts.items() if old.get(k) not in (None, alert))
+        manuals = {self._nodes[n].key: n for n in self._nodes[0].children or ()}
+        listed = [n for n in (self._section_nodes.get(k, manuals.get(k)) for k in changed) if n is not None]
+        if len(listed) <= _ROWS_SIGNALLED:
+            roles = [Qt.ItemDataRole.DisplayRole, _DECORATION, Qt.ItemDataRole.ToolTipRole,
+                     Qt.ItemDataRole.AccessibleTextRole, ALERT_ROLE]
+            for number in listed:
+                index = self.createIndex(self._nodes[number].row, 0, number)
+                self.dataChanged.emit(index, index, roles)
+        else:
+            self.badges_changed.emit()
 
     def _reset_nodes(self) -> None:
         self._nodes: list[_Node] = [_Node("", "", False, -1, 0)]
@@ -106,6 +133,10 @@ class ContentsModel(QAbstractItemModel):
         if not index.isValid():
             return None
         node = self._nodes[index.internalId()]
+        if role == _DECORATION:  # asked for every row painted: a dict lookup, no section read
+            if node.key in self._alerts.alerts:
+                return badge_icon()
+            return badge_icon(inside=True) if node.key in self._alerts.above else None
         if node.is_manual:
             manual = self._library.manuals.get(node.key)
             if manual is None:
@@ -113,10 +144,13 @@ class ContentsModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"{manual.title} ({manual.code})"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{manual.title}\n{manual.organisation}"
+                inside = f"\n{INSIDE_TOOLTIP}" if node.key in self._alerts.above else ""
+                return f"{manual.title}\n{manual.organisation}{inside}"
             if role == MANUAL_CODE_ROLE:
                 return manual.code
             return None
+        if role == ALERT_ROLE:
+            return self._alerts.get(node.key)
         if role not in _SECTION_ROLES:
             return None
         if node.title is None:  # each section is unpickled once, not for every role asked
@@ -124,12 +158,14 @@ class ContentsModel(QAbstractItemModel):
             if section is None:
                 return None
             node.title = section.title
+        alert = self._alerts.get(node.key)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{node.key}  {node.title}"
+            return shown(f"{node.key}  {node.title}", alert)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{node.key}: {node.title}"
+            inside = f"\n{INSIDE_TOOLTIP}" if node.key in self._alerts.above else ""
+            return with_tooltip(f"{node.key}: {node.title}", alert) + inside
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Section {node.key}, {node.title}"
+            return spoken(f"Section {node.key}, {node.title}", alert)
         if role == SECTION_ID_ROLE:
             return node.key
         return node.manual  # MANUAL_CODE_ROLE

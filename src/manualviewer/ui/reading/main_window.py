@@ -27,6 +27,7 @@ from manualviewer.core.json_limits import loads_bounded
 from manualviewer.core.model import SearchResult
 from manualviewer.ui.actions import Shortcut, add_menu, make_action
 from manualviewer.ui.focus_ring import install_focus_ring
+from manualviewer.ui.reading.change_banner import AlertFor, no_alert
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
 from manualviewer.ui.reading.contents_pane import ContentsPane
 from manualviewer.ui.reading.pages import APP_TITLE, about_html, start_page_html
@@ -64,6 +65,7 @@ class MainWindow(SectionCommands):
         self.zoom = 0
         self.title_prefix = ""
         self.confirm_external: Callable[[QUrl], bool] = self._ask_open_external
+        self.alert_for: AlertFor = no_alert  # set by ui/reading/change_alerts.py
         self.setWindowTitle(APP_TITLE)
         self.setAccessibleName(APP_TITLE)
 
@@ -207,6 +209,7 @@ class MainWindow(SectionCommands):
         view.open_in_new_tab.connect(lambda sid: self.new_tab(sid, focus=False))
         view.external_link.connect(self.open_external)
         view.procedure_requested.connect(self.procedure_requested)
+        view.alert_for = self.alert_for
         index = self.tabs.addTab(view, "Start")
         if section_id:
             view.open_section(section_id)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.source_links import source_address
 from manualviewer.core.model import normalise_id
+from manualviewer.ui.reading.change_banner import AlertFor, ChangeBanner, no_alert
 from manualviewer.ui.reading.find_bar import FindBar
 
 Renderer = Callable[[str], str]  # section ID -> HTML
@@ -145,6 +146,9 @@ class SectionView(QWidget):
         self.missing_bar = MissingLinkBar(self)
         self.missing_bar.source_button.clicked.connect(
             lambda: self.external_link.emit(QUrl(self.missing_bar.source)) if self.missing_bar.source else None)
+        self.alert_for: AlertFor = no_alert  # set by ui/reading/change_alerts.py
+        self.change_banner = ChangeBanner(self)
+        self.change_banner.diff_requested.connect(self.see_what_changed)
         self.browser = SectionBrowser(self)
         self.browser.setAccessibleName("Section text")
         self.find_bar = FindBar(self.browser, self)
@@ -155,6 +159,7 @@ class SectionView(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.crumbs)
         layout.addWidget(self.missing_bar)
+        layout.addWidget(self.change_banner)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.find_bar)
 
@@ -262,6 +267,9 @@ class SectionView(QWidget):
     def _show_current(self, *, notify: bool = True) -> None:
         self.missing_bar.hide()
         current = self.current_id
+        # "see what changed" only where the view can show the word diff (the changes mode).
+        self.change_banner.show_alert(self.alert_for(current) if current else None,
+                                      diff=hasattr(self, "show_changes"))
         if current and self._library.resolve(current) is None:
             self.browser.setHtml(self._missing_html(current))
             self.crumbs.setText("")
@@ -278,6 +286,12 @@ class SectionView(QWidget):
         if notify:
             self.section_opened.emit(current)
         self.history_changed.emit()
+
+    def see_what_changed(self, _section_id: str = "") -> None:
+        """The banner's "see what changed": the section's word diff (the changes mode)."""
+        show = getattr(self, "show_changes", None)
+        if show is not None and show(True):
+            self.change_banner.hide()
 
     def _missing_html(self, section_id: str) -> str:
         """An open section that is gone: say why, with the file's problems if it is broken."""
