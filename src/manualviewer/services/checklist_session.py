@@ -23,11 +23,9 @@ from manualviewer.core.procedures import (
     Run,
     RunError,
     answer,
-    archive_notices,
     back,
     check_note,
     compose_note,
-    content_version,
     customer_reference,
     late_answer,
     out_of_order,
@@ -53,10 +51,10 @@ from manualviewer.services.finish_run import (
     recipient_name,
     store_note,
 )
+from manualviewer.services.run_versions import GuidanceVersions
 from manualviewer.services.saved_runs import (
     GuidanceChange,
     ResumableRun,
-    guidance_change,
     restore,
     resumable_runs,
     started_guidance,
@@ -79,7 +77,7 @@ SettingsLoader = Callable[[], Settings]
 ChannelFactory = Callable[[Settings], Channel]
 
 
-class ChecklistSession:
+class ChecklistSession(GuidanceVersions):
     def __init__(
         self,
         stores: Stores,
@@ -321,35 +319,6 @@ class ChecklistSession:
         return SessionChange(run=True, saved_runs=True,
                              message=f"Resumed \u201c{procedure.title}\u201d at \u201c{run.current_step.title}\u201d.")
 
-    def guidance_change(self, run_id: str) -> GuidanceChange | None:
-        """How the checklist of saved run `run_id` changed since it started; None if it did not."""
-        saved = self.stores.runs.get(run_id)
-        procedure = self.procedures.get(saved.procedure_id) if saved is not None else None
-        return guidance_change(saved, procedure) if saved is not None and procedure is not None else None
-
-    def resume_started(self, run_id: str) -> SessionChange:
-        """Resume a saved run on the procedure version it started on (kept with the run)."""
-        change = self.guidance_change(run_id)
-        saved = self.stores.runs.get(run_id)
-        if change is None or change.started is None or saved is None:
-            reason = change.why_not if change is not None else "the checklist has not changed"
-            return SessionChange(message=f"That checklist cannot go on with the version you started: {reason}.")
-        run = restore(saved, change.started)
-        self._show(run, run_id)
-        self._kept_version = change.kept_notice()
-        return SessionChange(run=True, saved_runs=True, message=(
-            f"Resumed \u201c{change.title}\u201d on the version you started, at \u201c{run.current_step.title}\u201d."))
-
-    def restart(self, run_id: str) -> SessionChange:
-        """Start saved run `run_id`'s checklist again on the current version; the saved run goes."""
-        saved = self.stores.runs.get(run_id)
-        if saved is None or saved.procedure_id not in self.procedures:
-            return self.resume(run_id)  # says why not
-        self.stores.runs.discard(run_id)
-        change = self.start(saved.procedure_id)
-        return change | SessionChange(message=f"Started \u201c{self.procedures[saved.procedure_id].title}\u201d "
-                                      "again on the current version; the earlier run was discarded.")
-
     def discard_saved(self, run_id: str) -> SessionChange:
         self.stores.runs.discard(run_id)
         if run_id == self.run_id:
@@ -378,46 +347,10 @@ class ChecklistSession:
             return None
         return saved.note_from, saved.note_text
 
-    # --- a new version of the guidance while a checklist runs ------------------------------
-    def keep_started_guidance(self, library: Library, version: str) -> SessionChange:
-        """The window switched to a newer guidance version: the unfinished run keeps the
-        procedure it started with (the run holds it), and its note records the guidance it
-        followed, `library` (the version it started on, `version`)."""
-        if not self.running or self._started_on is not None:
-            return SessionChange()
-        self._started_on = (library, version)
-        return SessionChange(run=True)
-
-    @property
-    def version_notice(self) -> str:
-        """A sentence for the checklist's header when the guidance changed under the run."""
-        if self._kept_version:
-            return self._kept_version
-        if self._started_on is None:
-            return ""
-        return (f"This checklist started on guidance version {self._started_on[1]}; "
-                "the guidance has since been updated.")
-
-    def _run_library(self) -> Library:
-        return self._started_on[0] if self._started_on is not None else self.library
-
-    def content_version(self) -> str:
-        assert self.run is not None
-        return content_version(self.run.procedure, self._run_library())
-
     def note_draft(self) -> NoteDraft:
         assert self.run is not None
         return compose_note(self.run, officer=self.settings.officer_name, content_version=self.content_version(),
                             notices=self._note_notices())
-
-    def guidance_notices(self) -> tuple[str, ...]:
-        """Sections of the running checklist whose archive date has passed (header and note)."""
-        assert self.run is not None
-        return archive_notices(self.run.procedure, self._run_library())
-
-    def _note_notices(self) -> tuple[str, ...]:
-        # The note also says when the run followed the procedure version it started on.
-        return ((self._kept_version,) if self._kept_version else ()) + self.guidance_notices()
 
     def check(self, text: str) -> list[NoteWarning]:
         settings = self.settings
