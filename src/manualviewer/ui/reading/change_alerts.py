@@ -43,6 +43,7 @@ class ChangeAlerts(QObject):
         self.computations = 0  # finished, for tests and the bench
         self._job: JobThread | None = None
         self._again = False
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -63,6 +64,8 @@ class ChangeAlerts(QObject):
         self._timer.start()
 
     def recompute(self) -> None:
+        if self._closed:
+            return
         if self._job is not None and self._job.is_running():
             self._again = True
             return
@@ -110,11 +113,12 @@ class ChangeAlerts(QObject):
         self.recompute()
 
     def wait(self, milliseconds: int = 3000) -> bool:
-        """For shutdown and tests: the running computation, if any, finished."""
+        """At shutdown (and the end of a test): nothing more is started, and the computation
+        running, if any, finished (it reads the versions database, which closes next)."""
+        self._timer.stop()
+        self._again = False
+        self._closed = True
         return self._job is None or self._job.wait(milliseconds)
-
-
-
 
 def install_change_alerts(window: MainWindow, stores: Stores, tracker: ChangeTracker,
                           checklist_changes: SignalInstance | None = None) -> ChangeAlerts | None:
