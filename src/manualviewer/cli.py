@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "import_govuk",
     "pack",
     "settings",
+    "changes",
 )
 
 

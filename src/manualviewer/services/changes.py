@@ -7,7 +7,8 @@ The API (other parts build on it; keep the names):
     tracker.record_load(library, label="") -> RecordedVersion
         Every load records one (the same version again adds no row). Keeps texts so diffs work
         offline: every section's text while the library has no more sections than the bound,
-        else the texts of sections added or changed since the last load; earlier texts are
+        else the texts of sections added or changed since the last load (the first load of a
+        larger library keeps none: a section read keeps its text then); earlier texts are
         pruned past `keep_section_versions` (never a current text, never one the user read).
     tracker.changes_since(library, since=None) -> ChangeReport
         `since`: a version ID (or a prefix of 4+ characters), a label ("pack 1.2"), or a date
@@ -16,6 +17,7 @@ The API (other parts build on it; keep the names):
         ChangeReport: since (RecordedVersion | None), current, sections (SectionChange: id,
         title, manual, change added|changed|removed), notes (the change notes of each manual's
         added and changed sections), manual_titles.
+    tracker.versions() -> list[RecordedVersion]              newest first
     tracker.mark_read(section, body=None)     the viewer calls it when a section is shown
     tracker.last_read(section_id) -> SectionRead | None      (read_at, content_hash)
     tracker.changed_since_read(library, ids) -> dict[str, SectionRead]
@@ -24,7 +26,8 @@ The API (other parts build on it; keep the names):
         `from_`: a content hash prefix (4+) or a date YYYY-MM-DD; None: the text last read before
         the current one (else the newest earlier text kept of the section). None
         when no earlier text of the section is kept; UnknownVersion for a `from_` that matches
-        nothing. VersionDiff: section_id, title, from_hash, from_date, diff (core SectionDiff).
+        nothing. VersionDiff: section_id, title, from_hash, from_date, diff (core SectionDiff),
+        read (True when from_hash is the text the user last read).
 
 Calls are serialised by a lock: a load records on a worker thread while the window marks reads.
 """
@@ -89,8 +92,9 @@ class ChangeReport:
         return sum(1 for c in self.sections if c.change is kind)
 
     def as_json(self) -> dict[str, object]:
-        """The `changes --json` shape: {"since", "sections": [{"id", "title", "manual", "change"}]}."""
-        return {"since": describe_version(self.since) if self.since else None,
+        """The `changes --json` shape: {"since", "sections": [{"id", "title", "manual", "change"}]};
+        "since" is the earlier version's ID (what `--since` takes back), null when none is recorded."""
+        return {"since": self.since.version_id if self.since else None,
                 "sections": [c.as_json() for c in self.sections]}
 
 
@@ -101,12 +105,14 @@ class VersionDiff:
     from_hash: str
     from_date: dt.datetime | None  # when the user read that text, else when it was kept
     diff: SectionDiff
+    read: bool = False  # the text the user last read (else one kept at a load, or asked for)
 
 
 def describe_version(version: RecordedVersion) -> str:
-    """"pack 1.2 (3f9a0c12d4e5b6a7, 2026-12-03)" or "3f9a0c12d4e5b6a7 (2026-12-03)"."""
-    day = version.recorded_at.date().isoformat()
-    return f"{version.label} ({version.version_id}, {day})" if version.label else f"{version.version_id} ({day})"
+    """"3 Dec 2026 (org-guidance 1.1, version 3f9a0c12d4e5b6a7)": when this user loaded it, and what."""
+    day = f"{version.recorded_at.day} {version.recorded_at:%b %Y}"
+    name = f"{version.label}, version {version.version_id}" if version.label else f"version {version.version_id}"
+    return f"{day} ({name})"
 
 
 class ChangeTracker:
@@ -132,11 +138,13 @@ class ChangeTracker:
         stamps = _stamps(library)
         with self._lock:
             latest = self._store.latest()
-            previous = self._store.stamps(latest.seq) if latest is not None else {}
             recorded = self._store.record(stamps, label)
             if len(stamps) <= self._keep:
                 wanted = list(stamps.values())
+            elif latest is None or latest.version_id == recorded.version_id:
+                wanted = []  # a large library's first load is the baseline: nothing changed yet
             else:  # a large library: the texts that changed are the ones a diff will need next
+                previous = self._store.stamps(latest.seq)
                 wanted = [s for s in stamps.values()
                           if s.id not in previous or previous[s.id].content_hash != s.content_hash]
             known = self._store.known_hashes(s.content_hash for s in wanted)
@@ -148,6 +156,11 @@ class ChangeTracker:
 
     def current_version(self, library: Library) -> str:
         return version_id(_stamps(library))
+
+    def versions(self) -> list[RecordedVersion]:
+        """The library versions recorded here, newest first (what `since` can name)."""
+        with self._lock:
+            return self._store.versions()
 
     def changes_since(self, library: Library, since: str | None = None) -> ChangeReport:
         stamps = _stamps(library)
@@ -201,20 +214,20 @@ class ChangeTracker:
             found = self._earlier_text(section, from_)
             if found is None:
                 return None
-            old_hash, when = found
+            old_hash, when, read = found
             stored = self._store.text(old_hash)
         if stored is None:
             return None
-        return VersionDiff(section.id, section.title, old_hash, when, diff_sections(stored.body, current))
+        return VersionDiff(section.id, section.title, old_hash, when, diff_sections(stored.body, current), read)
 
-    def _earlier_text(self, section: Section, from_: str | None) -> tuple[str, dt.datetime | None] | None:
+    def _earlier_text(self, section: Section, from_: str | None) -> tuple[str, dt.datetime | None, bool] | None:
         if from_ is None:
             read = self._store.last_read(section.id, other_than=section.content_hash)
             if read is not None and self._store.text(read.content_hash) is not None:
-                return read.content_hash, read.read_at
+                return read.content_hash, read.read_at, True
             for kept in self._store.texts_of(section.id):  # newest first
                 if kept.content_hash != section.content_hash:
-                    return kept.content_hash, kept.stored_at
+                    return kept.content_hash, kept.stored_at, False
             return None
         text = from_.strip().lower()
         try:
@@ -227,13 +240,13 @@ class ChangeTracker:
                 if version.recorded_at < end:
                     stamp = self._store.stamps(version.seq).get(section.id)
                     if stamp is not None:
-                        return stamp.content_hash, version.recorded_at
+                        return stamp.content_hash, version.recorded_at, False
             raise UnknownVersion(f"no version of {section.id} recorded on or before {day.isoformat()}")
         if len(text) < 4:
             raise UnknownVersion(f"{from_!r} is too short: give at least 4 characters of a content hash")
         for kept in self._store.texts_of(section.id):
             if kept.content_hash.startswith(text):
-                return kept.content_hash, kept.stored_at
+                return kept.content_hash, kept.stored_at, False
         raise UnknownVersion(f"no kept text of {section.id} has a content hash starting {from_!r}")
 
 

@@ -221,21 +221,38 @@ def diff_sections(old: str, new: str) -> SectionDiff:
 _ITEM = re.compile(r"^(?:\[-|\{\+)?\s{0,3}(?:[-*+]\s|\d{1,3}[.)]\s|\|)")
 
 
-def diff_plain(diff: SectionDiff) -> str:
+def diff_plain(diff: SectionDiff, context: int | None = None) -> str:
     """`{+added+}` and `[-removed-]` inside the text; a moved block says so. List items and table
-    rows stay on consecutive lines, so a list reads as a list and a table as a table."""
+    rows stay on consecutive lines, so a list reads as a list and a table as a table. With
+    `context`, only changed blocks and that many unchanged blocks either side, "..." between."""
+    shown = _shown(diff, context)
     out: list[str] = []
     previous_item = False
-    for block in diff.blocks:
+    previous_index = -1
+    for index, block in enumerate(diff.blocks):
+        if index not in shown:
+            continue
         text = "".join(_plain_piece(piece) for piece in block.pieces)
         item = bool(_ITEM.match(text))
         if block.kind is BlockKind.MOVED:
             text = f"(moved here) {text}"
-        if out:
+        if out and index != previous_index + 1:
+            out.append("\n\n...\n\n")
+        elif out:
             out.append("\n" if item and previous_item else "\n\n")
         out.append(text)
-        previous_item = item
+        previous_item, previous_index = item, index
     return "".join(out) + "\n"
+
+
+def _shown(diff: SectionDiff, context: int | None) -> set[int]:
+    if context is None:
+        return set(range(len(diff.blocks)))
+    shown: set[int] = set()
+    for index, block in enumerate(diff.blocks):
+        if block.kind is not BlockKind.SAME:
+            shown.update(range(max(0, index - context), min(len(diff.blocks), index + context + 1)))
+    return shown
 
 
 def _plain_piece(piece: Piece) -> str:
@@ -264,20 +281,46 @@ _BLOCK_LABELS = {
 }
 
 
+_HEADING = re.compile(r"^#{1,6}\s+")
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
+
+
 def diff_html(diff: SectionDiff, colours: DiffColours | None = None) -> str:
     """Each changed block starts with its label in words ("Changed:", "Removed:"); inserted
     words are underlined and deleted ones struck through, each run introduced by "added" or
-    "removed" in small text, so neither colour nor line style alone carries the change."""
+    "removed" in small text, so neither colour nor line style alone carries the change.
+    Headings are shown as headings and bullets as bullets (the Markdown marks left out); the
+    rest of the Markdown is shown as written."""
     c = colours or DiffColours()
     parts: list[str] = []
     for block in diff.blocks:
-        body = "".join(_html_piece(piece, c) for piece in block.pieces)
+        pieces, tag = _dress(block.pieces)
+        body = "".join(_html_piece(piece, c) for piece in pieces)
         label = _BLOCK_LABELS.get(block.kind)
         if label:
-            parts.append(f'<p><span style="color:{c.label}; font-size:small;"><b>{label}:</b></span> {body}</p>')
+            body = f'<span style="color:{c.label}; font-size:small;"><b>{label}:</b></span> {body}'
+        if tag == "h":
+            parts.append(f'<p style="font-size:large; margin-top:12px;"><b>{body}</b></p>')
+        elif tag == "row":
+            parts.append(f'<p style="font-family:monospace; margin-top:0px; margin-bottom:0px;">{body}</p>')
         else:
-            parts.append(f"<p>{body}</p>")
+            parts.append(f'<p style="margin-top:4px; margin-bottom:4px;">{body}</p>')
     return "\n".join(parts)
+
+
+def _dress(pieces: tuple[Piece, ...]) -> tuple[tuple[Piece, ...], str]:
+    """The block's pieces with a heading's #s or a list item's dash replaced, and its kind."""
+    if not pieces:
+        return pieces, ""
+    first = pieces[0]
+    for pattern, tag, mark in ((_HEADING, "h", ""), (_BULLET, "item", "\u2022 ")):
+        match = pattern.match(first.text)
+        if match and (match.end() < len(first.text) or len(pieces) > 1):
+            rest = mark + first.text[match.end():]
+            return ((Piece(first.kind, rest),) if rest else ()) + pieces[1:], tag
+    if first.text.lstrip().startswith("|"):
+        return pieces, "row"
+    return pieces, ""
 
 
 def _html_piece(piece: Piece, c: DiffColours) -> str:

@@ -111,3 +111,21 @@ def test_a_long_paragraph_diffs_by_sentence_and_still_joins_back() -> None:
     inserted = joined(pieces, PieceKind.INSERTED)
     assert "nothing" in inserted and "more" in inserted
     assert len(joined(pieces, PieceKind.INSERTED)) < 60  # the one sentence, not the paragraph
+
+
+def test_context_shows_changed_blocks_with_their_neighbours_and_marks_the_gaps() -> None:
+    old = "\n\n".join(f"Paragraph {n}." for n in range(10)) + "\n"
+    new = old.replace("Paragraph 2.", "Paragraph two.").replace("Paragraph 8.", "Paragraph eight.")
+    diff = diff_sections(old, new)
+    assert diff_plain(diff, context=1) == (
+        "Paragraph 1.\n\nParagraph [-2-]{+two+}.\n\nParagraph 3.\n\n...\n\n"
+        "Paragraph 7.\n\nParagraph [-8-]{+eight+}.\n\nParagraph 9.\n")
+    assert diff_plain(diff).count("Paragraph") == 10
+
+
+def test_html_shows_headings_as_headings_and_list_items_as_bullets() -> None:
+    diff = diff_sections("## Old heading\n\n- first item\n", "## New heading\n\n- first item\n- second item\n")
+    page = diff_html(diff)
+    assert "##" not in page and "- first" not in page
+    assert re.search(r'<p style="font-size:large;[^"]*"><b>.*Changed:.*\[removed\].*Old.*\[added\].*New', page)
+    assert "\u2022 first item" in page and "\u2022 second item" in page
