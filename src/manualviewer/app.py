@@ -57,6 +57,11 @@ class Application:
         # What changed and what this user read (services/changes.py): every refresh records the
         # library's version; None when its database cannot be opened (reading goes on).
         self.changes: ChangeTracker | None = _open_changes()
+        self.changes_ui: Any = None
+        if self.changes is not None:
+            from manualviewer.ui.changes.install import install_changes
+
+            self.changes_ui = install_changes(self.window, self.changes, lambda: self.library)
         # Guided checklists, notes and escalations (ui/checklist/): only with the user's database.
         self.checklists: Any = None
         self.must_read: Any = None
@@ -200,6 +205,8 @@ class Application:
             self.watch()
         if self.change_alerts is not None:
             self.change_alerts.library_changed()
+        if self.changes_ui is not None and changes.version is not None:
+            self.changes_ui.library_changed()
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
         summary = _library_summary(self.window.library)

@@ -14,6 +14,9 @@ sibling it is independent of.
   imports neither): a view per step kind or small group, `registry.py` (which view shows which
   kind), `models.py` (path and checklist list), the note editor, `panel_common.py`.
 - `training/`: scenarios for new staff (picker, training panel, debrief, presenter).
+- `changes/`: what changed in the guidance (View > What changed, the pages of a section's word
+  diff for the section view's changes mode, marking sections shown as read); over
+  `services.changes`, installed into the reading window.
 - top level, shared and feature-free: `actions.py` (QAction and menu helpers), `widgets.py`
   (small widget helpers), `workers.py` (work off the GUI thread), `dialog_lifetime.py`,
   `record_table.py` (a table model over stored records), `single_instance.py` (one app per user).

@@ -39,6 +39,7 @@ from manualviewer.ui.text_size import apply_zoom
 
 if TYPE_CHECKING:
     from manualviewer.storage.stores import Stores
+    from manualviewer.ui.reading.changes_bar import DiffSource
 
 ZOOM_STEPS = (-4, 12)  # smallest and largest zoom steps from the default size
 
@@ -48,6 +49,7 @@ class MainWindow(SectionCommands):
     procedure_requested = Signal(str)
     reload_requested = Signal()  # the user asks to load changed guidance files now
     library_changed = Signal(object)  # the Library now shown (after set_library)
+    changes_toggled = Signal(bool)  # the current tab's changes mode (ui.changes.install)
 
     def __init__(
         self,
@@ -66,6 +68,7 @@ class MainWindow(SectionCommands):
         self.title_prefix = ""
         self.confirm_external: Callable[[QUrl], bool] = self._ask_open_external
         self.alert_for: AlertFor = no_alert  # set by ui/reading/change_alerts.py
+        self.diff_source: DiffSource | None = None  # set by ui.changes.install: a section's word diff
         self.setWindowTitle(APP_TITLE)
         self.setAccessibleName(APP_TITLE)
 
@@ -210,6 +213,9 @@ class MainWindow(SectionCommands):
         view.external_link.connect(self.open_external)
         view.procedure_requested.connect(self.procedure_requested)
         view.alert_for = self.alert_for
+        view.diff_source = self.diff_source
+        view.changes_toggled.connect(lambda on, v=view: self.changes_toggled.emit(on) if v is self.tabs.currentWidget()
+                                     else None)
         index = self.tabs.addTab(view, "Start")
         if section_id:
             view.open_section(section_id)

@@ -22,6 +22,7 @@ from manualviewer.core.content.library import Library
 from manualviewer.core.content.source_links import source_address
 from manualviewer.core.model import normalise_id
 from manualviewer.ui.reading.change_banner import AlertFor, ChangeBanner, no_alert
+from manualviewer.ui.reading.changes_bar import ChangesBar, DiffSource
 from manualviewer.ui.reading.find_bar import FindBar
 
 Renderer = Callable[[str], str]  # section ID -> HTML
@@ -123,6 +124,7 @@ class SectionView(QWidget):
     external_link = Signal(QUrl)
     procedure_requested = Signal(str)
     history_changed = Signal()
+    changes_toggled = Signal(bool)  # the changes mode turned on or off (by the user or a visit)
 
     def __init__(self, library: Library, renderer: Renderer, start_page: Callable[[], str],
                  parent: QWidget | None = None) -> None:
@@ -134,6 +136,9 @@ class SectionView(QWidget):
         self._position = -1
         self._scroll: dict[int, int] = {}
         self._stale = False  # drawn with an old palette while hidden
+        # The changes mode: the section's word diff instead of its clean text, for this visit.
+        self.diff_source: DiffSource | None = None
+        self.showing_changes = False
 
         self.crumbs = QLabel(self)
         self.crumbs.setTextFormat(Qt.TextFormat.RichText)
@@ -149,6 +154,8 @@ class SectionView(QWidget):
         self.alert_for: AlertFor = no_alert  # set by ui/reading/change_alerts.py
         self.change_banner = ChangeBanner(self)
         self.change_banner.diff_requested.connect(self.see_what_changed)
+        self.changes_bar = ChangesBar(self)
+        self.changes_bar.clean_requested.connect(lambda: self.show_changes(False))
         self.browser = SectionBrowser(self)
         self.browser.setAccessibleName("Section text")
         self.find_bar = FindBar(self.browser, self)
@@ -160,6 +167,7 @@ class SectionView(QWidget):
         layout.addWidget(self.crumbs)
         layout.addWidget(self.missing_bar)
         layout.addWidget(self.change_banner)
+        layout.addWidget(self.changes_bar)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.find_bar)
 
@@ -233,6 +241,7 @@ class SectionView(QWidget):
             self._show_current(notify=False)
             return True
         self._remember_scroll()
+        self._leave_changes()
         del self._history[self._position + 1 :]
         self._history.append(key)
         self._position = len(self._history) - 1
@@ -241,6 +250,7 @@ class SectionView(QWidget):
 
     def show_start_page(self) -> None:
         self._remember_scroll()
+        self._leave_changes()
         del self._history[self._position + 1 :]
         self._history.append(START_PAGE)
         self._position = len(self._history) - 1
@@ -257,6 +267,7 @@ class SectionView(QWidget):
     def go_to(self, position: int) -> None:
         if 0 <= position < len(self._history):
             self._remember_scroll()
+            self._leave_changes()
             self._position = position
             self._show_current()
 
@@ -264,15 +275,47 @@ class SectionView(QWidget):
         if self._position >= 0:
             self._scroll[self._position] = self.browser.verticalScrollBar().value()
 
+    # --- the changes mode ----------------------------------------------------------------
+    def show_changes(self, on: bool) -> bool:
+        """Show the section's word diff against the version last read (or its clean text);
+        True when the changes are on screen. No earlier version kept: the message bar says so."""
+        current = self.current_id
+        if on and (not current or self._library.resolve(current) is None):
+            on = False
+        elif on and (self.diff_source is None or self.diff_source(current) is None):
+            self.missing_bar.show_message(f"No earlier version of {current} is kept on this computer to "
+                                          "compare with: it has not changed since you first had it.")
+            on = False
+        if on != self.showing_changes:
+            self.showing_changes = on
+            self.redraw()
+            self.changes_toggled.emit(on)
+        return on
+
+    def _leave_changes(self) -> None:
+        """A visit elsewhere shows the clean text: the changes mode is for the page it was asked on."""
+        if self.showing_changes:
+            self.showing_changes = False
+            self.changes_toggled.emit(False)
+
     def _show_current(self, *, notify: bool = True) -> None:
         self.missing_bar.hide()
+        self.changes_bar.hide()
         current = self.current_id
-        # "see what changed" only where the view can show the word diff (the changes mode).
-        self.change_banner.show_alert(self.alert_for(current) if current else None,
+        page = self.diff_source(current) if current and self.showing_changes and self.diff_source else None
+        if self.showing_changes and page is None:
+            self._leave_changes()  # e.g. a reload brought a version with nothing kept to compare
+        # "see what changed" only where the view can show the word diff (the changes mode); not
+        # while the changes are on screen (the changes bar says what the page shows).
+        self.change_banner.show_alert(self.alert_for(current) if current and page is None else None,
                                       diff=hasattr(self, "show_changes"))
         if current and self._library.resolve(current) is None:
             self.browser.setHtml(self._missing_html(current))
             self.crumbs.setText("")
+        elif page is not None:
+            self.browser.setHtml(page.html)
+            self.crumbs.setText(self._crumbs_html(current))
+            self.changes_bar.show_page(page)
         elif current:
             self.browser.setHtml(self._render(current))
             self.crumbs.setText(self._crumbs_html(current))

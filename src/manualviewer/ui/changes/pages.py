@@ -1,0 +1,55 @@
+"""A section's word diff as a page for the section view: a heading, one sentence saying against
+which version, and the text with insertions underlined and deletions struck through (each named
+in words too), in colours that suit the palette, light or dark."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtGui import QPalette
+
+from manualviewer.core.changes.worddiff import BlockKind, DiffColours, diff_html
+from manualviewer.core.content.library import Library
+from manualviewer.services.changes import ChangeTracker, VersionDiff
+from manualviewer.ui.reading.changes_bar import DiffPage
+
+LIGHT = DiffColours(inserted="#d4f1dc", deleted="#fadcdc", label="#4d4d4d")
+DARK = DiffColours(inserted="#1d4a2b", deleted="#5a2226", label="#c4c7cc")
+
+
+def colours_for(palette: QPalette) -> DiffColours:
+    """Tints that keep the palette's own text readable on them (dark text on light, light on dark)."""
+    return DARK if palette.color(QPalette.ColorRole.Base).lightness() < 128 else LIGHT
+
+
+def day_text(when: dt.datetime) -> str:
+    local = when.astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
+def summary_of(result: VersionDiff) -> str:
+    when = f" on {day_text(result.from_date)}" if result.from_date else ""
+    against = f"the version you read{when}" if result.read else f"the version you had{when}"
+    diff = result.diff
+    if diff.unchanged:
+        return f"No change in the text since {against}."
+    counts = [(diff.count(BlockKind.CHANGED), "changed"), (diff.count(BlockKind.ADDED), "added"),
+              (diff.count(BlockKind.REMOVED), "removed"), (diff.count(BlockKind.MOVED), "moved")]
+    parts = ", ".join(f"{n} {word}" for n, word in counts if n)
+    noun = "paragraph or item" if sum(n for n, _ in counts) == 1 else "paragraphs or items"
+    return (f"Changes since {against}: {parts} ({noun}). Added words are underlined, removed words "
+            "struck through.")
+
+
+def diff_page(tracker: ChangeTracker, library: Library, section_id: str, palette: QPalette) -> DiffPage | None:
+    section = library.get(section_id)
+    if section is None:
+        return None
+    result = tracker.diff(section, body=library.body_of(section))
+    if result is None:
+        return None
+    summary = summary_of(result)
+    # The summary goes in the bar above the page (ChangesBar), not again in the page.
+    heading = f"<h2>{html.escape(section.id)} {html.escape(section.title)}</h2>"
+    return DiffPage(heading + diff_html(result.diff, colours_for(palette)), summary)

@@ -1,0 +1,203 @@
+"""View > What changed and the section view's changes mode, on a real copy of the bundled library
+with a real versions database: the list per manual with change notes, opening a changed section
+with its word diff (marked in words and line style, not colour alone), the toggle back to the
+clean text, and sections shown marked as read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QTextCharFormat
+from pytestqt.qtbot import QtBot
+
+from manualviewer.core.content.library import Library
+from manualviewer.core.content.loader import load_library
+from manualviewer.services.changes import ChangeTracker
+from manualviewer.ui.changes.install import ChangesUi, install_changes
+from manualviewer.ui.changes.model import CHANGE_ROLE, SECTION_ID_ROLE
+from manualviewer.ui.changes.pages import DARK, LIGHT
+from manualviewer.ui.reading.main_window import MainWindow
+from tests.helpers.packs import copy_library
+from tests.helpers.palettes import contrast, dark_palette
+from tests.ui.helpers import make_window
+
+EDITED = "DMBM511015"
+EDITED_FILE = Path("dmbm") / "DMBM511015.md"
+
+
+@dataclass
+class Rig:
+    window: MainWindow
+    ui: ChangesUi
+    tracker: ChangeTracker
+    content: Path
+    library: Library
+
+    def update(self, old: str, new: str, notes: str = "") -> None:
+        """A content update: the file edited, the library loaded again and recorded, the window told."""
+        path = self.content / EDITED_FILE
+        text = path.read_text(encoding="utf-8").replace(old, new, 1)
+        if notes:
+            text = text.replace("status: archive-pending\n", f"status: archive-pending\n{notes}", 1)
+        path.write_text(text, encoding="utf-8")
+        self.library = load_library([self.content])
+        self.tracker.record_load(self.library)
+        self.window.set_library(self.library)
+        self.ui.library_changed()
+
+
+@pytest.fixture
+def rig(qtbot: QtBot, tmp_path: Path) -> Iterator[Rig]:
+    content = copy_library(tmp_path / "content")
+    window, _search = make_window(content)
+    qtbot.addWidget(window)
+    tracker = ChangeTracker.open(tmp_path / "versions.sqlite3")
+    library = window.library
+    tracker.record_load(library)
+    holder: list[Rig] = []
+    ui = install_changes(window, tracker, lambda: holder[0].library)
+    holder.append(Rig(window, ui, tracker, content, library))
+    yield holder[0]
+    tracker.close()
+
+
+def page_text(window: MainWindow) -> str:
+    return window.current_view().browser.toPlainText()
+
+
+def test_a_section_shown_is_marked_read_with_its_content(rig: Rig) -> None:
+    assert rig.tracker.last_read(EDITED) is None
+    rig.window.open_section(EDITED)
+    read = rig.tracker.last_read(EDITED)
+    assert read is not None and read.content_hash == rig.library.sections[EDITED].content_hash
+
+
+def test_what_changed_lists_the_changed_section_under_its_manual_with_change_notes(qtbot: QtBot, rig: Rig) -> None:
+    rig.update("It is not unlawful", "It is not against the law",
+               notes="change_notes:\n  - date: 2026-11-20\n    note: Recording guidance reworded.\n")
+
+    dialog = rig.ui.show_what_changed()
+    qtbot.waitExposed(dialog)
+
+    model = dialog.model
+    assert model.rowCount() == 1
+    group = model.index(0, 0)
+    assert group.data() == "Debt Management and Banking Manual (DMBM): 1 changed"
+    row = model.index(0, 0, group)
+    assert row.data() == f"Changed: {EDITED} {rig.library.sections[EDITED].title}"
+    assert (row.data(SECTION_ID_ROLE), row.data(CHANGE_ROLE)) == (EDITED, "changed")
+    assert dialog.summary.text().startswith("Since ") and dialog.summary.text().count("1 changed") == 1
+    assert "20 Nov 2026, DMBM511015: Recording guidance reworded." in dialog.notes.toPlainText()
+    assert dialog.open_button.isEnabled()
+
+
+def test_opening_a_changed_section_shows_its_word_diff_and_the_toggle_returns_to_clean_text(
+        qtbot: QtBot, rig: Rig) -> None:
+    rig.window.open_section(EDITED)  # read before the update
+    rig.window.open_section("DMBM511130")
+    rig.update("It is not unlawful", "It is not against the law")
+    dialog = rig.ui.show_what_changed()
+    row = dialog.model.index(0, 0, dialog.model.index(0, 0))
+    dialog.tree.setCurrentIndex(row)
+
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+
+    view = rig.window.current_view()
+    assert view.current_id == EDITED and view.showing_changes
+    assert rig.ui.act_show_changes.isChecked()
+    text = page_text(rig.window)
+    assert "It is not [removed]unlawful[added]against the law for an individual" in text
+    assert not view.changes_bar.isHidden()
+    assert view.changes_bar.label.text().startswith("Changes since the version you read on ")
+    # The change is carried by line style too: underline for added, strike-through for removed.
+    styles = {fragment_text: fmt for fragment_text, fmt in fragments(view.browser)}
+    assert styles["against the law"].fontUnderline()
+    assert styles["unlawful"].fontStrikeOut()
+
+    rig.ui.act_show_changes.trigger()  # back to the clean text
+    assert not view.showing_changes and not rig.ui.act_show_changes.isChecked()
+    assert "It is not against the law for an individual" in page_text(rig.window)
+    assert "[added]" not in page_text(rig.window) and view.changes_bar.isHidden()
+
+    rig.ui.act_show_changes.trigger()  # and again, by the keyboard's action
+    assert view.showing_changes and "[added]" in page_text(rig.window)
+    view.open_section("DMBM511340")  # a visit elsewhere shows the clean text
+    assert not view.showing_changes and not rig.ui.act_show_changes.isChecked()
+
+
+def test_a_section_with_no_earlier_version_says_so_and_stays_clean(rig: Rig) -> None:
+    rig.window.open_section("DMBM511340")
+    rig.ui.act_show_changes.trigger()
+    view = rig.window.current_view()
+    assert not view.showing_changes and not rig.ui.act_show_changes.isChecked()
+    assert not view.missing_bar.isHidden()
+    assert "No earlier version of DMBM511340 is kept" in view.missing_bar.label.text()
+
+
+def test_diff_tints_keep_the_text_readable_on_light_and_dark_palettes(rig: Rig) -> None:
+    light_text = QColor(rig.window.palette().color(rig.window.palette().ColorRole.Text))
+    dark_text = dark_palette().color(dark_palette().ColorRole.Text)
+    for tint in (LIGHT.inserted, LIGHT.deleted):
+        assert contrast(light_text, QColor(tint)) >= 7
+    for tint in (DARK.inserted, DARK.deleted):
+        assert contrast(dark_text, QColor(tint)) >= 7
+    rig.window.open_section(EDITED)
+    rig.update("It is not unlawful", "It is not against the law")
+    rig.window.setPalette(dark_palette())
+    view = rig.window.current_view()
+    assert view.show_changes(True)
+    colours = {fmt.background().color().name() for _t, fmt in fragments(view.browser)
+               if fmt.fontUnderline() or fmt.fontStrikeOut()}
+    assert colours == {DARK.inserted, DARK.deleted}
+
+
+def fragments(browser: object) -> Iterator[tuple[str, QTextCharFormat]]:
+    document = browser.document()  # type: ignore[attr-defined]
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid():
+                yield fragment.text(), fragment.charFormat()
+            it += 1
+        block = block.next()
+
+
+def test_a_removed_section_cannot_be_opened_and_an_older_version_can_be_compared(rig: Rig) -> None:
+    (rig.content / "dmbm" / "DMBM511130.md").unlink()
+    rig.update("It is not unlawful", "It is not against the law")
+    rig.update("business-related", "about business")
+    dialog = rig.ui.show_what_changed()
+    # Since the version before this one: only the second edit.
+    rows = [dialog.model.index(r, 0, dialog.model.index(0, 0)).data() for r in range(dialog.model.rowCount(
+        dialog.model.index(0, 0)))]
+    assert rows == [f"Changed: {EDITED} {rig.library.sections[EDITED].title}"]
+    # Since the first version (the combo lists every earlier one, newest first): the removal too.
+    assert dialog.since_box.count() == 3
+    dialog.since_box.setCurrentIndex(2)
+    dialog.since_box.activated.emit(2)
+    group = dialog.model.index(0, 0)
+    assert group.data() == "Debt Management and Banking Manual (DMBM): 1 changed, 1 removed"
+    removed = dialog.model.index(1, 0, group)
+    assert removed.data(CHANGE_ROLE) == "removed"
+    dialog.tree.setCurrentIndex(removed)
+    assert not dialog.open_button.isEnabled()
+    dialog.tree.activated.emit(removed)
+    assert dialog.summary.text() == "DMBM511130 was removed from the library in this version: there is nothing to open."
+    assert rig.window.current_view().current_id != "DMBM511130"
+
+
+def test_the_toggle_follows_the_current_tab(rig: Rig) -> None:
+    rig.window.open_section(EDITED)
+    rig.update("It is not unlawful", "It is not against the law")
+    rig.ui.act_show_changes.trigger()
+    assert rig.ui.act_show_changes.isChecked()
+    rig.window.new_tab("DMBM511340")
+    assert not rig.ui.act_show_changes.isChecked()
+    rig.window.tabs.setCurrentIndex(0)
+    assert rig.ui.act_show_changes.isChecked() and rig.window.current_view().showing_changes
