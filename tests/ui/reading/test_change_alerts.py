@@ -22,6 +22,7 @@ from manualviewer.core.content.library import Library
 from manualviewer.core.content.loader import load_library
 from manualviewer.services.changes import ChangeTracker
 from manualviewer.storage.stores import Stores, open_stores
+from manualviewer.ui.changes.install import install_changes
 from manualviewer.ui.reading.change_alerts import ChangeAlerts
 from manualviewer.ui.reading.change_badges import ALERT_ROLE, INSIDE_TOOLTIP
 from manualviewer.ui.reading.main_window import MainWindow
@@ -72,7 +73,7 @@ def rig(qtbot: QtBot, tmp_path: Path) -> Iterator[Rig]:
     stores.bookmarks.add("DMBM511015", "Customer recording the call")
     stores.history.record("CSDH0300")
     # Then the guidance changed: new text in three of them.
-    edit(content, "dmbm/DMBM511015.md", "recording", "recording (updated)")
+    edit(content, "dmbm/DMBM511015.md", "It is not unlawful", "It is not unlawful (updated)")
     edit(content, "council-data-handling/CSDH0300.md", "the", "the updated")
     edit(content, "dwp-recordings/DWPREC0100.md", "the", "the updated")
     second = load_library([content])
@@ -81,6 +82,7 @@ def rig(qtbot: QtBot, tmp_path: Path) -> Iterator[Rig]:
     window.confirm_external = lambda url: False
     qtbot.addWidget(window)
     window.attach_stores(stores)
+    install_changes(window, tracker, lambda: window.library)  # the diff view, and shown = read
     alerts = ChangeAlerts(window, tmp_path / "user.sqlite3", tracker.all_last_reads, lambda: 30, clock=lambda: NOW)
     window.resize(1100, 700)
     window.show()
@@ -173,11 +175,18 @@ def test_a_changed_section_opens_with_a_banner(rig: Rig, qtbot: QtBot) -> None:
     rig.window.open_section("DMBM511015")
     banner = rig.window.current_view().change_banner
     qtbot.waitUntil(banner.isVisible)
-    link = ': <a href="changes:diff">see what changed</a>' if hasattr(banner.parent(), "show_changes") else "."
-    assert banner.label.text() == f"<b>{SENTENCE}</b>{link}"
+    assert banner.label.text() == f'<b>{SENTENCE}</b>: <a href="changes:diff">see what changed</a>'
     assert "you bookmarked it" in banner.accessibleDescription()
     if os.environ.get("H17C_SHOTS"):
         rig.window.grab().save(str(Path(os.environ["H17C_SHOTS"]) / "h17c-banner.png"))
+    # "see what changed": the word diff against the text read on 3 Dec, in place of the banner.
+    view = rig.window.current_view()
+    banner.label.linkActivated.emit("changes:diff")
+    assert view.showing_changes and view.changes_bar.isVisible() and not banner.isVisible()
+    assert "(updated)" in view.browser.toPlainText()
+    if os.environ.get("H17C_SHOTS"):
+        rig.window.grab().save(str(Path(os.environ["H17C_SHOTS"]) / "h17c-diff.png"))
+    view.show_changes(False)
     # Elsewhere, and back once read: no banner (its badge went when it was shown).
     rig.window.open_section("CSDH0100")
     assert not banner.isVisible()

@@ -308,7 +308,7 @@ class SectionView(QWidget):
         # "see what changed" only where the view can show the word diff (the changes mode); not
         # while the changes are on screen (the changes bar says what the page shows).
         self.change_banner.show_alert(self.alert_for(current) if current and page is None else None,
-                                      diff=hasattr(self, "show_changes"))
+                                      diff=self.diff_source is not None)
         if current and self._library.resolve(current) is None:
             self.browser.setHtml(self._missing_html(current))
             self.crumbs.setText("")
@@ -332,8 +332,7 @@ class SectionView(QWidget):
 
     def see_what_changed(self, _section_id: str = "") -> None:
         """The banner's "see what changed": the section's word diff (the changes mode)."""
-        show = getattr(self, "show_changes", None)
-        if show is not None and show(True):
+        if self.show_changes(True):
             self.change_banner.hide()
 
     def _missing_html(self, section_id: str) -> str:
