@@ -199,6 +199,15 @@ class TrainingService:
         section = self.library.get(section_id)
         return section.title if section else "(not in this library)"
 
+    def guidance_section(self) -> str | None:
+        """The scenario's guidance to open beside it: its checklist's first section the library
+        holds, else the first one its answers cite; None when the library holds none."""
+        session = self.state.session
+        if session is None:
+            return None
+        sections = (*session.procedure.sections, *session.scenario.sections)
+        return next((s for s in sections if self.library.get(s) is not None), None)
+
     # --- the training store -----------------------------------------------------------------
     @property
     def stores(self) -> Stores | None:

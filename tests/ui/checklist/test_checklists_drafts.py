@@ -90,7 +90,7 @@ def test_quitting_with_the_form_open_keeps_the_concern_as_a_draft(
     form.body_edit.appendPlainText("Typed just before closing the app.")
     # What the app runs when it quits (aboutToQuit, connected by install_checklists), called here
     # directly: emitting the signal would reach the controllers of earlier tests too.
-    rig.controller.keep_unsent()
+    rig.controller.forms.keep_unsent()
     (kept,) = stores.outbox.list()
     assert kept.state is EscalationState.DRAFT and kept.body.rstrip().endswith("Typed just before closing the app.")
     click(qtbot, form.later_button)  # the form closing afterwards keeps nothing twice

@@ -60,7 +60,7 @@ def run_with_concern(qtbot: QtBot, rig: Rig, extra: str = "The customer said the
 
 
 def dialog_of(rig: Rig) -> EscalationDialog:
-    dialog = rig.controller.escalation_dialog
+    dialog = rig.controller.forms.dialog
     assert isinstance(dialog, EscalationDialog)
     return dialog
 
@@ -114,7 +114,7 @@ def test_escalation_is_queued_then_delivered_to_the_drop_folder(
 
     # Sent once: the concern is no longer a draft, so it cannot be queued a second time.
     assert rig.controller.session.escalation_drafts == []
-    assert rig.controller.open_next_escalation() is None
+    assert rig.controller.forms.open_next() is None
     assert len(stores.outbox.list()) == 1
 
 

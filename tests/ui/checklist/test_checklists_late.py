@@ -97,7 +97,7 @@ def test_something_said_later_is_recorded_beside_the_earlier_answer(
 
     # The concern the late answer leads to is raised when the note is saved.
     click(qtbot, panel.note_editor.save_button)
-    form = rig.controller.escalation_dialog
+    form = rig.controller.forms.dialog
     assert isinstance(form, EscalationDialog)
     qtbot.waitUntil(form.isVisible)
     body = form.body_edit.toPlainText()

@@ -3,7 +3,8 @@
 
 The session changes state (runs the engine, saves runs and notes, queues escalations) and says
 what changed; the controller re-emits that as one `changed` signal and opens the dialogs
-(dialogs.py); delivery.py sends the outbox off the GUI thread. The panels show state, read from
+(dialogs.py); `forms` (escalation_forms.py) opens the escalation forms and keeps concerns as
+drafts; delivery.py sends the outbox off the GUI thread. The panels show state, read from
 `controller.session`, and call the controller to change it."""
 
 from __future__ import annotations
@@ -15,21 +16,19 @@ from PySide6.QtCore import QObject, Signal
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.procedures import Run
-from manualviewer.core.procedures.records import EscalationDraft
 from manualviewer.core.settings import Settings
 from manualviewer.services.checklist_session import ChecklistSession, ResumableRun, SessionChange
 from manualviewer.storage.notes import StoredNote
-from manualviewer.storage.outbox import Escalation, EscalationError
 from manualviewer.storage.settings_file import organisation_settings
 from manualviewer.ui.checklist.delivery import OutboxDelivery
 from manualviewer.ui.checklist.deps import ChecklistDeps, default_channel
-from manualviewer.ui.checklist.dialogs import open_amend_dialog, open_escalation_form, open_settings_dialog
+from manualviewer.ui.checklist.dialogs import open_amend_dialog, open_settings_dialog
+from manualviewer.ui.checklist.escalation_forms import EscalationForms
 from manualviewer.ui.dialog_lifetime import retire
 from manualviewer.ui.live_checklists import LiveChecklists
 from manualviewer.ui.reading.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
     from manualviewer.ui.checklist.late_dialog import LateAnswerDialog
     from manualviewer.ui.checklist.note_dialog import NoteDialog
     from manualviewer.ui.checklist.settings_dialog import SettingsDialog
@@ -50,9 +49,9 @@ class ChecklistController(QObject):
         self.session = ChecklistSession(deps.stores, deps.settings_loader, lambda: window.library,
                                         deps.channel_factory, clock=deps.clock, procedures=deps.procedures)
         self.delivery = OutboxDelivery(self, self.session, self.show, self.delivery_finished.emit)
-        self.open_draft: EscalationDraft | None = None
+        self.forms = EscalationForms(self.session, window, changed=self.changed, show=self.show,
+                                     open_settings=self.open_settings, queued=self._queued)
         # The dialogs last opened, retired when another of their kind opens.
-        self.escalation_dialog: EscalationDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.note_dialog: NoteDialog | None = None
         self.late_dialog: LateAnswerDialog | None = None
@@ -94,13 +93,6 @@ class ChecklistController(QObject):
         """The guidance was updated in the window: an unfinished checklist keeps its version
         (the panel shows `session.version_notice`)."""
         self.show(self.session.keep_started_guidance(library, version))
-
-    # Named for the escalation form (escalation_dialog.EscalationSender).
-    def recipient(self) -> str:
-        return self.session.recipient()
-
-    def channel_description(self) -> str:
-        return self.session.channel_description()
 
     def current_section_id(self) -> str | None:
         view = self.window.tabs.currentWidget()
@@ -188,7 +180,7 @@ class ChecklistController(QObject):
         stored, change = self.session.save_note(text)
         self.show(change)
         if self.session.escalation_drafts:
-            self.open_escalation(self.session.escalation_drafts[0])
+            self.forms.open_escalation(self.session.escalation_drafts[0])
         return stored
 
     def amend_note(self, note_id: int, text: str) -> StoredNote:
@@ -205,82 +197,8 @@ class ChecklistController(QObject):
                                              self.window)
         return self.note_dialog
 
-    # --- escalations -----------------------------------------------------------------------
-    def open_escalation(self, draft: EscalationDraft) -> EscalationDialog:
-        dialog = self._form(draft)
-        self.open_draft = draft
-        drafts = self.session.escalation_drafts
-        remaining = drafts[drafts.index(draft) + 1 :] if draft in drafts else []
-        if remaining:  # one form per concern, one after another
-            dialog.finished.connect(lambda _r: self.open_escalation(remaining[0]))
-        dialog.open()
-        return dialog
-
-    def open_next_escalation(self) -> EscalationDialog | None:
-        """The first concern of this run not sent yet (one of the run's, else a draft it left in
-        the outbox), or a message that all were sent."""
-        concern = self.session.next_concern()
-        if isinstance(concern, Escalation):
-            return self.open_kept_draft(concern.id)
-        if concern is not None:
-            return self.open_escalation(concern)
-        self.say("Every concern from this checklist is in the outbox (Escalations panel).")
-        return None
-
-    def open_kept_draft(self, escalation_id: int) -> EscalationDialog | None:
-        """The form for a concern kept as a draft in the outbox: Send now, Copy message, Not now."""
-        kept = self.session.kept_draft(escalation_id)
-        if kept is None:
-            self.say("That concern is no longer a draft: see the Escalations panel.")
-            return None
-        self.open_draft = None
-        return self._form(None, kept)
-
-    def _form(self, draft: EscalationDraft | None, kept: Escalation | None = None) -> EscalationDialog:
-        retire(self.escalation_dialog)
-        self.escalation_dialog = open_escalation_form(self, draft, kept, self.window)
-        return self.escalation_dialog
-
-    def keep_draft(self, to: str, subject: str, body: str) -> Escalation | None:
-        """Not now: the concern on the form kept as a draft in the outbox; None (and the reason in
-        the status bar) when it cannot be, e.g. no address yet: it then stays one to send."""
-        try:
-            kept, change = self.session.keep_draft(to, subject, body, self.open_draft)
-        except EscalationError as exc:
-            self.say(f"The concern was not sent and is not in your outbox ({exc}): use Review and send on the "
-                     "checklist panel once the address is set, or Copy message to send it another way.")
-            return None
-        self.open_draft = None
-        self.show(change)
-        return kept
-
-    def keep_unsent(self) -> None:
-        """At quit: every concern of the run not in the outbox yet is kept there as a draft, the
-        one on an open form as the officer left it (a concern is never dropped by quitting)."""
-        dialog = self.escalation_dialog
-        if dialog is not None and dialog.isVisible() and dialog.draft is not None \
-                and dialog.queued is None and dialog.kept_as_draft is None:
-            dialog.kept_as_draft = self.keep_draft(
-                dialog.to_edit.text().strip(), dialog.subject_edit.text(), dialog.body_edit.toPlainText())
-        for draft in list(self.session.escalation_drafts):
-            self.open_draft = draft
-            self.keep_draft(self.recipient(), draft.subject, draft.body)
-
-    def send_draft(self, escalation_id: int) -> Escalation:
-        """Send a kept draft as written (raises EscalationError when it is no longer a draft)."""
-        queued, change = self.session.send_draft(escalation_id)
-        self._queued(change)
-        return queued
-
-    def queue_escalation(self, to: str, subject: str, body: str) -> Escalation:
-        """Store it in the outbox (raises EscalationError), then try to deliver."""
-        queued, change = self.session.queue_escalation(to, subject, body, self.open_draft)
-        self.open_draft = None
-        self._queued(change)
-        return queued
-
-    def _queued(self, change: SessionChange) -> None:
-        self.show(change)
+    # --- escalations (the forms: escalation_forms.py) ----------------------------------------
+    def _queued(self) -> None:
         self.raise_panel("escalations")
         self.deliver()
 

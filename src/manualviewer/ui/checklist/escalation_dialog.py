@@ -30,8 +30,8 @@ from manualviewer.storage.outbox import Escalation, EscalationError
 
 
 class EscalationSender(Protocol):
-    """What the form needs from the checklist controller (which opens the form, so the form names
-    the calls it makes rather than importing the controller)."""
+    """What the form needs from whoever opens it (ui/checklist/escalation_forms.py), named here
+    rather than imported."""
 
     @property
     def changed(self) -> SignalInstance: ...  # emits a SessionChange
@@ -193,10 +193,14 @@ class EscalationDialog(QDialog):
 
     def reject(self) -> None:
         """Not now, Escape or the window closed: a concern of the run is kept as a draft."""
+        self.keep_as_draft()
+        super().reject()
+
+    def keep_as_draft(self) -> None:
+        """A concern of the run not sent (nor kept) yet goes to the outbox as the form holds it now."""
         if self.draft is not None and self.queued is None and self.kept_as_draft is None:
             self.kept_as_draft = self.controller.keep_draft(
                 self.to_edit.text().strip(), self.subject_edit.text(), self.body_edit.toPlainText())
-        super().reject()
 
     def copy_message(self) -> None:
         QGuiApplication.clipboard().setText(

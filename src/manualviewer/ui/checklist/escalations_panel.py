@@ -197,7 +197,7 @@ class EscalationsPanel(QWidget):
     def send_draft(self) -> None:
         e = self.model.escalation(self.view.currentIndex().row())
         if e is not None and e.state is EscalationState.DRAFT:
-            self.controller.open_kept_draft(e.id)
+            self.controller.forms.open_kept_draft(e.id)
 
     def copy_message(self) -> None:
         e = self.model.escalation(self.view.currentIndex().row())

@@ -64,7 +64,7 @@ def install_checklists(window: MainWindow, deps: ChecklistDeps) -> ChecklistCont
     window.procedure_requested.connect(controller.start_procedure)
     app = QCoreApplication.instance()
     if app is not None:  # a delivery thread must not outlive the event loop
-        app.aboutToQuit.connect(controller.keep_unsent)  # while the database is still open
+        app.aboutToQuit.connect(controller.forms.keep_unsent)  # while the database is still open
         app.aboutToQuit.connect(controller.wait_for_delivery)
 
     # Offer unfinished runs at once (a bar in the panel, never a modal); otherwise the panels

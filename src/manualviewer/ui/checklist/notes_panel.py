@@ -368,7 +368,7 @@ class NotesPanel(QWidget):
     def send_draft(self) -> None:
         drafts = self.drafts_of(self.selected())
         if drafts:
-            self.controller.open_kept_draft(drafts[0].id)
+            self.controller.forms.open_kept_draft(drafts[0].id)
 
     def amend(self) -> None:
         note = self.selected()

@@ -232,8 +232,8 @@ class ChecklistPanel(StepPanelMixin, QWidget):
             self.note_editor.set_checker(self.controller.session.check)
             self.officer_notice.setVisible(not self.controller.settings.officer_name)
             self.record_label.setText(self._record_summary())
-        if self.controller.escalation_dialog is not None:
-            refresh = getattr(self.controller.escalation_dialog, "refresh_recipient", None)
+        if self.controller.forms.dialog is not None:
+            refresh = getattr(self.controller.forms.dialog, "refresh_recipient", None)
             if refresh is not None:
                 refresh()
 
@@ -340,7 +340,7 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         self.finish_button = add_saved_note_card(
             self.card, self.card_layout, note, unsent,
             copy=self.copy_saved_note, show_notes=lambda: self.controller.raise_panel("notes"),
-            finish=self.controller.close_run, send=self.controller.open_next_escalation)
+            finish=self.controller.close_run, send=self.controller.forms.open_next)
 
     def _note_error_html(self, text: str) -> str:
         return note_error_html(text, self.controller.settings)

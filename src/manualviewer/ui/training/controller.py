@@ -175,15 +175,9 @@ class TrainingController(QObject):
         return started
 
     def open_guidance(self) -> bool:
-        """The scenario's guidance (its checklist's first section, else the first one its answers
-        cite) in the reading pane; False when the library does not hold it."""
-        session = self.session
-        if session is None:
-            return False
-        for section_id in (*session.procedure.sections, *session.scenario.sections):
-            if self.library.get(section_id) is not None:
-                return self.window.open_section(section_id)
-        return False
+        """The scenario's guidance in the reading pane; False when the library does not hold it."""
+        section_id = self.service.guidance_section()
+        return section_id is not None and self.window.open_section(section_id)
 
     def reveal_next(self) -> bool:
         return not self._apply(self.service.reveal_next()).refused
