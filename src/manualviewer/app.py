@@ -197,6 +197,8 @@ class Application:
             self.refresh(check_files=False)
 
     def _refreshed(self, changes: Refresh) -> None:
+        if self.closing:
+            return  # finished after shutdown: the window and the stores it would update are closed
         self.last_refresh = changes
         fresh = changes.library
         if fresh is not None:
@@ -217,6 +219,8 @@ class Application:
         self._refresh_ended()
 
     def _refresh_failed(self, error: str) -> None:
+        if self.closing:
+            return
         self.index_runs += 1
         self.window.set_index_progress(1, 1)
         self.window.status_label.setText(f"Search is not available: {error}")

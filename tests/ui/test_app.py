@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
@@ -103,6 +104,23 @@ def test_bookmark_to_a_renamed_section_still_opens_through_its_alias(
     app.window.open_bookmark("CSDH0099")
     assert app.window.current_view().current_id == "CSDH0300"
     app.shutdown()
+
+
+def test_a_refresh_that_finishes_after_shutdown_is_dropped(qtbot: QtBot, content_copy: Path) -> None:
+    # A content change seen just before closing: its refresh finishes after the window closed
+    # and the stores are shut. Installing that library would query the closed bookmarks database.
+    app = started(qtbot, content_copy)
+    runs = app.index_runs
+    app.reload()
+    status = app.window.status_label.text()
+    app.shutdown()
+    for thread, _relay in app.jobs:
+        assert thread.wait(60000)
+    # The refresh's result, queued to the GUI thread, arrives now (a failure in it would fail the test).
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+    assert app.index_runs == runs
+    assert app.window.status_label.text() == status
 
 
 def test_open_from_a_second_process_reaches_the_running_window(qtbot: QtBot, running: Application) -> None:
