@@ -69,7 +69,7 @@ def _list(outbox: Outbox, as_json: bool) -> int:
 
 def _describe(e: Escalation) -> str:
     when = e.created_at.strftime("%Y-%m-%d %H:%M UTC")
-    line = f"#{e.id}  {when}  {e.state.value:<9}  attempts {e.attempts}  to {e.to}  {e.subject!r}"
+    line = f"#{e.id}  {when}  {e.state.value:<9}  attempts {e.attempts}  to {e.to or '(no address yet)'}  {e.subject!r}"
     if e.state is EscalationState.DELIVERED and e.delivered_at is not None:
         line += f"  delivered {e.delivered_at.strftime('%Y-%m-%d %H:%M UTC')} via {e.channel}"
     elif e.last_error:

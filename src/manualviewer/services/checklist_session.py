@@ -4,7 +4,8 @@ save or amend the note (and keep the note as it is typed), queue and deliver esc
 Like Anki's operations, every method that changes something returns a `SessionChange` saying
 what changed (the run, the saved runs, the notes, the outbox, the settings) and a sentence for
 the status bar; the window's adapter (ui/checklist/controller.py) shows it. The run is saved after every
-change (storage/runs.py), so a crash resumes where it stopped."""
+change (storage/runs.py), so a crash resumes where it stopped. The run's concerns (queue, keep as a
+draft, send a draft, deliver) are in session_concerns.py, which this class inherits."""
 
 from __future__ import annotations
 
@@ -37,17 +38,13 @@ from manualviewer.core.procedures.records import late_sentence
 from manualviewer.core.settings import Settings, SettingsError
 from manualviewer.services.escalation_delivery import (
     Delivery,
-    channel_description,
     database_file,
     deliver_on_own_connection,
-    delivery_message,
 )
 from manualviewer.services.finish_run import (
     amend_note,
     finish_run,
-    line_manager_address,
     new_note,
-    officer_address,
     recipient_name,
     store_note,
 )
@@ -60,10 +57,11 @@ from manualviewer.services.saved_runs import (
     started_guidance,
 )
 from manualviewer.services.session_change import SessionChange
+from manualviewer.services.session_concerns import SessionConcerns
 from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.notes import NewNote, NoteError, StoredNote
-from manualviewer.storage.outbox import Channel, Escalation, EscalationState
+from manualviewer.storage.outbox import Channel
 from manualviewer.storage.recovery import keep, new_save, stable_save_id
 from manualviewer.storage.runs import StartedGuidance
 from manualviewer.storage.stores import Stores
@@ -77,7 +75,7 @@ SettingsLoader = Callable[[], Settings]
 ChannelFactory = Callable[[Settings], Channel]
 
 
-class ChecklistSession(GuidanceVersions):
+class ChecklistSession(GuidanceVersions, SessionConcerns):
     def __init__(
         self,
         stores: Stores,
@@ -409,80 +407,3 @@ class ChecklistSession(GuidanceVersions):
         """A correction: a new note that amends `note_id` (notes are never changed). Raises NoteError."""
         stored = amend_note(self.stores.notes, note_id, text, officer=self.settings.officer_name)
         return stored, SessionChange(notes=True, message=f"Saved note {stored.id}, which amends note {note_id}.")
-
-    # --- escalations -----------------------------------------------------------------------
-    def recipient(self) -> str:
-        return line_manager_address(self.settings)
-
-    def sender(self) -> str:
-        return officer_address(self.settings)
-
-    def channel_description(self) -> str:
-        return channel_description(self.settings)
-
-    def queue_escalation(
-        self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
-    ) -> tuple[Escalation, SessionChange]:
-        """Store it in the outbox (raises EscalationError). Queued, `draft` is no longer one of
-        the run's concerns to send, so it cannot be sent a second time."""
-        queued = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), note_id=self._note_id())
-        if draft is not None and draft in self.escalation_drafts:
-            self.escalation_drafts.remove(draft)
-        # Said as it is: in the outbox, not sent yet (delivery reports what happens next).
-        return queued, SessionChange(escalations=True,
-                                     message="Concern queued, not yet sent: it is in your outbox (Escalations panel).")
-
-    def keep_draft(
-        self, to: str, subject: str, body: str, draft: EscalationDraft | None = None
-    ) -> tuple[Escalation, SessionChange]:
-        """"Not now": keep the concern, as the form holds it now, as a draft in the outbox, where
-        it waits (never sent on its own) for Send now. Raises EscalationError (no address: the
-        concern then stays one of the run's concerns to send)."""
-        kept = self.stores.outbox.enqueue(to, subject, body, sender=self.sender(), draft=True,
-                                          note_id=self._note_id())
-        if draft is not None and draft in self.escalation_drafts:
-            self.escalation_drafts.remove(draft)
-        return kept, SessionChange(escalations=True, notes=True, message=(
-            "Concern kept as a draft, not sent: send it from the Escalations panel (Send now) when you are ready."))
-
-    def send_draft(self, escalation_id: int) -> tuple[Escalation, SessionChange]:
-        """Queue a draft as it was written (raises EscalationError when it is no longer a draft)."""
-        queued = self.stores.outbox.send_draft(escalation_id)
-        return queued, SessionChange(escalations=True, notes=True,
-                                     message="Concern queued, not yet sent: it is in your outbox (Escalations panel).")
-
-    def drafts(self, note_id: int | None = None) -> list[Escalation]:
-        return self.stores.outbox.drafts(note_id)
-
-    def next_concern(self) -> EscalationDraft | Escalation | None:
-        """The first concern of this run not sent yet: one of the run's, else a draft it left in
-        the outbox."""
-        if self.escalation_drafts:
-            return self.escalation_drafts[0]
-        kept = self.drafts(self.saved_note.id) if self.saved_note is not None else []
-        return kept[0] if kept else None
-
-    def kept_draft(self, escalation_id: int) -> Escalation | None:
-        """The concern kept as draft `escalation_id`, while it still is one."""
-        kept = self.stores.outbox.get(escalation_id)
-        return kept if kept is not None and kept.state is EscalationState.DRAFT else None
-
-    def _note_id(self) -> int | None:
-        return self.saved_note.id if self.saved_note is not None else None
-
-    def delivery(self) -> Delivery:
-        """The channel the settings name, and where to deliver. Raises ValueError (with the
-        reason) when the settings name no usable channel."""
-        channel = self.channel_factory(self.settings)
-        database = database_file(self.stores) if channel.name == "smtp" else None
-        return Delivery(channel, database)
-
-    def deliver_pending(self, channel: Channel, resend_uncertain: bool = False) -> list[Escalation]:
-        return self.stores.outbox.deliver_pending(channel, resend_uncertain=resend_uncertain)
-
-    def pending(self) -> bool:
-        return bool(self.stores.outbox.pending())
-
-    def delivered(self, results: list[Escalation], error: str = "") -> SessionChange:
-        """What a delivery did, as a sentence."""
-        return SessionChange(escalations=True, message=delivery_message(results, error, self.settings))

@@ -306,9 +306,19 @@ def _migration_7(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _migration_8(conn: sqlite3.Connection) -> None:
+    # A draft with no address yet ("Not now" before the line manager's address is set): kept with
+    # "to" = '', its address set once, when it is sent. The body rule no longer covers "to"; a rule
+    # of its own lets only that change through: an unaddressed draft becoming queued, addressed.
+    for name in ("outbox_body_fixed", "outbox_to_once"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        conn.execute(TRIGGERS[name])
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7,
+    _migration_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -324,10 +334,15 @@ TRIGGERS: dict[str, str] = {
     f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_NOTES}'); END",
     "outbox_no_delete": "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox "
     "BEGIN SELECT RAISE(ABORT, 'escalations are kept: the outbox is the record of what was sent'); END",
-    # Delivery state changes; what was written and to whom never does.
-    "outbox_body_fixed": 'CREATE TRIGGER outbox_body_fixed BEFORE UPDATE OF created_at, message_id, sender, "to", '
+    # Delivery state changes; what was written never does, nor whom it went to once addressed:
+    # a draft kept without an address gets one only as it is sent (draft -> queued).
+    "outbox_body_fixed": "CREATE TRIGGER outbox_body_fixed BEFORE UPDATE OF created_at, message_id, sender, "
     "subject, body, note_id ON outbox "
     "BEGIN SELECT RAISE(ABORT, 'escalations are kept as written: the outbox body cannot change'); END",
+    "outbox_to_once": 'CREATE TRIGGER outbox_to_once BEFORE UPDATE OF "to" ON outbox '
+    "WHEN OLD.\"to\" <> '' OR NEW.\"to\" = '' OR OLD.state <> 'draft' OR NEW.state <> 'queued' "
+    "BEGIN SELECT RAISE(ABORT, 'escalations are kept as written: the recipient is set once, when a draft "
+    "is sent'); END",
     "note_saves_no_change": "CREATE TRIGGER note_saves_no_change BEFORE UPDATE ON note_saves "
     "BEGIN SELECT RAISE(ABORT, 'save ids are kept'); END",
     "note_saves_no_delete": "CREATE TRIGGER note_saves_no_delete BEFORE DELETE ON note_saves "

@@ -60,6 +60,7 @@ __all__ = [
     "SmtpChannel",
     "channel_from_settings",
     "check_recipient",
+    "check_sender",
     "mailto_url",
 ]
 
@@ -200,9 +201,13 @@ def check_recipient(to: str, sender: str = "") -> str:
     address = parsed[0][1] if len(parsed) == 1 else ""
     if not address or "@" not in address or any(c in to for c in "\r\n"):
         raise EscalationError(f"not a single email address: {to!r}")
+    check_sender(sender)
+    return address
+
+
+def check_sender(sender: str) -> None:
     if any(c in sender for c in "\r\n"):
         raise EscalationError(f"not a valid sender: {sender!r}")
-    return address
 
 
 class Outbox:
@@ -214,10 +219,14 @@ class Outbox:
         self, to: str, subject: str, body: str, sender: str = "", *, draft: bool = False, note_id: int | None = None
     ) -> Escalation:
         """Store an escalation (committed on return). Delivery is `deliver_pending`'s job.
-        A `draft` is kept as written and never sent until `send_draft`; `note_id`: the note it
-        came from."""
+        A `draft` is kept as written and never sent until `send_draft`; it may have no address
+        yet (`to` empty: the address is given when it is sent). `note_id`: the note it came from."""
         to = to.strip()
-        address = check_recipient(to, sender)
+        if draft and not to:  # kept for later: a concern is never dropped for want of an address
+            check_sender(sender)
+            address = ""
+        else:
+            address = check_recipient(to, sender)
         # Header values cannot hold line breaks; a subject from a template might.
         subject = " ".join(subject.split())
         now = self._clock()
@@ -237,13 +246,27 @@ class Outbox:
         assert stored is not None
         return stored
 
-    def send_draft(self, escalation_id: int) -> Escalation:
-        """Queue a draft for delivery as it was written (only its state changes). Raises
-        EscalationError when it is not a draft (already queued or sent: nothing is sent twice)."""
+    def send_draft(self, escalation_id: int, to: str = "") -> Escalation:
+        """Queue a draft for delivery as it was written (only its state changes, and its address
+        when it was kept without one: `to`, set once). Raises EscalationError when it is not a
+        draft (already queued or sent: nothing is sent twice), or has no address and `to` is not
+        one, or has one and `to` names another."""
+        draft = self.get(escalation_id)
+        if draft is None or draft.state is not EscalationState.DRAFT:
+            raise EscalationError(f"escalation {escalation_id} is not a draft waiting to be sent")
+        to = to.strip()
+        args: tuple[object, ...]
+        if draft.to:
+            if to and to != draft.to:
+                raise EscalationError(f"this draft is addressed to {draft.to}: it is sent as it was written")
+            sql, args = "UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'draft'", (escalation_id,)
+        else:
+            check_recipient(to, draft.sender)
+            sql = "UPDATE outbox SET state = 'queued', \"to\" = ? WHERE id = ? AND state = 'draft' AND \"to\" = ''"
+            args = (to, escalation_id)
         with transaction(self._conn):
-            cur = self._conn.execute(
-                "UPDATE outbox SET state = 'queued' WHERE id = ? AND state = 'draft'", (escalation_id,))
-        if cur.rowcount != 1:
+            cur = self._conn.execute(sql, args)
+        if cur.rowcount != 1:  # sent meanwhile (another window, the CLI)
             raise EscalationError(f"escalation {escalation_id} is not a draft waiting to be sent")
         return self._must_get(escalation_id)
 

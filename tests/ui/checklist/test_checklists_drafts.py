@@ -4,8 +4,10 @@ sends it as it was written, here to a real SMTP server on loopback (aiosmtpd).""
 
 from __future__ import annotations
 
+import dataclasses
 import email.parser
 import email.policy
+from email import message_from_bytes
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -15,7 +17,7 @@ from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.notes_panel import NotesPanel
 from tests.helpers.checklist_rig import click, make_rig
 from tests.helpers.smtp import Relay, free_port, running
-from tests.ui.checklist.test_checklists_escalations import dialog_of, panel_of, run_with_concern
+from tests.ui.checklist.test_checklists_escalations import dialog_of, folder_settings, panel_of, run_with_concern
 
 DRAFT = "Draft \u2014 not sent"
 
@@ -95,3 +97,62 @@ def test_quitting_with_the_form_open_keeps_the_concern_as_a_draft(
     assert kept.state is EscalationState.DRAFT and kept.body.rstrip().endswith("Typed just before closing the app.")
     click(qtbot, form.later_button)  # the form closing afterwards keeps nothing twice
     assert len(stores.outbox.list()) == 1
+
+
+def test_a_concern_kept_before_the_address_is_set_asks_for_it_when_sent(
+    qtbot: QtBot, bundled_content: Path, stores: Stores, tmp_path: Path
+) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    with_manager = folder_settings(drop)
+    no_manager = dataclasses.replace(with_manager, line_manager_name="", line_manager_email="")
+    rig = make_rig(qtbot, bundled_content, stores, settings=no_manager)
+    run_with_concern(qtbot, rig)
+    form = dialog_of(rig)
+    assert form.to_edit.text() == ""
+    click(qtbot, form.later_button)
+    (kept,) = stores.outbox.list()
+    assert (kept.state, kept.to) == (EscalationState.DRAFT, "")
+    assert "no address yet" in rig.window.status_label.text()
+
+    escalations = panel_of(rig)
+    assert escalations.model.index(0, 1).data() == f"{DRAFT}, no address yet"
+    assert "no address yet" in escalations.model.index(0, 3).data()
+    rig.controller.raise_panel("notes")
+    notes = rig.controller.installed.notes  # type: ignore[attr-defined]
+    assert isinstance(notes, NotesPanel)
+    assert notes.model.index(0, notes.model.COLUMNS.index("Concern")).data() == f"{DRAFT}, no address yet"
+    assert "with no address yet" in notes.details.toPlainText()
+
+    # Send now with no address anywhere: the form asks for one and nothing is sent.
+    rig.controller.raise_panel("escalations")
+    click(qtbot, escalations.send_button)
+    review = dialog_of(rig)
+    qtbot.waitUntil(review.isVisible)
+    assert not review.to_edit.isReadOnly() and review.body_edit.isReadOnly() and review.subject_edit.isReadOnly()
+    assert "no address yet" in review.intro.text()
+    review.grab().save("/tmp/h12c-draft-no-address.png")
+    click(qtbot, review.send_button)
+    assert review.isVisible() and "no address to send to" in review.error_label.text()
+    assert stores.outbox.list() == [kept] and list(drop.iterdir()) == []
+    click(qtbot, review.later_button)
+
+    # The address set in Settings meanwhile: Send now (from Notes) fills it in, and the draft goes
+    # to it as written.
+    rig.controller.apply_settings(with_manager)
+    rig.controller.raise_panel("notes")
+    click(qtbot, notes.send_button)
+    review = dialog_of(rig)
+    qtbot.waitUntil(review.isVisible)
+    assert review.to_edit.text() == rig.controller.session.recipient() == "Alex Jones <alex@example.org>"
+    review.grab().save("/tmp/h12c-draft-address-filled.png")
+    click(qtbot, review.send_button)
+    assert not review.isVisible()
+    (sent,) = stores.outbox.list()
+    assert (sent.id, sent.state, sent.to, sent.body, sent.message_id) == (
+        kept.id, EscalationState.DELIVERED, "Alex Jones <alex@example.org>", kept.body, kept.message_id)
+    (eml,) = drop.iterdir()
+    message = message_from_bytes(eml.read_bytes())
+    assert message["To"] == "Alex Jones <alex@example.org>" and message["Message-ID"] == kept.message_id
+    assert escalations.model.index(0, 3).data() == "Alex Jones <alex@example.org>"
+    assert not notes.send_button.isEnabled()

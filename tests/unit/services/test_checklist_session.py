@@ -276,16 +276,53 @@ def test_finishing_with_a_draft_says_it_is_not_sent(stores: Stores, tmp_path: Pa
     assert "its concern is a draft, not sent: send it from the Escalations panel" in session.close().message
 
 
-def test_not_now_without_an_address_keeps_the_concern_with_the_run(stores: Stores, tmp_path: Path) -> None:
+def test_not_now_without_an_address_keeps_a_draft_that_asks_for_one_when_sent(
+    stores: Stores, tmp_path: Path
+) -> None:
     session = make_session(stores, tmp_path, Settings(officer_name="Sam Patel"))
+    session.start(RECORDING)
+    to_concerns(session)
+    session.answer("tell-line-manager", "")
+    stored, _ = session.save_note(session.note_draft().text)
+    [concern] = session.escalation_drafts
+    kept, change = session.keep_draft(session.recipient(), concern.subject, concern.body, concern)
+    assert (kept.state.value, kept.to, kept.note_id, kept.body) == ("draft", "", stored.id, concern.body)
+    assert "with no address yet" in change.message and "line manager's email in Settings" in change.message
+    assert session.escalation_drafts == [] and session.drafts(stored.id) == [kept] and not session.pending()
+    with pytest.raises(EscalationError):
+        session.send_draft(kept.id)  # no address given: it stays a draft
+    assert session.kept_draft(kept.id) == kept
+    queued, change = session.send_draft(kept.id, "Alex Jones <alex@example.org>")
+    assert (queued.state.value, queued.to, queued.body) == ("queued", "Alex Jones <alex@example.org>", kept.body)
+    assert change.message.startswith("Concern queued, not yet sent") and session.pending()
+
+
+def test_not_now_with_a_mistyped_address_keeps_the_draft_without_one_and_says_why(
+    stores: Stores, tmp_path: Path
+) -> None:
+    session = make_session(stores, tmp_path)
     session.start(RECORDING)
     to_concerns(session)
     session.answer("tell-line-manager", "")
     session.save_note(session.note_draft().text)
     [concern] = session.escalation_drafts
-    with pytest.raises(EscalationError):
-        session.keep_draft(session.recipient(), concern.subject, concern.body, concern)
-    assert session.escalation_drafts == [concern] and stores.outbox.list() == []
+    kept, change = session.keep_draft("alex at example", concern.subject, concern.body, concern)
+    assert (kept.state.value, kept.to) == ("draft", "")
+    assert "no address yet (not a single email address: 'alex at example')" in change.message
+
+
+def test_keep_unsent_keeps_every_concern_of_the_run_as_a_draft(stores: Stores, tmp_path: Path) -> None:
+    session = make_session(stores, tmp_path, Settings(officer_name="Sam Patel"))
+    assert session.keep_unsent() == SessionChange()  # no run, no concern: nothing to say
+    session.start(RECORDING)
+    to_concerns(session)
+    session.answer("tell-line-manager", "")
+    session.save_note(session.note_draft().text)
+    [concern] = session.escalation_drafts
+    change = session.keep_unsent()
+    assert change.escalations and session.escalation_drafts == []
+    [kept] = stores.outbox.list()
+    assert (kept.state.value, kept.to, kept.body) == ("draft", "", concern.body)
 
 
 def test_a_late_answer_is_saved_with_the_run_and_raises_its_concern(stores: Stores, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Drafts in the outbox: a concern kept as written and not sent ("Not now"), sent later by a
-change of state only; and migration 5, which lets the outbox hold them."""
+change of state only (and of its address, set once, when it was kept without one); migration 5,
+which lets the outbox hold them, and migration 8, which lets a draft wait for its address."""
 
 from __future__ import annotations
 
@@ -64,10 +65,39 @@ def test_a_draft_is_kept_as_written_and_sent_only_when_asked(conn: sqlite3.Conne
     assert outbox.drafts() == []
 
 
-def test_a_draft_needs_an_address_like_any_escalation(conn: sqlite3.Connection) -> None:
-    with pytest.raises(EscalationError):
-        Outbox(conn).enqueue("", "s", "b", draft=True)
-    assert Outbox(conn).list() == []
+def test_a_draft_kept_without_an_address_gets_one_once_as_it_is_sent(conn: sqlite3.Connection) -> None:
+    outbox = Outbox(conn)
+    draft = outbox.enqueue("", "Escalation: R1", "Concern about R1.\n", sender="ann@example.gov.uk", draft=True)
+    assert (draft.state, draft.to) == (EscalationState.DRAFT, "") and outbox.drafts() == [draft]
+    assert outbox.pending() == []
+    with pytest.raises(EscalationError):  # a queued escalation still needs an address
+        outbox.enqueue("", "s", "b")
+    for bad in ("", "not an address", "a@example.org, b@example.org"):
+        with pytest.raises(EscalationError):
+            outbox.send_draft(draft.id, bad)
+    assert outbox.get(draft.id) == draft  # refused: nothing changed
+
+    # The address is set only by sending: not on a draft left a draft, never twice.
+    with pytest.raises(sqlite3.IntegrityError, match="recipient is set once"):
+        conn.execute("UPDATE outbox SET \"to\" = 'lee@example.org' WHERE id = ?", (draft.id,))
+    queued = outbox.send_draft(draft.id, " Lee Smith <lee@example.org> ")
+    assert (queued.state, queued.to) == (EscalationState.QUEUED, "Lee Smith <lee@example.org>")
+    assert (queued.subject, queued.body, queued.message_id) == (draft.subject, draft.body, draft.message_id)
+    with pytest.raises(sqlite3.IntegrityError, match="recipient is set once"):
+        conn.execute("UPDATE outbox SET \"to\" = 'other@example.org' WHERE id = ?", (draft.id,))
+    with pytest.raises(EscalationError, match="not a draft"):
+        outbox.send_draft(draft.id, "other@example.org")
+    channel = Collecting()
+    (sent,) = outbox.deliver_pending(channel)
+    assert sent.state is EscalationState.DELIVERED and channel.delivered[0].to == "Lee Smith <lee@example.org>"
+
+
+def test_an_addressed_draft_is_sent_to_its_own_address_only(conn: sqlite3.Connection) -> None:
+    outbox = Outbox(conn)
+    draft = outbox.enqueue("bea@example.gov.uk", "S", "B", draft=True)
+    with pytest.raises(EscalationError, match=r"addressed to bea@example\.gov\.uk"):
+        outbox.send_draft(draft.id, "other@example.org")
+    assert outbox.send_draft(draft.id, "bea@example.gov.uk").to == "bea@example.gov.uk"
 
 
 def test_migration_5_keeps_every_escalation_and_its_delivery_state(
@@ -96,5 +126,36 @@ def test_migration_5_keeps_every_escalation_and_its_delivery_state(
         with pytest.raises(sqlite3.IntegrityError, match="kept as written"):
             conn.execute("UPDATE outbox SET body = 'changed'")
         assert Outbox(conn).enqueue("a@example.org", "S2", "B2", draft=True).state is EscalationState.DRAFT
+    finally:
+        conn.close()
+
+
+def test_migration_8_lets_a_draft_wait_for_its_address_and_keeps_every_other_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    with monkeypatch.context() as old:  # a database as the release before unaddressed drafts left it
+        old.setattr(database, "MIGRATIONS", database.MIGRATIONS[:7])
+        old.setattr(database, "SCHEMA_VERSION", 7)
+        conn = open_database(path)
+        addressed = Outbox(conn).enqueue("bea@example.gov.uk", "S1", "B1", draft=True)
+        with pytest.raises(sqlite3.IntegrityError, match="kept as written"):  # "to" was fixed outright
+            conn.execute("UPDATE outbox SET state = 'queued', \"to\" = 'x@example.org' WHERE id = ?",
+                         (addressed.id,))
+        conn.close()
+    conn = open_database(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert database.ensure_triggers(conn) == []
+        outbox = Outbox(conn)
+        assert outbox.get(addressed.id) == addressed
+        for column in ("body", "subject", "sender", "note_id"):
+            with pytest.raises(sqlite3.IntegrityError, match="kept as written"):
+                conn.execute(f"UPDATE outbox SET {column} = NULL WHERE id = ?", (addressed.id,))
+        with pytest.raises(sqlite3.IntegrityError, match="recipient is set once"):
+            conn.execute("UPDATE outbox SET state = 'queued', \"to\" = 'x@example.org' WHERE id = ?",
+                         (addressed.id,))
+        unaddressed = outbox.enqueue("", "S2", "B2", draft=True)
+        assert outbox.send_draft(unaddressed.id, "lee@example.org").to == "lee@example.org"
     finally:
         conn.close()

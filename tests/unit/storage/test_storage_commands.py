@@ -115,6 +115,21 @@ def test_escalations_list_shows_drafts_and_retry_leaves_them(capsys: pytest.Capt
     stores.close()
 
 
+def test_a_draft_with_no_address_lists_with_an_empty_to(capsys: pytest.CaptureFixture[str]) -> None:
+    stores = open_stores()
+    queued = stores.outbox.enqueue("bea@example.gov.uk", "Escalation R1", "Body")
+    draft = stores.outbox.enqueue("", "Escalation R2", "Body", draft=True)
+    stores.close()
+    assert main(["escalations", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["state"], r["to"]) for r in rows] == [
+        (queued.id, "queued", "bea@example.gov.uk"), (draft.id, "draft", "")]
+    assert set(rows[1]) == set(rows[0])
+    assert main(["escalations", "list"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.startswith(f"#{draft.id}") and " to (no address yet) " in line
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -65,6 +65,25 @@ def test_a_database_from_each_older_version_is_upgraded_with_its_notes_intact(tm
         conn.close()
 
 
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_after_an_upgrade_a_concern_can_wait_for_its_address_and_what_was_sent_stays(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    old_database(path, version)
+    conn = open_database(path)
+    try:
+        outbox = Outbox(conn)
+        [old] = outbox.list()
+        with pytest.raises(sqlite3.DatabaseError, match="kept as written"):
+            conn.execute("UPDATE outbox SET \"to\" = 'someone@example.org' WHERE id = ?", (old.id,))
+        draft = outbox.enqueue("", "Concern", "Kept before the address was set", draft=True)
+        assert outbox.send_draft(draft.id, "lee@example.org").to == "lee@example.org"
+        assert [e.to for e in outbox.list()] == ["lee@example.org", "lee@example.org"]
+    finally:
+        conn.close()
+
+
 def a_save(text: str = "Kept while the database was busy") -> KeptSave:
     return new_save(NewNote(officer="Sam", text=text, customer_reference="AB 123"),
                     [("lee@example.org", "Concern", "What was said", "sam@example.org")])

@@ -40,7 +40,7 @@ class EscalationSender(Protocol):
     def open_settings(self, focus_key: str = "") -> Any: ...
     def queue_escalation(self, to: str, subject: str, body: str) -> Escalation: ...
     def keep_draft(self, to: str, subject: str, body: str) -> Escalation | None: ...
-    def send_draft(self, escalation_id: int) -> Escalation: ...
+    def send_draft(self, escalation_id: int, to: str = "") -> Escalation: ...
 
 
 class EscalationDialog(QDialog):
@@ -60,6 +60,8 @@ class EscalationDialog(QDialog):
                 f"You kept this concern as a draft on {html.escape(local_time(kept.created_at))}; it has not been "
                 "sent. It is sent exactly as written below. If it needs more, use Copy message and send it "
                 "another way.")
+            if not kept.to:
+                intro_text += " <b>It has no address yet</b>: check the one in To, then Send now."
             subject, body = kept.subject, kept.body
         else:
             assert draft is not None
@@ -72,7 +74,7 @@ class EscalationDialog(QDialog):
             subject, body = draft.subject, draft.body
         self.setAccessibleName(self.windowTitle())
 
-        intro = QLabel(intro_text, self)
+        self.intro = intro = QLabel(intro_text, self)
         intro.setWordWrap(True)
         self.recipient_notice = QLabel(self)
         self.recipient_notice.setWordWrap(True)
@@ -132,23 +134,34 @@ class EscalationDialog(QDialog):
         self.resize(640, 620)
         self._shown_recipient = ""
         if kept is not None:
-            # Kept as written: what the officer reviewed then is what goes.
+            # Kept as written: what the officer reviewed then is what goes. A draft kept with no
+            # address yet asks for one: the line manager from Settings, or one typed here.
             self.to_edit.setText(kept.to)
             for editor in (self.to_edit, self.subject_edit, self.body_edit):
-                editor.setReadOnly(True)
+                editor.setReadOnly(editor is not self.to_edit or bool(kept.to))
             self.recipient_notice.hide()
             self.send_button.setText("&Send now")
             self.send_button.setAccessibleName("Send now")
             self.later_button.setToolTip("Close; it stays a draft in your outbox (Escape)")
             self.channel_label.setText(f"It is sent through {controller.channel_description()}. If sending fails "
                                        "it stays in the outbox and the Escalations panel shows why, with Retry.")
-        else:
+        if self.asks_address:
             self.refresh_recipient()
             controller.changed.connect(lambda change: self.refresh_recipient() if change.settings else None)
+            if kept is not None:
+                self.recipient_notice.show()
+                self.to_edit.setFocus()
+
+    @property
+    def asks_address(self) -> bool:
+        """The To field is the officer's to fill: a concern of the run, or a draft kept without one."""
+        return self.kept is None or not self.kept.to
 
     def refresh_recipient(self) -> None:
         """Fill in the line manager from Settings (again after Settings changes, unless the
         officer typed an address of their own)."""
+        if not self.asks_address:
+            return
         recipient = self.controller.recipient()
         if not self.to_edit.text().strip() or self.to_edit.text() == self._shown_recipient:
             self.to_edit.setText(recipient)
@@ -161,9 +174,10 @@ class EscalationDialog(QDialog):
             self.recipient_notice.setText(
                 "<b>No line manager email address is set</b>, so there is nowhere to send this yet. "
                 "<a href='settings:line_manager_email'>Set it in Settings</a> (Ctrl+,), then send.")
-        self.channel_label.setText(
-            f"It is kept in your outbox first, then sent through {self.controller.channel_description()}. "
-            "If sending fails it stays in the outbox and the Escalations panel shows why, with Retry.")
+        if self.kept is None:
+            self.channel_label.setText(
+                f"It is kept in your outbox first, then sent through {self.controller.channel_description()}. "
+                "If sending fails it stays in the outbox and the Escalations panel shows why, with Retry.")
 
     def on_link(self, link: str) -> None:
         scheme, _, key = link.partition(":")
@@ -171,21 +185,18 @@ class EscalationDialog(QDialog):
             self.controller.open_settings(key)
 
     def send(self) -> None:
-        if self.kept is not None:
-            try:
-                self.queued = self.controller.send_draft(self.kept.id)
-            except EscalationError as exc:
-                self._error(f"<b>Not sent:</b> {html.escape(str(exc))}")
-                return
-            self.accept()
-            return
         to = self.to_edit.text().strip()
         if not to:
             self._error("There is no address to send to. <a href='settings:line_manager_email'>Set your line "
-                        "manager's email in Settings</a>.")
+                        "manager's email in Settings</a>, or type it in To.")
+            self.to_edit.setFocus()
             return
         try:
-            self.queued = self.controller.queue_escalation(to, self.subject_edit.text(), self.body_edit.toPlainText())
+            if self.kept is not None:
+                self.queued = self.controller.send_draft(self.kept.id, "" if self.kept.to else to)
+            else:
+                self.queued = self.controller.queue_escalation(to, self.subject_edit.text(),
+                                                               self.body_edit.toPlainText())
         except EscalationError as exc:
             self._error(f"<b>Not sent:</b> {html.escape(str(exc))}")
             return

@@ -66,21 +66,22 @@ class EscalationForms:
         return queued
 
     def keep_draft(self, to: str, subject: str, body: str) -> Escalation | None:
-        """Not now: the concern on the form kept as a draft in the outbox; None (and the reason in
-        the status bar) when it cannot be: it then stays one to send."""
+        """Not now: the concern on the form kept as a draft in the outbox (with no address yet when
+        there is none); None, and the reason in the status bar, in the rare case it cannot be."""
         try:
             kept, change = self.session.keep_draft(to, subject, body, self.open_draft)
         except EscalationError as exc:
             self._say(f"The concern was not sent and is not in your outbox ({exc}): use Review and send on the "
-                      "checklist panel once the address is set, or Copy message to send it another way.")
+                      "checklist panel, or Copy message to send it another way.")
             return None
         self.open_draft = None
         self._show(change)
         return kept
 
-    def send_draft(self, escalation_id: int) -> Escalation:
-        """Send a kept draft as written (raises EscalationError when it is no longer a draft)."""
-        queued, change = self.session.send_draft(escalation_id)
+    def send_draft(self, escalation_id: int, to: str = "") -> Escalation:
+        """Send a kept draft as written, to `to` when it was kept without an address (raises
+        EscalationError when it is no longer a draft, or needs an address and `to` is not one)."""
+        queued, change = self.session.send_draft(escalation_id, to)
         self._show(change)
         self._queued()
         return queued
@@ -127,6 +128,8 @@ class EscalationForms:
         one on an open form as the officer left it (a concern is never dropped by quitting)."""
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.keep_as_draft()
-        for draft in list(self.session.escalation_drafts):
-            self.open_draft = draft
-            self.keep_draft(self.recipient(), draft.subject, draft.body)
+        self.open_draft = None
+        try:
+            self._show(self.session.keep_unsent())
+        except EscalationError as exc:  # the officer's own address cannot go on a message
+            self._say(f"The checklist's concerns could not be kept in your outbox ({exc}).")

@@ -41,9 +41,14 @@ STATE_WORDS = {
 }
 
 
+NO_ADDRESS = "(no address yet: Send now asks for it)"
+
+
 def state_text(escalation: Escalation) -> str:
     if escalation.state is EscalationState.DELIVERED and escalation.channel == "mailto":
         return "Delivered: handed to your email program"
+    if escalation.state is EscalationState.DRAFT and not escalation.to:
+        return f"{STATE_WORDS[escalation.state]}, no address yet"
     return STATE_WORDS[escalation.state]
 
 
@@ -75,7 +80,7 @@ class EscalationsModel(RecordTableModel):
                 local_time(e.created_at),
                 state_text(e),
                 str(e.attempts),
-                e.to,
+                e.to or NO_ADDRESS,
                 e.subject,
                 e.last_error or "",
             )[column]
@@ -191,7 +196,7 @@ class EscalationsPanel(QWidget):
             lines.append(f"Last error: {e.last_error}")
         if e.delivered_at:
             lines.append(f"Delivered: {local_time(e.delivered_at)} by {e.channel}")
-        lines += [f"To: {e.to}", f"Subject: {e.subject}", "", e.body]
+        lines += [f"To: {e.to or NO_ADDRESS}", f"Subject: {e.subject}", "", e.body]
         self.details.setPlainText("\n".join(lines))
 
     def send_draft(self) -> None:

@@ -327,7 +327,9 @@ class NotesPanel(QWidget):
         if later:
             lines.append("Amended by note " + ", ".join(str(n.id) for n in later) + ": read that too.")
         if drafts:
-            lines.append(f"Its concern is a draft, not sent ({drafts[0].subject}): Send now to review and send it.")
+            unaddressed = "" if drafts[0].to else ", with no address yet"
+            lines.append(f"Its concern is a draft, not sent{unaddressed} ({drafts[0].subject}): "
+                         "Send now to review and send it.")
         self.details.setPlainText(("\n".join(lines) + "\n\n" if lines else "") + export_text([note], readable=True))
 
     # --- actions -------------------------------------------------------------------------------
