@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from manualviewer.core.procedures.loader import parse_procedure
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.geometry import fit_window
 from tests.helpers.checklist_rig import Rig, choose, click, close_windows, fill, go_on, make_rig, step_id, type_text
@@ -24,6 +25,44 @@ DESKTOP = QRect(0, 0, 1920, 1040)
 SHOTS = os.environ.get("MANUALVIEWER_SHOTS", "")  # a folder: save the screenshots to look at them
 # A hurried note: every line has something the note check flags.
 HURRIED = "\n".join(f"Cust called re recording, pls call back asap, line {n}." for n in range(12))
+# Guidance quoted at length in a step: longer than the panel is high, even on a 1080p screen.
+LONG_TEXT = " ".join(["Check that the customer understands what a recording involves, that it is for their own "
+                      "purposes and that it does not intrude into the privacy of others."] * 24)
+LONG_STEPS = f"""
+id: long-steps
+title: A checklist whose steps quote the guidance at length
+version: 1
+summary: Long steps.
+sections: [DMBM511015]
+steps:
+  - id: long-check
+    kind: check
+    title: Check the recording with the customer
+    section: DMBM511015
+    text: >-
+      {LONG_TEXT}
+    next: long-question
+    not_confirmed:
+      label: Not confirmed
+      next: long-question
+  - id: long-question
+    kind: question
+    title: Is the call from the media?
+    text: >-
+      {LONG_TEXT}
+    choices:
+      - id: "yes"
+        label: "Yes"
+        next: done
+      - id: "no"
+        label: "No"
+        next: done
+  - id: done
+    kind: end
+    title: Write the note
+    note: |
+      Done.
+"""
 
 
 @pytest.fixture
@@ -145,3 +184,43 @@ def test_the_sidebar_folds_away_while_a_checklist_runs_and_stays_folded(
     assert again.window.sidebar.isHidden()
     again.window.act_sidebar.trigger()
     assert again.window.sidebar.isVisible() and again.window.act_sidebar.text() == "Hide the &sidebar"
+
+
+def step_laid_out(qtbot: QtBot, rig: Rig) -> None:
+    """The step's card drawn (its answer button shown, wherever it sits) and laid out."""
+    qtbot.waitUntil(lambda: rig.panel.primary_button is not None and rig.panel.primary_button.isVisible(),
+                    timeout=2000)
+    laid_out(qtbot, rig)
+    scroll = rig.panel.step_scroll
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() == max(
+        0, rig.panel.card.height() - scroll.viewport().height()), timeout=2000)
+
+
+@pytest.mark.parametrize(("available", "name"), [(LAPTOP, "1366x768"), (DESKTOP, "1920x1080")])
+def test_a_long_steps_own_answer_buttons_and_its_problem_line_stay_in_sight(
+    qtbot: QtBot, bundled_content: Path, stores: Stores, tmp_path: Path, available: QRect, name: str
+) -> None:
+    procedure, problems = parse_procedure(LONG_STEPS, tmp_path / "long-steps.yaml")
+    assert procedure is not None, problems
+    rig = make_rig(qtbot, bundled_content, stores, procedures={procedure.id: procedure})
+    on_screen(qtbot, rig, available)
+    window, panel = rig.window, rig.panel
+    rig.controller.start_procedure(procedure.id)
+    step_laid_out(qtbot, rig)
+    assert panel.step_scroll.verticalScrollBar().maximum() > 0  # the step is longer than the panel
+    for button in (panel.primary_button, panel.secondary_button, panel.back_button, panel.discard_button):
+        assert button is not None and shown_whole(button, window), button
+    assert [panel.primary_button.text(), panel.secondary_button.text()] == ["&Confirmed", "Not confirmed"]  # type: ignore[union-attr]
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / f"checklist-long-step-{name}.png"))
+    click(qtbot, panel.secondary_button)  # answered from the pinned button
+    assert step_id(panel) == "long-question"
+    step_laid_out(qtbot, rig)
+    click(qtbot, panel.primary_button)  # Continue with no choice: the problem shows beside the button
+    assert panel.error_label is not None and "Choose one of the answers" in panel.error_label.text()
+    assert shown_whole(panel.error_label, window) and step_id(panel) == "long-question"
+    choose(qtbot, panel, "no")
+    click(qtbot, panel.primary_button)
+    assert panel.note_editor is not None
+    run = rig.controller.run
+    assert run is not None and (run.answer_of("long-check"), run.answer_of("long-question")) == (False, "no")

@@ -1,6 +1,7 @@
 """The checklist's footer: the actions on the whole run (previous step, something out of order,
-discard), the discard confirmation above them and, at the note, Save note. It only offers; the
-panel decides what each button does. The panel puts it below its scroll area, so these never
+discard), the discard confirmation above them and, above those, the step's answer (its problem
+line, Continue and the other answer buttons, their keys) or, at the note, Save note. It only
+offers; the panel decides what each button does. The panel puts it below its scroll area, so these never
 scroll out of sight however long the step or the note check is."""
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ class ChecklistFooter(QWidget):
         layout.addLayout(bottom)
 
     def set_note_actions(self, actions: QWidget | None) -> None:
-        """Show the note editor's problem line and Save here (None: take them away, at once, so
-        a redrawn card never shows two Save buttons)."""
+        """Show the step's answer buttons, or the note editor's problem line and Save, here (None:
+        take them away, at once, so a redrawn card never shows two sets)."""
         if self.note_actions is not None:
             self.note_slot.removeWidget(self.note_actions)
             self.note_actions.hide()
@@ -58,4 +59,4 @@ class ChecklistFooter(QWidget):
         if actions is not None:
             actions.setParent(self)
             self.note_slot.addWidget(actions)
-            actions.show()
+            # Shown by the layout from the event loop, with the card drawn above it in the same pass.

@@ -130,10 +130,13 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         layout.addWidget(self.guidance_label)
         layout.addWidget(self.version_notice)
 
-        # The step on screen is the main thing: it comes first and gets the room; the steps so
-        # far sit below it, a few lines high.
+        # The step on screen is the main thing: it comes first and gets the room; its answer
+        # buttons (or Save note) and the run's actions sit right under it in the footer, which
+        # never scrolls; the steps so far come last, a few lines high.
         self.step_scroll, self.card, self.card_layout = card_scroll(page, "The step on screen", margin=4)
         layout.addWidget(self.step_scroll, 1)
+        self.footer = ChecklistFooter(page)
+        layout.addWidget(self.footer)
 
         self.path_model = PathModel(self)
         self.path_view = read_only_list(page, self.path_model, "Steps so far")
@@ -149,7 +152,6 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         layout.addWidget(self.path_view)
 
         # The actions on the whole run; the footer only offers them, the panel acts.
-        self.footer = ChecklistFooter(page)
         self.confirm_discard, self.discard_yes = self.footer.confirm_discard, self.footer.discard_yes
         self.discard_no = self.footer.discard_no
         self.back_button, self.jump_button = self.footer.back_button, self.footer.jump_button
@@ -158,7 +160,6 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.jump_button.clicked.connect(self.show_jump_menu)
         self.discard_button.clicked.connect(self.ask_discard)
-        layout.addWidget(self.footer)
         return page
 
     # --- refreshing ---------------------------------------------------------------------------
@@ -287,6 +288,10 @@ class ChecklistPanel(StepPanelMixin, QWidget):
         if self.editing:
             view.set_value(run.answer_of(step_id))
         self._show_step_view(view, view.primary_text if not self.editing else "&Save the changed answer")
+
+    def _place_step_actions(self, actions: QWidget) -> None:
+        # In the footer: a long step never scrolls its own answer buttons out of sight.
+        self.footer.set_note_actions(actions)
 
     def _add_step_buttons(self, row: QHBoxLayout, view: StepView) -> None:
         if not self.editing:

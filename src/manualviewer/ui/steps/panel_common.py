@@ -61,32 +61,42 @@ class StepPanelMixin:
 
     # --- the card ------------------------------------------------------------------------------
     def _show_step_view(self, view: StepView, primary_text: str) -> None:
-        """Put the step's view on the card, with its problem line, its buttons and their keys."""
+        """Put the step's view on the card, and its answer (the problem line, the buttons and
+        their keys) where `_place_step_actions` says."""
         self.step_view = view
         self.card_layout.addWidget(view)
-        self.error_label = label("", self.card, name="Problem with your answer")
+        actions = QWidget(self.card)
+        actions.setAccessibleName("Your answer")
+        box = QVBoxLayout(actions)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.error_label = label("", actions, name="Problem with your answer")
         self.error_label.hide()
-        self.card_layout.addWidget(self.error_label)
+        box.addWidget(self.error_label)
         row = QHBoxLayout()
-        self.primary_button = button(primary_text, self.card, primary_text.replace("&", ""), "Ctrl+Enter")
+        self.primary_button = button(primary_text, actions, primary_text.replace("&", ""), "Ctrl+Enter")
         self.primary_button.setDefault(True)
         self.primary_button.clicked.connect(self.primary)
         self.secondary_button = None
         row.addWidget(self.primary_button)
         if view.secondary_text:
-            self.secondary_button = button(view.secondary_text, self.card, view.secondary_text.replace("&&", "&"),
+            self.secondary_button = button(view.secondary_text, actions, view.secondary_text.replace("&&", "&"),
                                            "Ctrl+Shift+Enter")
             self.secondary_button.clicked.connect(self.secondary)
             row.addWidget(self.secondary_button)
         self._add_step_buttons(row, view)
         row.addStretch(1)
-        self.card_layout.addLayout(row)
+        box.addLayout(row)
         keys = "Ctrl+Enter: " + view.primary_text.replace("&", "")
         if view.secondary_text:
             keys += " \u00b7 Ctrl+Shift+Enter: " + view.secondary_text.replace("&&", "&")
-        self.card_layout.addWidget(label(keys, self.card, name="Keyboard shortcuts"))
+        box.addWidget(label(keys, actions, name="Keyboard shortcuts"))
+        self._place_step_actions(actions)
         self.card_layout.addStretch(1)
         view.focus_first()
+
+    def _place_step_actions(self, actions: QWidget) -> None:
+        """Under the step on the card; a panel with a footer that never scrolls puts them there."""
+        self.card_layout.addWidget(actions)
 
     def _add_step_buttons(self, row: QHBoxLayout, view: StepView) -> None:
         """More buttons after the answer buttons, for a panel that needs them."""
