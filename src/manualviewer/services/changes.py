@@ -18,6 +18,7 @@ The API (other parts build on it; keep the names):
         title, manual, change added|changed|removed), notes (the change notes of each manual's
         added and changed sections), manual_titles.
     tracker.versions() -> list[RecordedVersion]              newest first
+    tracker.kept_text(section_id) -> (title, body) | None     the newest text kept (a removed section's)
     tracker.mark_read(section, body=None)     the viewer calls it when a section is shown
     tracker.last_read(section_id) -> SectionRead | None      (read_at, content_hash)
     tracker.changed_since_read(library, ids) -> dict[str, SectionRead]
@@ -156,6 +157,12 @@ class ChangeTracker:
 
     def current_version(self, library: Library) -> str:
         return version_id(_stamps(library))
+
+    def kept_text(self, section_id: str) -> tuple[str, str] | None:
+        """(title, Markdown body) of the newest text kept of a section: a removed one's last words."""
+        with self._lock:
+            kept = self._store.texts_of(section_id)
+        return (kept[0].title, kept[0].body) if kept else None
 
     def versions(self) -> list[RecordedVersion]:
         """The library versions recorded here, newest first (what `since` can name)."""

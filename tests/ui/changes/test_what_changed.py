@@ -189,6 +189,9 @@ def test_a_removed_section_cannot_be_opened_and_an_older_version_can_be_compared
     assert not dialog.open_button.isEnabled()
     dialog.tree.activated.emit(removed)
     assert dialog.summary.text() == "DMBM511130 was removed from the library in this version: there is nothing to open."
+    shown = dialog.notes.toPlainText()
+    assert "DMBM511130" in shown and "was removed. Its last text kept on this computer:" in shown
+    assert "When out on call, there is often a need to use their phones" in shown
     assert rig.window.current_view().current_id != "DMBM511130"
 
 

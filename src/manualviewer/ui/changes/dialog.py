@@ -117,7 +117,10 @@ class WhatChangedDialog(QDialog):
     def _on_current(self, index: QModelIndex, _previous: QModelIndex) -> None:
         change = index.data(CHANGE_ROLE) if index.isValid() else ""
         self.open_button.setEnabled(bool(change) and change != Change.REMOVED.value)
-        self._show_notes(index.data(MANUAL_CODE_ROLE) if index.isValid() else "")
+        if change == Change.REMOVED.value:
+            self._show_removed(index.data(SECTION_ID_ROLE))
+        else:
+            self._show_notes(index.data(MANUAL_CODE_ROLE) if index.isValid() else "")
 
     def _show_notes(self, manual: str) -> None:
         report = self.report
@@ -140,8 +143,22 @@ class WhatChangedDialog(QDialog):
         if index.data(CHANGE_ROLE) == Change.REMOVED.value:
             self.summary.setText(f"{section_id} was removed from the library in this version: "
                                  "there is nothing to open.")
+            self._show_removed(section_id)
             return
         self._request(section_id, index.data(CHANGE_ROLE) == Change.CHANGED.value)
+
+    def _show_removed(self, section_id: str) -> None:
+        """A removed section's last text kept on this computer, below the list, to see what went."""
+        kept = self._tracker.kept_text(section_id)
+        if kept is None:
+            self.notes.setHtml(f"<p><b>{html.escape(section_id)} was removed.</b> No earlier text of it is "
+                               "kept on this computer.</p>")
+            return
+        title, body = kept
+        paragraphs = "".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>"
+                             for part in body.split("\n\n") if part.strip())
+        self.notes.setHtml(f"<p><b>{html.escape(section_id)} {html.escape(title)}</b> was removed. Its last "
+                           f"text kept on this computer:</p>{paragraphs}")
 
     def _request(self, section_id: str, changes: bool = True) -> None:
         if section_id:
