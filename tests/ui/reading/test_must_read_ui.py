@@ -144,7 +144,8 @@ def test_without_an_officer_name_nothing_is_recorded(qtbot: QtBot, content: Path
     bar = ui.bar_of(window.current_view())
     assert bar is not None
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
-    assert "officer_name" in bar.label.text() and bar.button.isVisible()
+    assert "Not recorded" in bar.label.text() and "Edit &gt; Settings" in bar.label.text()  # rich text
+    assert bar.button.isVisible()
     assert stores.attestations.list() == []
 
 

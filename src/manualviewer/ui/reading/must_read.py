@@ -286,6 +286,10 @@ class MustReadUi(QObject):
         it is refused, every bar on that section says why and keeps its button."""
         try:
             settings = self._settings()
+            if not settings.officer_name.strip():
+                self._show_error(section_id, "Not recorded: a confirmation says who read the section. "
+                                             "Add your name in Edit > Settings, then press the button again.")
+                return False
             done = confirm(self._library, self._store, section_id, settings.officer_name)
         except SettingsError as exc:
             self._show_error(section_id, f"Your confirmation was not recorded: your settings cannot be read ({exc}).")
