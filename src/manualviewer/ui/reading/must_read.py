@@ -264,7 +264,11 @@ class MustReadUi(QObject):
         if view is None or not isinstance(layout, QVBoxLayout) or view in self._bars:
             return
         bar = ConfirmBar(view)
-        layout.insertWidget(1, bar)  # below the breadcrumbs, above the text
+        # Right above the text, below the breadcrumbs and any "what changed" banner: read what
+        # changed first, then confirm.
+        browser = getattr(view, "browser", None)
+        where = layout.indexOf(browser) if isinstance(browser, QWidget) else -1
+        layout.insertWidget(where if where >= 0 else 1, bar)
         bar.button.clicked.connect(lambda: self.confirm(bar.section_id))
         self._bars[view] = bar
         view.destroyed.connect(lambda: self._bars.pop(view, None))
