@@ -315,10 +315,28 @@ def _migration_8(conn: sqlite3.Connection) -> None:
         conn.execute(TRIGGERS[name])
 
 
+def _migration_9(conn: sqlite3.Connection) -> None:
+    # The guidance a run started on moves to a table of its own, written once: in `runs` every
+    # answer's save rewrote the whole row, procedure text included (a few KB a save, in the WAL
+    # and on a nearly full disk). The columns migration 7 added stay, unused: DROP COLUMN needs
+    # SQLite 3.35, older than some desktops have.
+    _run_script(conn, """
+        CREATE TABLE run_guidance (
+            run_id         TEXT PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+            procedure_hash TEXT NOT NULL,
+            procedure_text TEXT NOT NULL,
+            sections_json  TEXT NOT NULL DEFAULT '{}'
+        );
+        INSERT INTO run_guidance (run_id, procedure_hash, procedure_text, sections_json)
+            SELECT run_id, procedure_hash, procedure_text, sections_json FROM runs WHERE procedure_hash != '';
+        UPDATE runs SET procedure_hash = '', procedure_text = '', sections_json = '{}';
+    """)
+
+
 # Append only. Migration N (1-based) takes user_version N-1 to N; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7,
-    _migration_8,
+    _migration_8, _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

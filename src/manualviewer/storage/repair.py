@@ -16,7 +16,7 @@ from pathlib import Path
 from manualviewer.storage.database import NOTE_FIELDS, chain_hash, open_database, transaction
 
 # Tables copied as they are, in an order that keeps references valid.
-_TABLES = ("outbox", "runs", "bookmarks", "history", "session", "attestations")
+_TABLES = ("outbox", "runs", "run_guidance", "bookmarks", "history", "session", "attestations")
 
 
 @dataclass(frozen=True)

@@ -56,21 +56,25 @@ class RunStore:
         except ValueError as exc:
             raise ValueError(f"state_json is not valid JSON: {exc}") from exc
         now = to_db(self._clock())
-        kept = guidance or StartedGuidance()
         with transaction(self._conn):
             self._conn.execute(
-                "INSERT INTO runs (run_id, procedure_id, state_json, started_at, updated_at, "
-                "procedure_hash, procedure_text, sections_json) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET "
+                "INSERT INTO runs (run_id, procedure_id, state_json, started_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET "
                 "procedure_id = excluded.procedure_id, state_json = excluded.state_json, "
                 "updated_at = excluded.updated_at",
-                (run_id, procedure_id, state_json, now, now, kept.procedure_hash, kept.procedure_text,
-                 json.dumps(dict(kept.sections), sort_keys=True)),
+                (run_id, procedure_id, state_json, now, now),
             )
+            if guidance is not None:  # its own table, written once: an answer's save does not rewrite it
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO run_guidance (run_id, procedure_hash, procedure_text, sections_json) "
+                    "VALUES (?, ?, ?, ?)",
+                    (run_id, guidance.procedure_hash, guidance.procedure_text,
+                     json.dumps(dict(guidance.sections), sort_keys=True)),
+                )
 
     def get(self, run_id: str) -> SavedRun | None:
         row = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM runs WHERE run_id = ?",
+            f"SELECT {_COLUMNS} FROM {_FROM} WHERE runs.run_id = ?",
             (run_id,),
         ).fetchone()
         return _run(row) if row is not None else None
@@ -78,7 +82,7 @@ class RunStore:
     def load_unfinished(self) -> list[SavedRun]:
         """Every saved run, most recently changed first."""
         rows = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM runs ORDER BY updated_at DESC, run_id"
+            f"SELECT {_COLUMNS} FROM {_FROM} ORDER BY updated_at DESC, runs.run_id"
         )
         return [_run(r) for r in rows]
 
@@ -102,12 +106,15 @@ class RunStore:
 
     def _delete(self, run_id: str) -> bool:
         with transaction(self._conn):
+            self._conn.execute("DELETE FROM run_guidance WHERE run_id = ?", (run_id,))
             cur = self._conn.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
         return cur.rowcount > 0
 
 
-_COLUMNS = ("run_id, procedure_id, state_json, started_at, updated_at, note_from, note_text, "
-            "procedure_hash, procedure_text, sections_json")
+_COLUMNS = ("runs.run_id, procedure_id, state_json, started_at, updated_at, note_from, note_text, "
+            "coalesce(g.procedure_hash, '') AS procedure_hash, coalesce(g.procedure_text, '') AS procedure_text, "
+            "coalesce(g.sections_json, '{}') AS sections_json")
+_FROM = "runs LEFT JOIN run_guidance AS g ON g.run_id = runs.run_id"
 
 
 def _run(row: sqlite3.Row) -> SavedRun:

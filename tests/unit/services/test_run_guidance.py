@@ -130,7 +130,7 @@ def test_starting_again_on_the_current_version(stores: Stores, tmp_path: Path) -
 
 def test_a_version_started_that_cannot_be_read_offers_only_a_fresh_start(stores: Stores, tmp_path: Path) -> None:
     run_id = started_run(stores, tmp_path)
-    stores.conn.execute("UPDATE runs SET procedure_text = 'id: [broken'")  # damaged outside the app
+    stores.conn.execute("UPDATE run_guidance SET procedure_text = 'id: [broken'")  # damaged outside the app
     session = session_on(stores, tmp_path, version_2())
     change = session.guidance_change(run_id)
     assert change is not None and change.started is None
@@ -144,7 +144,7 @@ def test_a_version_started_that_cannot_be_read_offers_only_a_fresh_start(stores:
 
 def test_a_run_saved_before_the_guidance_was_kept_resumes_as_before(stores: Stores, tmp_path: Path) -> None:
     run_id = started_run(stores, tmp_path)
-    stores.conn.execute("UPDATE runs SET procedure_hash = '', procedure_text = ''")
+    stores.conn.execute("DELETE FROM run_guidance")
     session = session_on(stores, tmp_path, version_2())
     assert session.guidance_change(run_id) is None
     assert session.resume(run_id).run

@@ -62,8 +62,29 @@ def test_sections_edited_outside_the_app_into_nonsense_count_as_none(tmp_path: P
     runs = RunStore(conn)
     runs.save("r1", "p", "{}", STARTED)
     runs.save("r2", "p", "{}", STARTED)
-    conn.execute("UPDATE runs SET sections_json = '[1, 2]' WHERE run_id = 'r1'")
-    conn.execute("UPDATE runs SET sections_json = '{oops' WHERE run_id = 'r2'")
+    conn.execute("UPDATE run_guidance SET sections_json = '[1, 2]' WHERE run_id = 'r1'")
+    conn.execute("UPDATE run_guidance SET sections_json = '{oops' WHERE run_id = 'r2'")
     assert dict(runs.get("r1").guidance.sections) == {}  # type: ignore[union-attr]
     assert dict(runs.get("r2").guidance.sections) == {}  # type: ignore[union-attr]
+    conn.close()
+
+
+def test_guidance_kept_in_the_runs_table_by_migration_7_moves_to_its_own_table(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(old)
+    for migration in database.MIGRATIONS[:8]:  # as migration 8 left it (the runs columns of 7 in use)
+        migration(raw)
+    raw.execute("PRAGMA user_version = 8")
+    raw.execute("INSERT INTO runs (run_id, procedure_id, state_json, started_at, updated_at, procedure_hash, "
+                "procedure_text, sections_json) VALUES ('r', 'p', '{}', '2024-05-01T09:00:00.000000Z', "
+                "'2024-05-01T09:00:00.000000Z', 'abc123', 'id: p', '{\"DMBM1\": \"h1\"}')")
+    raw.commit()
+    raw.close()
+    conn = open_database(old)
+    runs = RunStore(conn)
+    saved = runs.get("r")
+    assert saved is not None and saved.guidance == StartedGuidance("abc123", "id: p", {"DMBM1": "h1"})
+    runs.save("r", "p", '{"step": "b"}')  # an answer's save leaves the guidance alone
+    assert runs.get("r").guidance.procedure_hash == "abc123"  # type: ignore[union-attr]
+    assert runs.discard("r") and conn.execute("SELECT count(*) FROM run_guidance").fetchone()[0] == 0
     conn.close()
