@@ -155,6 +155,18 @@ def test_a_library_without_must_reads_shows_no_count_and_no_list(qtbot: QtBot, b
     assert not ui.count_button.isVisible()
     assert window.sidebar.indexOf(ui.panel) < 0
     assert not ui.act_list.isVisible()
+    # Not in a tab, the list must not float over the sidebar either (it did, at its top left).
+    assert not ui.panel.isVisible()
+
+
+def test_the_list_goes_away_when_the_must_reads_do(qtbot: QtBot, content: Path, bundled_content: Path,
+                                                   stores: Stores) -> None:
+    window, ui = window_with_must_read(qtbot, content, stores)
+    ui.show_list()
+    assert ui.panel.isVisible()
+    ui.set_library(load_library([bundled_content]))
+    assert window.sidebar.indexOf(ui.panel) < 0
+    assert not ui.panel.isVisible()
 
 
 def test_a_confirmation_goes_to_the_line_manager_when_the_settings_ask(

@@ -207,6 +207,7 @@ class MustReadUi(QObject):
 
         self.model = MustReadModel(self)
         self.panel = MustReadPanel(self.model, sidebar)
+        self.panel.hide()  # shown only as a tab: a child of the sidebar outside one floats over it
         self.panel.section_chosen.connect(self._open_section)
         self.count_button = QToolButton(window)
         self.count_button.setAutoRaise(False)  # looks pressable: a click opens the list
