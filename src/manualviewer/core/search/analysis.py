@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,10 +124,49 @@ def tokens(text: str, *, joined: bool = True, keep_stops: bool = False, folded: 
             position += 1
 
 
+@lru_cache(maxsize=200_000)
+def _token_terms(raw: str) -> tuple[tuple[tuple[int, str], ...], int]:
+    """What `tokens` makes of one matched token (joined forms on, stop words out): its (position
+    within the token, term) pairs and the positions it takes. Depends on the token alone, so the
+    indexer works it out once per distinct token, not once per occurrence."""
+    parts = [_normal(p) for p in _JOINERS_RE.split(raw)] if ("-" in raw or "/" in raw) else [_normal(raw)]
+    parts = [p for p in parts if p and len(p) <= MAX_WORD]
+    out: list[tuple[int, str]] = []
+    if len(parts) > 1:
+        whole = "".join(parts)
+        if len(whole) <= MAX_WORD:
+            out.append((0, stem(whole)))
+    out.extend((i, stem(part)) for i, part in enumerate(parts) if part not in STOP_WORDS)
+    return tuple(out), len(parts)
+
+
 def index_terms(text: str) -> Iterator[tuple[int, str]]:
-    """(position, term) for the indexer: parts and joined forms, no stop words."""
-    for t in tokens(text):
-        yield t.position, t.term
+    """(position, term) for the indexer: parts and joined forms, no stop words. The same pairs
+    as `tokens(text)` gives, without a Token per word (tests/unit/core/search/test_index_terms.py)."""
+    position = 0
+    for raw in TOKEN_RE.findall(clean(text)):
+        terms, width = _token_terms(raw)
+        for offset, term in terms:
+            yield position + offset, term
+        position += width
+
+
+def term_counts(text: str) -> tuple[dict[str, int], int]:
+    """How often each term of `index_terms(text)` occurs, and how many there are in all: what
+    an index without positions keeps. Counted per distinct token (in C), then per term."""
+    counts: dict[str, int] = {}
+    length = 0
+    for raw, n in Counter(TOKEN_RE.findall(clean(text))).items():
+        terms = _token_texts(raw)
+        length += n * len(terms)
+        for term in terms:
+            counts[term] = counts.get(term, 0) + n
+    return counts, length
+
+
+@lru_cache(maxsize=200_000)
+def _token_texts(raw: str) -> tuple[str, ...]:
+    return tuple(term for _, term in _token_terms(raw)[0])
 
 
 def phrase_terms(text: str) -> list[str]:

@@ -28,7 +28,6 @@ _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
 _QUOTE_RE = re.compile(r"^\s*>\s?", re.MULTILINE)
 _MARKUP_RE = re.compile(r"[*_`~|]+")
-_SPACE_RE = re.compile(r"\s+")
 # Any HTML tag or comment left in a body: a snippet shows text, never markup. Inline tags go
 # without a space ("6<sup>th</sup>" is "6th"), others part words ("<td>a</td><td>b</td>").
 _TAG_RE = re.compile(r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>", re.DOTALL)
@@ -49,7 +48,9 @@ def plain_text(markdown: str) -> str:
     if "&" in text:
         # After the tags are gone, so an escaped `&lt;td&gt;` is the text the reader sees.
         text = html.unescape(text)
-    return _SPACE_RE.sub(" ", text).strip()[:STORED_TEXT_CHARS]
+    # Runs of whitespace as one space: str.split() splits on exactly the characters a regex `\s`
+    # matches (test_plain_text.py checks every code point), in a third of the time of re.sub.
+    return " ".join(text.split())[:STORED_TEXT_CHARS]
 
 
 class Matcher:

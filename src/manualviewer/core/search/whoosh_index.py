@@ -54,6 +54,7 @@ from manualviewer.core.search import staging, whoosh_parallel
 from manualviewer.core.search import whoosh_segments as segments
 from manualviewer.core.search.protocol import BodyOf, IndexBusyError, Progress, SearchIndex, section_hash
 from manualviewer.core.search.query import GlossaryTerms, glossary_terms
+from manualviewer.core.search.whoosh_bulk import BulkSegmentWriter
 from manualviewer.core.search.whoosh_schema import WordsTokenizer, document, make_schema, unique
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ class WhooshIndex:
     def _write_all(self, ix: index.FileIndex, folder: Path, manifest: dict[str, str], items: dict[str, Section],
                    progress: Progress | None, body_of: BodyOf | None) -> None:
         """A full build in this process: every section into one segment."""
-        writer = self._writer(ix, manifest)
+        writer = self._writer(ix, manifest, bulk=True)
         try:
             for i, section in enumerate(items.values()):
                 writer.add_document(**document(section, body_of))
@@ -262,13 +263,14 @@ class WhooshIndex:
             with self._lock:
                 self._refresh_searcher()
 
-    def _writer(self, ix: index.FileIndex, manifest: dict[str, str]) -> SegmentWriter:
+    def _writer(self, ix: index.FileIndex, manifest: dict[str, str], *, bulk: bool = False) -> SegmentWriter:
         """A writer whose new segment is named after `manifest`, what the index will hold once
-        it commits: the same sections give the same files (packs are published by hash)."""
+        it commits: the same sections give the same files (packs are published by hash).
+        `bulk`: the first segment of a new index, written in one go (whoosh_bulk.py)."""
         codec = segments.NamedSegmentCodec(segments.manifest_digest(manifest))
         try:
-            writer: SegmentWriter = ix.writer(timeout=WRITE_TIMEOUT, limitmb=WRITER_MB, compound=False,
-                                              codec=codec)
+            writer: SegmentWriter = (BulkSegmentWriter if bulk else SegmentWriter)(
+                ix, timeout=WRITE_TIMEOUT, limitmb=WRITER_MB, compound=False, codec=codec)
         except LockError as exc:
             raise IndexBusyError(f"search index {self.path} is locked by another writer") from exc
         return writer

@@ -29,6 +29,7 @@ from whoosh.index import TOC
 from manualviewer.core.model import Section
 from manualviewer.core.search import whoosh_segments as segments
 from manualviewer.core.search.protocol import BodyOf, Progress, section_hash
+from manualviewer.core.search.whoosh_bulk import BulkSegmentWriter
 from manualviewer.core.search.whoosh_schema import document, make_schema
 
 PARALLEL_FROM = 5000  # sections for each process, below which one process is quicker (start-up, merge)
@@ -85,7 +86,7 @@ def _build_part(staging: Path, index_name: str, part: int, parts: int, lo: int, 
     folder.mkdir()
     ix = index.create_in(str(folder), make_schema(), indexname=index_name)
     content = f"part {part} of {parts}\n" + segments.manifest_digest({k: section_hash(s) for k, s in share})
-    writer = ix.writer(limitmb=limit_mb, compound=False, codec=segments.NamedSegmentCodec(content))
+    writer = BulkSegmentWriter(ix, limitmb=limit_mb, compound=False, codec=segments.NamedSegmentCodec(content))
     try:
         for _key, section in share:
             writer.add_document(**document(section, body_of))
