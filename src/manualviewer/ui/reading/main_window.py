@@ -34,7 +34,7 @@ from manualviewer.ui.reading.pages import APP_TITLE, about_html, start_page_html
 from manualviewer.ui.reading.search_panel import SearchPanel
 from manualviewer.ui.reading.section_commands import SectionCommands
 from manualviewer.ui.reading.section_view import SectionView
-from manualviewer.ui.reading.sidebar import SidebarToggle
+from manualviewer.ui.reading.sidebar import SidebarToggle, keep_every_tab_in_view
 from manualviewer.ui.text_size import apply_zoom
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class MainWindow(SectionCommands):
         # Sidebar.
         self.sidebar = QTabWidget(self)
         self.sidebar.setAccessibleName("Sidebar")
+        keep_every_tab_in_view(self.sidebar)
         # Tabs without Alt letters: those belong to the buttons in the panels (Alt+S saves a
         # note); the tabs have their own shortcuts (Ctrl+K, Ctrl+Shift+O, Ctrl+Shift+B, Ctrl+H).
         self.search_panel = SearchPanel(self._search, self.library.resolve, self.sidebar)
