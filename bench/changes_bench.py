@@ -12,6 +12,11 @@ temporary folder:
   the section view shows; target <= 100 ms. Also the worst case: one 5,000-word paragraph, and
   the whole way to the screen: diff, HTML, and Qt's text document laid out (as QTextBrowser
   does it; offscreen platform).
+- the What changed window at this size (the comparison on a worker thread): the GUI thread's
+  own work, making and showing the window (gui_made) and putting the result in the list
+  (gui_filled); the longest the GUI thread went without turning (longest_stall: a 1 ms timer's
+  longest gap, which also counts the worker holding the GIL in one long C call such as
+  json.loads of the earlier manifest, and garbage collection); the time until the list is shown.
 Each figure is printed with the machine's load average (os.getloadavg): on a shared machine a
 load above the number of cores inflates every time.
 """
@@ -48,6 +53,10 @@ TARGETS: dict[str, float | None] = {
     "diff_5000_words_ms": 100.0,
     "diff_5000_words_one_paragraph_ms": 100.0,
     "diff_5000_words_on_screen_ms": 100.0,
+    "what_changed_gui_made_ms": None,
+    "what_changed_gui_filled_ms": None,
+    "what_changed_longest_stall_ms": None,
+    "what_changed_listed_s": None,
 }
 
 
@@ -123,6 +132,59 @@ def on_screen_ms(old: str, new: str, repeat: int = 5) -> float:
     return best * 1000
 
 
+def what_changed_dialog(tracker: ChangeTracker, library: Library) -> dict[str, float]:
+    """The What changed window opened on `library`: the GUI thread's own work (made and shown,
+    then the list filled), the longest the GUI thread went without turning (a 1 ms timer's
+    longest gap: also counts the worker thread holding the GIL in long C calls, and garbage
+    collection), and the time until the list is shown."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from manualviewer.ui.changes.dialog import WhatChangedDialog
+
+    app = QApplication.instance() or QApplication([])
+    longest = 0.0
+    last = time.perf_counter()
+
+    def tick() -> None:
+        nonlocal last, longest
+        now = time.perf_counter()
+        longest = max(longest, now - last)
+        last = now
+
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(tick)
+    timer.start()
+    start = last = time.perf_counter()
+    dialog = WhatChangedDialog(tracker, library)
+    dialog.show()
+    made = time.perf_counter() - start
+    tick()  # the window made and shown, before the event loop runs again
+    filling: list[float] = []
+    fill = dialog._on_worked  # timed where it runs: the worker's result put into the list
+
+    def timed_fill(*args: Any) -> None:
+        seconds, _ = timed(lambda: fill(*args))
+        filling.append(seconds)
+
+    dialog._on_worked = timed_fill  # type: ignore[method-assign]
+    loop = QEventLoop()
+    dialog.ready.connect(loop.quit)
+    if dialog.working:
+        loop.exec()
+    listed = time.perf_counter() - start
+    app.processEvents()  # the list painted
+    tick()
+    timer.stop()
+    rows = sum(dialog.model.rowCount(dialog.model.index(r, 0)) for r in range(dialog.model.rowCount()))
+    dialog.close()
+    dialog.deleteLater()
+    return {"rows": rows, "made_ms": made * 1000, "filled_ms": sum(filling) * 1000,
+            "longest_stall_ms": longest * 1000, "listed_s": listed}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sections", type=int, default=100_000)
@@ -158,6 +220,12 @@ def main() -> int:
             note("changes_since_s", seconds)
             expected = len(sections) // 100 + 200
             assert abs(len(report.sections) - expected) <= 100, len(report.sections)  # some changed were removed
+            shown = what_changed_dialog(tracker, v2)
+            assert shown["rows"] == len(report.sections), shown["rows"]
+            note("what_changed_gui_made_ms", shown["made_ms"])
+            note("what_changed_gui_filled_ms", shown["filled_ms"])
+            note("what_changed_longest_stall_ms", shown["longest_stall_ms"])
+            note("what_changed_listed_s", shown["listed_s"])
         finally:
             tracker.close()
 

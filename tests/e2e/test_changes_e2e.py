@@ -56,6 +56,7 @@ def test_an_edited_section_is_listed_diffed_and_opened_with_its_changes(qtbot: Q
         assert "It is not [-unlawful-]{+against the law+} for an individual" in diffed.stdout
 
         dialog = app.changes_ui.show_what_changed()
+        qtbot.waitUntil(lambda: not dialog.working, timeout=30000)
         section_row = dialog.model.index(0, 0, dialog.model.index(0, 0))
         dialog.tree.setCurrentIndex(section_row)
         dialog.open_button.click()

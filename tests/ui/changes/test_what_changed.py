@@ -5,18 +5,22 @@ clean text, and sections shown marked as read."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.loader import load_library
 from manualviewer.services.changes import ChangeTracker
+from manualviewer.ui.changes.dialog import WORKING
 from manualviewer.ui.changes.install import ChangesUi, install_changes
 from manualviewer.ui.changes.model import CHANGE_ROLE, SECTION_ID_ROLE
 from manualviewer.ui.changes.pages import DARK, LIGHT
@@ -81,6 +85,7 @@ def test_what_changed_lists_the_changed_section_under_its_manual_with_change_not
                notes="change_notes:\n  - date: 2026-11-20\n    note: Recording guidance reworded.\n")
 
     dialog = rig.ui.show_what_changed()
+    qtbot.waitUntil(lambda: not dialog.working)
     qtbot.waitExposed(dialog)
 
     model = dialog.model
@@ -101,6 +106,7 @@ def test_opening_a_changed_section_shows_its_word_diff_and_the_toggle_returns_to
     rig.window.open_section("DMBM511130")
     rig.update("It is not unlawful", "It is not against the law")
     dialog = rig.ui.show_what_changed()
+    qtbot.waitUntil(lambda: not dialog.working)
     row = dialog.model.index(0, 0, dialog.model.index(0, 0))
     dialog.tree.setCurrentIndex(row)
 
@@ -168,11 +174,13 @@ def fragments(browser: object) -> Iterator[tuple[str, QTextCharFormat]]:
         block = block.next()
 
 
-def test_a_removed_section_cannot_be_opened_and_an_older_version_can_be_compared(rig: Rig) -> None:
+def test_a_removed_section_cannot_be_opened_and_an_older_version_can_be_compared(qtbot: QtBot, rig: Rig,
+                                                                                 ) -> None:
     (rig.content / "dmbm" / "DMBM511130.md").unlink()
     rig.update("It is not unlawful", "It is not against the law")
     rig.update("business-related", "about business")
     dialog = rig.ui.show_what_changed()
+    qtbot.waitUntil(lambda: not dialog.working)
     # Since the version before this one: only the second edit.
     rows = [dialog.model.index(r, 0, dialog.model.index(0, 0)).data() for r in range(dialog.model.rowCount(
         dialog.model.index(0, 0)))]
@@ -181,6 +189,7 @@ def test_a_removed_section_cannot_be_opened_and_an_older_version_can_be_compared
     assert dialog.since_box.count() == 3
     dialog.since_box.setCurrentIndex(2)
     dialog.since_box.activated.emit(2)
+    qtbot.waitUntil(lambda: not dialog.working)
     group = dialog.model.index(0, 0)
     assert group.data() == "Debt Management and Banking Manual (DMBM): 1 changed, 1 removed"
     removed = dialog.model.index(1, 0, group)
@@ -204,3 +213,62 @@ def test_the_toggle_follows_the_current_tab(rig: Rig) -> None:
     assert not rig.ui.act_show_changes.isChecked()
     rig.window.tabs.setCurrentIndex(0)
     assert rig.ui.act_show_changes.isChecked() and rig.window.current_view().showing_changes
+
+
+# --- worked out off the GUI thread ---------------------------------------------------------------
+def job_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "manualviewer-job"]
+
+
+def test_what_changed_is_worked_out_off_the_gui_thread_then_listed(qtbot: QtBot, rig: Rig) -> None:
+    rig.update("It is not unlawful", "It is not against the law")
+    dialog = rig.ui.show_what_changed()
+    # Straight away, before the worker's answer can arrive: a plain state, nothing to open yet.
+    assert dialog.working and dialog.summary.text() == WORKING
+    assert dialog.model.rowCount() == 0 and not dialog.open_button.isEnabled()
+    with qtbot.waitSignal(dialog.ready, timeout=10000):
+        pass
+    assert not dialog.working and dialog.summary.text().startswith("Since ")
+    assert dialog.model.index(0, 0, dialog.model.index(0, 0)).data(SECTION_ID_ROLE) == EDITED
+    assert dialog.open_button.isEnabled() and dialog.since_box.count() == 2
+
+
+def test_a_result_for_a_library_replaced_meanwhile_is_dropped(qtbot: QtBot, rig: Rig) -> None:
+    rig.update("It is not unlawful", "It is not against the law")
+    dialog = rig.ui.show_what_changed()
+    shown: list[int] = []
+    dialog.ready.connect(lambda: shown.append(dialog.model.rowCount()))
+    # A reload while the first comparison runs: its answer (for the library before) is not shown.
+    rig.update("business-related", "about business")
+    qtbot.waitUntil(lambda: not dialog.working and not job_threads(), timeout=10000)
+    QApplication.processEvents()  # anything still queued from the first worker is delivered now
+    assert shown == [1]
+    section = dialog.model.index(0, 0, dialog.model.index(0, 0))
+    assert section.data(SECTION_ID_ROLE) == EDITED
+    assert dialog.since_box.count() == 3  # the versions of the new library, listed once
+    assert dialog.report is not None and dialog.report.current is not None
+    assert dialog.report.current.version_id == rig.tracker.current_version(rig.library)
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_the_dialog_can_be_closed_while_it_works(qtbot: QtBot, rig: Rig, deleted: bool) -> None:
+    rig.update("It is not unlawful", "It is not against the law")
+    dialog = rig.ui.show_what_changed()
+    shown: list[bool] = []
+    dialog.ready.connect(lambda: shown.append(True))
+    assert dialog.working
+    dialog.close()
+    if deleted:
+        dialog.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not isValid(dialog)
+    qtbot.waitUntil(lambda: not job_threads(), timeout=10000)
+    QApplication.processEvents()  # the worker's answer arrives: ignored, no error, no Qt warning
+    assert shown == []
+    if not deleted:
+        assert dialog.model.rowCount() == 0
+    # Opened again: worked out afresh, and shown.
+    again = rig.ui.show_what_changed()
+    assert again is not dialog
+    qtbot.waitUntil(lambda: not again.working, timeout=10000)
+    assert again.model.rowCount() == 1

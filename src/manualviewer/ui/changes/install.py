@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from manualviewer.core.content.library import Library
 from manualviewer.services.changes import ChangeTracker
@@ -72,17 +72,23 @@ class ChangesUi:
         shown = view.show_changes(not view.showing_changes)
         self.act_show_changes.setChecked(shown)
 
+    def _open_dialog(self) -> WhatChangedDialog | None:
+        """The What changed window on screen, if any (one deleted with its parent is gone)."""
+        if self.dialog is not None and not isValid(self.dialog):
+            self.dialog = None
+        return self.dialog if self.dialog is not None and self.dialog.isVisible() else None
+
     def show_what_changed(self) -> WhatChangedDialog:
-        if self.dialog is None or not self.dialog.isVisible():
+        dialog = self._open_dialog()
+        if dialog is None:
             retire(self.dialog)
-            QApplication.setOverrideCursor(self.window.cursor())
-            self.dialog = WhatChangedDialog(self.tracker, self.library(), self.window)
-            QApplication.restoreOverrideCursor()
-            self.dialog.section_requested.connect(self.open_section)
-        self.dialog.show()
-        self.dialog.raise_()
-        self.dialog.activateWindow()
-        return self.dialog
+            # Quick: what changed is worked out on a worker thread, the list filled when ready.
+            dialog = self.dialog = WhatChangedDialog(self.tracker, self.library(), self.window)
+            dialog.section_requested.connect(self.open_section)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     def open_section(self, section_id: str, changes: bool) -> None:
         if self.window.open_section(section_id) and changes:
@@ -90,8 +96,9 @@ class ChangesUi:
 
     def library_changed(self) -> None:
         """After a reload: an open "What changed" window compares the new library."""
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.set_library(self.library())
+        dialog = self._open_dialog()
+        if dialog is not None:
+            dialog.set_library(self.library())
 
 
 def install_changes(window: MainWindow, tracker: ChangeTracker, library: Callable[[], Library]) -> ChangesUi:

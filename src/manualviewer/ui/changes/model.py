@@ -16,19 +16,30 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ORDER = (Change.CHANGED, Change.ADDED, Change.REMOVED)
 WORDS = {Change.CHANGED: "Changed", Change.ADDED: "Added", Change.REMOVED: "Removed"}
 
+Group = tuple[str, str, list[SectionChange]]  # (manual code, title, its changes in order)
+
+
+def groups_of(report: ChangeReport) -> list[Group]:
+    """The report grouped per manual and sorted, as the list shows it. Plain Python with no Qt:
+    made on the worker thread that works the report out (thousands of changes to sort)."""
+    groups = []
+    for code, changes in report.by_manual().items():
+        ordered = sorted(changes, key=lambda c: (ORDER.index(c.change), c.id))
+        groups.append((code, report.manual_titles.get(code, code), ordered))
+    return sorted(groups, key=lambda g: g[1].lower())
+
 
 class ChangesModel(QAbstractItemModel):
     def __init__(self, parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
-        self._groups: list[tuple[str, str, list[SectionChange]]] = []  # (code, title, changes)
+        self._groups: list[Group] = []
 
     def set_report(self, report: ChangeReport) -> None:
+        self.set_groups(groups_of(report))
+
+    def set_groups(self, groups: list[Group]) -> None:
         self.beginResetModel()
-        groups = []
-        for code, changes in report.by_manual().items():
-            ordered = sorted(changes, key=lambda c: (ORDER.index(c.change), c.id))
-            groups.append((code, report.manual_titles.get(code, code), ordered))
-        self._groups = sorted(groups, key=lambda g: g[1].lower())
+        self._groups = groups
         self.endResetModel()
 
     def group_text(self, row: int) -> str:
