@@ -11,7 +11,7 @@ from typing import Any
 
 from manualviewer.commands.common import CommandStop, add_content_arguments, print_json, workspace_from_args
 from manualviewer.core.changes.versions import Change
-from manualviewer.core.changes.worddiff import diff_plain
+from manualviewer.core.changes.worddiff import BlockDiff, BlockKind, SectionDiff, diff_plain
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import normalise_id
 from manualviewer.services.changes import (
@@ -146,6 +146,12 @@ def diff_text(result: VersionDiff, current_hash: str) -> str:
     head = (f"{result.section_id} {result.title}\n"
             f"Changes from {basis} ({result.from_hash[:12]}) to the current one ({current_hash[:12]}); "
             "{+added+} [-removed-]\n\n")
-    if result.diff.unchanged:
+    if result.unchanged:
         return head + "No change in the text.\n"
-    return head + diff_plain(result.diff, context=DIFF_CONTEXT)
+    title = SectionDiff((BlockDiff(BlockKind.CHANGED, result.title_diff),))
+    lines = [f"Title: {diff_plain(title).rstrip()}"] if result.title_changed else []
+    lines += result.what_changed(title=False)
+    told = "\n".join(lines) + "\n\n" if lines else ""
+    if not result.text_changed:
+        return head + told + "The text itself is the same.\n"
+    return head + told + diff_plain(result.diff, context=DIFF_CONTEXT)

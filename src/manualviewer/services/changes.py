@@ -27,8 +27,11 @@ The API (other parts build on it; keep the names):
         `from_`: a content hash prefix (4+) or a date YYYY-MM-DD; None: the text last read before
         the current one (else the newest earlier text kept of the section). None
         when no earlier text of the section is kept; UnknownVersion for a `from_` that matches
-        nothing. VersionDiff: section_id, title, from_hash, from_date, diff (core SectionDiff),
-        read (True when from_hash is the text the user last read).
+        nothing. VersionDiff: section_id, title, from_hash, from_date, diff (core SectionDiff of
+        the body), read (True when from_hash is the text the user last read), title_diff,
+        details (DetailChange: status, dates... in words), renamed_from; `unchanged` (nothing a
+        reader sees changed), `shown()` (title heading + body blocks), `what_changed()`
+        (sentences for what changed besides the text).
 
 Calls are serialised by a lock: a load records on a worker thread while the window marks reads.
 """
@@ -41,8 +44,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from manualviewer.core.changes.details import DetailChange, detail_changes, details_from_json, details_json, details_of
 from manualviewer.core.changes.versions import Change, SectionChange, SectionStamp, compare, stamps_of, version_id
-from manualviewer.core.changes.worddiff import SectionDiff, diff_sections
+from manualviewer.core.changes.worddiff import (
+    BlockDiff,
+    BlockKind,
+    Piece,
+    PieceKind,
+    SectionDiff,
+    diff_sections,
+    diff_words,
+)
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import ChangeNote, Section
 from manualviewer.storage.clock import Clock, utc_now
@@ -101,12 +113,67 @@ class ChangeReport:
 
 @dataclass(frozen=True)
 class VersionDiff:
+    """A section now against an earlier text of it. `diff` is the body's; the title and the
+    details a reader sees (status, dates, owner...) are compared too, because they are in the
+    content hash: a section badged "changed" always has something here to show."""
+
     section_id: str
     title: str
     from_hash: str
     from_date: dt.datetime | None  # when the user read that text, else when it was kept
     diff: SectionDiff
     read: bool = False  # the text the user last read (else one kept at a load, or asked for)
+    from_title: str = ""
+    title_diff: tuple[Piece, ...] = ()  # word diff of the title; () when the title is the same
+    details: tuple[DetailChange, ...] = ()
+    details_kept: bool = True  # False: the earlier text was kept without its details
+    renamed_from: str = ""  # the ID it had in that earlier text, when it was renamed since
+
+    @property
+    def title_changed(self) -> bool:
+        return bool(self.title_diff)
+
+    @property
+    def text_changed(self) -> bool:
+        return not self.diff.unchanged
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing a reader sees changed: text, title, details and ID are as they were."""
+        return (self.diff.unchanged and not self.title_diff and not self.details and self.details_kept
+                and not self.renamed_from)
+
+    def shown(self) -> SectionDiff:
+        """What a diff view shows: the title's word diff as a heading first when it changed,
+        then the text's blocks."""
+        if not self.title_diff:
+            return self.diff
+        heading = BlockDiff(BlockKind.CHANGED, (Piece(PieceKind.SAME, "# "), *self.title_diff))
+        return SectionDiff((heading, *self.diff.blocks))
+
+    def changed_parts(self) -> tuple[str, ...]:
+        """What changed besides the text, in a few words each ("the title", "the status")."""
+        parts = ["its ID"] if self.renamed_from else []
+        parts += ["the title"] if self.title_diff else []
+        parts += [f"the {change.label}" for change in self.details]
+        if not self.details_kept and not parts and self.diff.unchanged:
+            parts.append("other details (not kept on this desktop)")
+        return tuple(parts)
+
+    def what_changed(self, *, title: bool = True) -> tuple[str, ...]:
+        """Sentences for what changed besides the text, in reading order (none when only the
+        text changed); `title=False` leaves the title out (a view that shows its word diff)."""
+        said: list[str] = []
+        if self.renamed_from:
+            said.append(f"This section was {self.renamed_from} in that version; it is now {self.section_id} "
+                        f"({self.renamed_from} still leads here).")
+        if self.title_diff and title:
+            said.append(f"The title changed from \u201c{self.from_title}\u201d to \u201c{self.title}\u201d.")
+        said.extend(change.sentence() for change in self.details)
+        if not self.details_kept and not said and not self.title_diff and self.diff.unchanged:
+            said.append("The title and text are the same; other details of the section (such as its status "
+                        "or dates) changed, but what they were then was not kept on this desktop.")
+        return tuple(said)
 
 
 def describe_version(version: RecordedVersion) -> str:
@@ -193,7 +260,7 @@ class ChangeTracker:
             return
         with self._lock:
             self._store.mark_read(section.id, section.content_hash, section.title,
-                                  section.body if body is None else body)
+                                  section.body if body is None else body, details_json(section))
 
     def last_read(self, section_id: str) -> SectionRead | None:
         with self._lock:
@@ -225,7 +292,13 @@ class ChangeTracker:
             stored = self._store.text(old_hash)
         if stored is None:
             return None
-        return VersionDiff(section.id, section.title, old_hash, when, diff_sections(stored.body, current), read)
+        title_diff = diff_words(stored.title, section.title) if stored.title != section.title else ()
+        before = details_from_json(stored.details)
+        details = detail_changes(before, details_of(section)) if before is not None else ()
+        renamed = stored.section_id if stored.section_id != section.id else ""
+        return VersionDiff(section.id, section.title, old_hash, when, diff_sections(stored.body, current), read,
+                           from_title=stored.title, title_diff=title_diff, details=details,
+                           details_kept=before is not None, renamed_from=renamed)
 
     def _earlier_text(self, section: Section, from_: str | None) -> tuple[str, dt.datetime | None, bool] | None:
         if from_ is None:
@@ -263,11 +336,11 @@ def _stamps(library: Library) -> dict[str, SectionStamp]:
     return made
 
 
-def _texts(library: Library, stamps: Iterable[SectionStamp]) -> Iterable[tuple[str, str, str, str]]:
+def _texts(library: Library, stamps: Iterable[SectionStamp]) -> Iterable[tuple[str, str, str, str, str]]:
     for stamp in stamps:
         section = library.sections.get(stamp.id)
         if section is not None:
-            yield stamp.id, stamp.content_hash, stamp.title, library.body_of(section)
+            yield stamp.id, stamp.content_hash, stamp.title, library.body_of(section), details_json(section)
 
 
 def _notes(library: Library, changes: Iterable[SectionChange],

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS section_texts (
     section_id TEXT NOT NULL,
     title TEXT NOT NULL,
     body TEXT NOT NULL,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    details TEXT
 );
 CREATE INDEX IF NOT EXISTS section_texts_section ON section_texts (section_id, stored_at);
 CREATE TABLE IF NOT EXISTS section_reads (
@@ -70,6 +71,7 @@ class StoredText:
     title: str
     body: str
     stored_at: dt.datetime
+    details: str | None = None  # JSON (core/changes/details.py); None: kept before details were
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise sqlite3.DatabaseError("; ".join(rows[:3]))
     conn.executescript(_SCHEMA)
+    columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(section_texts)")}
+    if "details" not in columns:  # a file from before details were kept: its texts have none
+        conn.execute("ALTER TABLE section_texts ADD COLUMN details TEXT")
     restrict_permissions(path)
     return conn
 
@@ -204,16 +209,17 @@ class VersionStore:
         return {} if row is None else _unpack(bytes(row["manifest"]))
 
     # --- texts of sections, as they were ---------------------------------------------------
-    def keep_texts(self, texts: Iterable[tuple[str, str, str, str]]) -> int:
-        """(section ID, content hash, title, body) kept unless already kept; return how many new."""
+    def keep_texts(self, texts: Iterable[tuple[str, ...]]) -> int:
+        """(section ID, content hash, title, body[, details JSON]) kept unless already kept;
+        return how many new."""
         now = to_db(self._clock())
         added = 0
         with transaction(self._conn):
-            for section_id, content_hash, title, body in texts:
+            for section_id, content_hash, title, body, *rest in texts:
                 cursor = self._conn.execute(
-                    "INSERT OR IGNORE INTO section_texts (content_hash, section_id, title, body, stored_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (content_hash, section_id, title, body, now),
+                    "INSERT OR IGNORE INTO section_texts (content_hash, section_id, title, body, stored_at, details) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (content_hash, section_id, title, body, now, rest[0] if rest else None),
                 )
                 added += cursor.rowcount
         return added
@@ -257,9 +263,14 @@ class VersionStore:
         return [_text(r) for r in rows]
 
     # --- what this user read ----------------------------------------------------------------
-    def mark_read(self, section_id: str, content_hash: str, title: str, body: str) -> None:
+    def mark_read(self, section_id: str, content_hash: str, title: str, body: str,
+                  details: str | None = None) -> None:
         """The user opened this section at this content: keep its text (to diff against later)."""
-        self.keep_texts([(section_id, content_hash, title, body)])
+        self.keep_texts([(section_id, content_hash, title, body) + ((details,) if details is not None else ())])
+        if details is not None:  # a text kept before details were: it gets them now
+            with transaction(self._conn):
+                self._conn.execute("UPDATE section_texts SET details = ? WHERE content_hash = ? AND details IS NULL",
+                                   (details, content_hash))
         with transaction(self._conn):
             self._conn.execute(
                 "INSERT INTO section_reads (section_id, content_hash, read_at) VALUES (?, ?, ?) "
@@ -303,4 +314,5 @@ def _version(row: sqlite3.Row) -> RecordedVersion:
 
 
 def _text(row: sqlite3.Row) -> StoredText:
-    return StoredText(row["section_id"], row["content_hash"], row["title"], row["body"], from_db(row["stored_at"]))
+    return StoredText(row["section_id"], row["content_hash"], row["title"], row["body"], from_db(row["stored_at"]),
+                      row["details"])

@@ -96,3 +96,22 @@ def test_diff_of_an_unknown_section_or_one_never_changed_says_so(
     assert "no earlier text of DMBM511130 that differs from the current one" in err
     code, out, err = run(capsys, "diff", "DMBM511130", "--content", str(content), "--from", "abcdef12")
     assert code == 2 and "no kept text of DMBM511130 has a content hash starting 'abcdef12'" in err
+
+
+def test_diff_of_a_title_and_status_change_shows_them_not_no_change(
+        capsys: pytest.CaptureFixture[str], content: Path) -> None:
+    assert run(capsys, "changes", "--content", str(content))[0] == 0
+    edit(content, "customer tells the member of staff they are being recorded",
+         "customer says they are recording the call")
+    edit(content, "status: archive-pending\n", "status: archived\n")
+
+    code, out, _ = run(capsys, "diff", "DMBM511015", "--content", str(content))
+
+    assert code == 0
+    lines = out.splitlines()
+    title = next(line for line in lines if line.startswith("Title: "))
+    assert title.endswith("customer [-tells the member of staff-]{+says+} they are [-being recorded-]"
+                          "{+recording the call+}")
+    assert "The status changed from archive-pending to archived." in lines
+    assert lines[-1] == "The text itself is the same."
+    assert "No change in the text" not in out

@@ -105,7 +105,38 @@ def diff_words(old: str, new: str) -> tuple[Piece, ...]:
     """Word by word: whitespace and punctuation are tokens too, so the text joins back exactly."""
     out = _Pieces()
     _diff_tokens(_TOKEN.findall(old), _TOKEN.findall(new), out, by_sentence=True)
+    return _joined(out.items)
+
+
+def _joined(pieces: list[Piece]) -> tuple[Piece, ...]:
+    """A space kept between two changes joins them: "[-being recorded-]{+recording the call+}"
+    reads better than "[-being-]{+recording+} [-recorded-]{+the call+}". The space goes into
+    both sides, so old and new text still join back exactly."""
+    out = _Pieces()
+    deleted, inserted = "", ""
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if piece.kind is PieceKind.DELETED:
+            deleted += piece.text
+        elif piece.kind is PieceKind.INSERTED:
+            inserted += piece.text
+        elif not piece.text.strip() and following is not None and _fills(deleted, inserted, following.kind):
+            deleted, inserted = deleted + piece.text, inserted + piece.text
+        else:
+            out.add(PieceKind.DELETED, deleted)
+            out.add(PieceKind.INSERTED, inserted)
+            deleted, inserted = "", ""
+            out.add(PieceKind.SAME, piece.text)
+    out.add(PieceKind.DELETED, deleted)
+    out.add(PieceKind.INSERTED, inserted)
     return tuple(out.items)
+
+
+def _fills(deleted: str, inserted: str, following: PieceKind) -> bool:
+    """Join across a space only into a change with both sides (never a lone added space)."""
+    if deleted and inserted:
+        return following is not PieceKind.SAME
+    return bool((deleted and following is PieceKind.INSERTED) or (inserted and following is PieceKind.DELETED))
 
 
 def _diff_tokens(a: list[str], b: list[str], out: _Pieces, *, by_sentence: bool) -> None:

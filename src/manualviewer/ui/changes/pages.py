@@ -9,7 +9,7 @@ import html
 
 from PySide6.QtGui import QPalette
 
-from manualviewer.core.changes.worddiff import BlockKind, DiffColours, diff_html
+from manualviewer.core.changes.worddiff import BlockKind, DiffColours, SectionDiff, diff_html
 from manualviewer.core.content.library import Library
 from manualviewer.services.changes import ChangeTracker, VersionDiff
 from manualviewer.ui.reading.changes_bar import DiffPage
@@ -32,13 +32,17 @@ def summary_of(result: VersionDiff) -> str:
     when = f" on {day_text(result.from_date)}" if result.from_date else ""
     against = f"the version you read{when}" if result.read else f"the version you had{when}"
     diff = result.diff
-    if diff.unchanged:
+    if result.unchanged:
         return f"No change in the text since {against}."
+    changed = _listed(result.changed_parts())  # the title, status... (in the content hash too)
+    if diff.unchanged:
+        return f"Changed since {against}: {changed} changed; the text itself is the same."
     counts = [(diff.count(BlockKind.CHANGED), "changed"), (diff.count(BlockKind.ADDED), "added"),
               (diff.count(BlockKind.REMOVED), "removed"), (diff.count(BlockKind.MOVED), "moved")]
     parts = ", ".join(f"{n} {word}" for n, word in counts if n)
     noun = "paragraph or item" if sum(n for n, _ in counts) == 1 else "paragraphs or items"
-    return (f"Changes since {against}: {parts} ({noun}). Added words are underlined, removed words "
+    besides = f" Also changed: {changed}." if changed else ""
+    return (f"Changes since {against}: {parts} ({noun}).{besides} Added words are underlined, removed words "
             "struck through.")
 
 
@@ -52,4 +56,13 @@ def diff_page(tracker: ChangeTracker, library: Library, section_id: str, palette
     summary = summary_of(result)
     # The summary goes in the bar above the page (ChangesBar), not again in the page.
     heading = f"<h2>{html.escape(section.id)} {html.escape(section.title)}</h2>"
-    return DiffPage(heading + diff_html(result.diff, colours_for(palette)), summary)
+    # The title's change shows as its word diff (a heading first); the rest is said in words.
+    colours = colours_for(palette)
+    title = diff_html(SectionDiff(result.shown().blocks[:1]), colours) if result.title_changed else ""
+    told = "".join(f"<p><b>Changed:</b> {html.escape(said)}</p>" for said in result.what_changed(title=False))
+    return DiffPage(heading + title + told + diff_html(result.diff, colours), summary)
+
+
+def _listed(parts: tuple[str, ...]) -> str:
+    """"the title, the status and the archive date"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""

@@ -129,3 +129,19 @@ def test_html_shows_headings_as_headings_and_list_items_as_bullets() -> None:
     assert "##" not in page and "- first" not in page
     assert re.search(r'<p style="font-size:large;[^"]*"><b>.*Changed:.*\[removed\].*Old.*\[added\].*New', page)
     assert "\u2022 first item" in page and "\u2022 second item" in page
+
+
+def test_changes_split_only_by_spaces_are_joined_into_one() -> None:
+    old, new = "the caller is being recorded today", "the caller is recording the call today"
+    pieces = diff_words(old, new)
+    assert [(p.kind, p.text) for p in pieces if p.kind is not PieceKind.SAME] == [
+        (PieceKind.DELETED, "being recorded"), (PieceKind.INSERTED, "recording the call")]
+    assert "".join(p.text for p in pieces if p.kind is not PieceKind.INSERTED) == old
+    assert "".join(p.text for p in pieces if p.kind is not PieceKind.DELETED) == new
+
+
+def test_two_removals_a_space_apart_add_no_lone_space() -> None:
+    pieces = diff_words("keep one two three keep", "keep two keep")
+    assert all(p.text.strip() for p in pieces if p.kind is PieceKind.INSERTED)
+    assert "".join(p.text for p in pieces if p.kind is not PieceKind.INSERTED) == "keep one two three keep"
+    assert "".join(p.text for p in pieces if p.kind is not PieceKind.DELETED) == "keep two keep"
