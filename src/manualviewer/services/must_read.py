@@ -17,9 +17,17 @@ from manualviewer.core.content.must_read import due_dates
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.core.settings import Settings
 from manualviewer.services.finish_run import escalation_addresses, recipient_name
-from manualviewer.storage.attestations import Attestation, AttestationError, AttestationStore
-from manualviewer.storage.clock import to_db
+from manualviewer.storage.attestations import (
+    Attestation,
+    AttestationError,
+    AttestationKept,
+    AttestationSaveError,
+    AttestationStore,
+    KeptConfirmation,
+)
+from manualviewer.storage.clock import from_db, to_db
 from manualviewer.storage.outbox import Escalation, Outbox
+from manualviewer.storage.recovery import keep, kept_confirmations, kept_files
 
 
 class ReadState(StrEnum):
@@ -87,11 +95,38 @@ def status_of(library: Library, store: AttestationStore, section_id: str,
 def confirm(library: Library, store: AttestationStore, section_id: str, officer: str) -> Attestation:
     """Record "I have read and understood" for the section as it is now (its current content
     hash); committed when this returns. Raises AttestationError (not a must-read section, no
-    officer name) or AttestationSaveError (the database did not take it: nothing recorded)."""
+    officer name), AttestationKept (the database did not take it: kept in the recovery file
+    beside it, recorded at the next open with this moment as its time) or AttestationSaveError
+    (not taken, and it could not be kept either).
+
+    Pressed again while a refused one is kept: recorded now with the time first pressed (the
+    next open then finds it recorded and adds nothing)."""
     section = library.sections.get(section_id)
     if section is None or section_id not in due_dates(library):
         raise AttestationError(f"{section_id} is not a section you are asked to read and confirm")
-    return store.add(section.id, section.title, section.content_hash, officer)
+    if not officer.strip():
+        raise AttestationError("a confirmation needs the officer's name (set officer_name in settings)")
+    database = store.database_path()
+    earlier = next((k for k in (kept_confirmations(database) if database else ())
+                    if k.matches(section.id, section.content_hash, officer)), None)
+    at = from_db(earlier.confirmed_at) if earlier is not None else store.now()
+    try:
+        return store.add(section.id, section.title, section.content_hash, officer, at=at)
+    except AttestationSaveError as exc:
+        if database is None:  # an in-memory database: nowhere to keep it beside
+            raise
+        reason = exc.reason or "the database could not be written"
+        kept = earlier or KeptConfirmation(to_db(at), officer.strip(), section.id, section.title,
+                                           section.content_hash)
+        try:
+            where = keep(database, kept, reason) if earlier is None else kept_files(database)[0]
+        except OSError as keep_exc:
+            raise AttestationSaveError(f"{exc}; it could not be kept in a recovery file either ({keep_exc})",
+                                       exc.reason) from exc
+        raise AttestationKept(
+            f"your confirmation could not be recorded yet: {reason}. It is kept safe on this computer with the "
+            f"time you confirmed ({local_time(at)}) and is recorded the next time manualviewer starts; you can "
+            "also press the button again", exc.reason, where) from exc
 
 
 def confirmation_message(record: Attestation, settings: Settings) -> tuple[str, str]:

@@ -17,6 +17,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
@@ -54,30 +55,96 @@ class AttestationSaveError(DatabaseError):
     words when known (database.BUSY, FULL, READ_ONLY, DAMAGED)."""
 
 
+class AttestationKept(AttestationSaveError):
+    """The database did not take the confirmation, and it is kept in the recovery file beside
+    it (`kept`): the next open records it once, with the time the officer confirmed."""
+
+    def __init__(self, message: str, reason: str, kept: Path) -> None:
+        super().__init__(message, reason)
+        self.kept = kept
+
+
+@dataclass(frozen=True)
+class KeptConfirmation:
+    """A confirmation the database refused, as kept in the recovery file (storage/recovery.py)."""
+
+    confirmed_at: str  # to_db form: the moment the officer pressed the button
+    officer: str
+    section_id: str
+    title: str
+    content_hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": "confirmation", "confirmed_at": self.confirmed_at, "officer": self.officer,
+                "section_id": self.section_id, "title": self.title, "content_hash": self.content_hash}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> KeptConfirmation:
+        from_db(str(data["confirmed_at"]))  # a damaged time is an unreadable line, not a record
+        return KeptConfirmation(str(data["confirmed_at"]), str(data["officer"]), str(data["section_id"]),
+                                str(data["title"]), str(data["content_hash"]))
+
+    def matches(self, section_id: str, content_hash: str, officer: str) -> bool:
+        return (self.section_id, self.content_hash, self.officer) == (section_id, content_hash, officer.strip())
+
+
+def store_kept(conn: sqlite3.Connection, kept: KeptConfirmation) -> int | None:
+    """Record a kept confirmation exactly once; the new row's id, None when the same section,
+    version, officer and moment is recorded already (pressed again later, or imported before a
+    crash left the line behind). Raises sqlite3.Error."""
+    with transaction(conn):
+        done = conn.execute(
+            "SELECT id FROM attestations "
+            "WHERE section_id = ? AND content_hash = ? AND officer = ? AND confirmed_at = ?",
+            (kept.section_id, kept.content_hash, kept.officer, kept.confirmed_at)).fetchone()
+        if done is not None:
+            return None
+        values = _append(conn, kept.confirmed_at, kept.officer, kept.section_id, kept.title, kept.content_hash)
+    return int(values[0])
+
+
+def _append(conn: sqlite3.Connection, confirmed: str, officer: str, section_id: str, title: str,
+            content_hash: str) -> tuple[Any, ...]:
+    """The next row of the chain (inside the caller's transaction)."""
+    last = conn.execute("SELECT id, chain_hash FROM attestations ORDER BY id DESC LIMIT 1").fetchone()
+    new_id = int(last[0]) + 1 if last is not None else 1
+    values = (new_id, confirmed, officer.strip(), section_id, title, content_hash)
+    link = link_hash(str(last[1]) if last is not None else "", values)
+    conn.execute(f"INSERT INTO attestations ({_COLUMNS}, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, link))
+    return values
+
+
 class AttestationStore:
     def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now) -> None:
         self._conn = conn
         self._clock = clock
 
-    def add(self, section_id: str, title: str, content_hash: str, officer: str) -> Attestation:
-        """Record a confirmation; committed when this returns. Raises AttestationError for a
-        confirmation without officer, section or hash, AttestationSaveError when the database
-        cannot take it (then nothing was recorded)."""
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    def database_path(self) -> Path | None:
+        """The database file (where a refused confirmation is kept beside); None in memory."""
+        try:
+            rows = self._conn.execute("PRAGMA database_list").fetchall()
+        except sqlite3.Error:
+            return None
+        return next((Path(row[2]) for row in rows if row[1] == "main" and row[2]), None)
+
+    def add(self, section_id: str, title: str, content_hash: str, officer: str,
+            at: dt.datetime | None = None) -> Attestation:
+        """Record a confirmation (made now, or `at`: a kept one pressed again); committed when
+        this returns. Raises AttestationError for a confirmation without officer, section or
+        hash, AttestationSaveError when the database cannot take it (then nothing was recorded)."""
         if not officer.strip():
             raise AttestationError("a confirmation needs the officer's name (set officer_name in settings)")
         if not section_id.strip() or not content_hash:
             raise AttestationError("a confirmation needs the section and its content hash")
-        confirmed = to_db(self._clock())
+        confirmed = to_db(at or self._clock())
         try:
             with transaction(self._conn):
-                last = self._conn.execute("SELECT id, chain_hash FROM attestations ORDER BY id DESC LIMIT 1").fetchone()
-                new_id = int(last[0]) + 1 if last is not None else 1
-                values = (new_id, confirmed, officer.strip(), section_id, title, content_hash)
-                link = link_hash(str(last[1]) if last is not None else "", values)
-                self._conn.execute(
-                    f"INSERT INTO attestations ({_COLUMNS}, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, link))
+                values = _append(self._conn, confirmed, officer, section_id, title, content_hash)
         except sqlite3.Error as exc:
-            reason = failure_reason(exc)
+            reason = failure_reason(exc, self.database_path())
             raise AttestationSaveError(
                 f"your confirmation was not recorded: {reason or exc}. Try again when that is fixed", reason) from exc
         return _attestation(values)

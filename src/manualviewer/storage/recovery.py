@@ -6,6 +6,11 @@ read-only, the file is damaged), the note and its escalations are appended at on
 that folder cannot be written, to a per-user folder in the temp directory. The next open that can
 write the database imports every kept save in one transaction each, exactly once (a save id in
 `note_saves`), then removes the file.
+
+A "read and understood" confirmation the database refused is kept the same way (a line with
+"kind": "confirmation", storage/attestations.py KeptConfirmation) and recorded at the next open
+with the time the officer confirmed, exactly once (the same section, version, officer and moment
+is never recorded twice), at the end of the confirmations' hash chain.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ except ImportError:  # not a Unix
     fcntl = None  # type: ignore[assignment]
 
 from manualviewer.core.json_limits import loads_bounded
+from manualviewer.storage.attestations import KeptConfirmation, store_kept
 from manualviewer.storage.clock import Clock, to_db, utc_now
 from manualviewer.storage.database import PRIVATE_MODE, open_database, transaction
 from manualviewer.storage.notes import NewNote, check_note, insert_note
@@ -139,7 +145,7 @@ def fallback_path(database: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"manualviewer-recovery-{os.getuid()}" / f"{key}{SUFFIX}"
 
 
-def keep(database: Path, save: KeptSave, reason: str) -> Path:
+def keep(database: Path, save: KeptSave | KeptConfirmation, reason: str) -> Path:
     """Append `save` to the recovery file (durable when this returns); return the file.
     Raises OSError only when neither place can be written."""
     line = (json.dumps({**save.as_json(), "reason": reason}, ensure_ascii=False) + "\n").encode("utf-8")
@@ -225,7 +231,20 @@ def kept_files(database: Path) -> list[Path]:
     return [p for p in (recovery_path(database), fallback_path(database)) if p.is_file()]
 
 
-def read_kept(path: Path) -> tuple[list[tuple[KeptSave, str]], list[str]]:
+Kept = KeptSave | KeptConfirmation
+
+
+def kept_confirmations(database: Path) -> list[KeptConfirmation]:
+    """The confirmations kept for `database` and not imported yet (a line being written is not
+    read: it is not whole)."""
+    found: list[KeptConfirmation] = []
+    for path in kept_files(database):
+        with suppress(OSError):
+            found += [k for k, _line in _parse_kept(path.read_bytes())[0] if isinstance(k, KeptConfirmation)]
+    return found
+
+
+def read_kept(path: Path) -> tuple[list[tuple[Kept, str]], list[str]]:
     """The saves in a recovery file, each with its line, and the lines that could not be read
     (a line cut off when the program was stopped while writing it, or damaged)."""
     return _parse_kept(path.read_bytes())
@@ -238,13 +257,17 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _parse_kept(data: bytes) -> tuple[list[tuple[KeptSave, str]], list[str]]:
-    saves, bad = [], []
+def _parse_kept(data: bytes) -> tuple[list[tuple[Kept, str]], list[str]]:
+    saves: list[tuple[Kept, str]] = []
+    bad: list[str] = []
     for line in data.decode("utf-8", errors="replace").splitlines():
         if not line.strip():
             continue
         try:
-            saves.append((KeptSave.from_json(loads_bounded(line)), line))
+            item = loads_bounded(line)
+            kept: Kept = (KeptConfirmation.from_json(item) if item.get("kind") == "confirmation"
+                          else KeptSave.from_json(item))
+            saves.append((kept, line))
         except (ValueError, TypeError, KeyError, AttributeError):
             bad.append(line)
     return saves, bad
@@ -254,6 +277,7 @@ def _parse_kept(data: bytes) -> tuple[list[tuple[KeptSave, str]], list[str]]:
 class Imported:
     notes: tuple[int, ...]
     problems: tuple[str, ...] = ()
+    confirmations: tuple[int, ...] = ()  # ids of the "read and understood" rows it recorded
 
 
 NOTHING_KEPT = Imported(())
@@ -264,6 +288,7 @@ def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
     saved are never dropped: they are set aside in `<file>.unreadable-<time>` (0600) beside it,
     and `problems` says so in plain words."""
     notes: list[int] = []
+    confirmations: list[int] = []
     problems: list[str] = []
     for path in kept_files(database):
         fd = _open_locked(path, os.O_RDONLY)
@@ -272,6 +297,10 @@ def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
         try:  # a save being kept waits for the lock: it goes in this file whole, or in a new one
             saves, bad = _parse_kept(_read_all(fd))
             for save, line in saves:
+                if isinstance(save, KeptConfirmation):
+                    recorded = store_kept(conn, save)
+                    confirmations += [recorded] if recorded is not None else []
+                    continue
                 try:
                     notes.append(store_save(conn, save)[0])
                 except ValueError as exc:  # NoteError: the kept note itself cannot be saved
@@ -289,7 +318,7 @@ def import_kept(conn: sqlite3.Connection, database: Path) -> Imported:
             os.close(fd)
     for problem in problems:
         _log.warning("manualviewer: %s", problem)
-    return Imported(tuple(notes), tuple(problems))
+    return Imported(tuple(notes), tuple(problems), tuple(confirmations))
 
 
 def open_notes_database(path: Path) -> sqlite3.Connection:

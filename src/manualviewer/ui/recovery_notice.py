@@ -20,11 +20,18 @@ def show_recovery_notice(window: QMainWindow, imported: Imported | None) -> QMes
     not be imported, else None."""
     if imported is None:
         return None
+    said = []
     if imported.notes:
         count = len(imported.notes)
-        window.statusBar().showMessage(
-            f"{count} note{'s' if count != 1 else ''} kept while your notes database could not be written "
-            f"{'are' if count != 1 else 'is'} now in your notes.")
+        said.append(f"{count} note{'s' if count != 1 else ''} kept while your notes database could not be written "
+                    f"{'are' if count != 1 else 'is'} now in your notes.")
+    if imported.confirmations:
+        count = len(imported.confirmations)
+        said.append(f"{count} \u201cread and understood\u201d confirmation{'s' if count != 1 else ''} kept while "
+                    f"your notes database could not be written {'are' if count != 1 else 'is'} now recorded, "
+                    "with the time you confirmed.")
+    if said:
+        window.statusBar().showMessage(" ".join(said))
     if not imported.problems:
         return None
     window.statusBar().showMessage(

@@ -3,6 +3,7 @@ confirm bar in a must-read section (its confirmation shown after; a refused save
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 from collections.abc import Iterator
@@ -131,11 +132,16 @@ def test_a_refused_save_says_why_and_keeps_the_button(qtbot: QtBot, content: Pat
     assert bar is not None
     with another_program_holding(tmp_path / "user.db"):
         qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
-    assert "not recorded" in bar.label.text() and "another program is using" in bar.label.text()
+        pressed = dt.datetime.now(dt.UTC)
+    text = bar.label.text()
+    assert "could not be recorded yet" in text and "another program is using" in text
+    assert "kept safe on this computer" in text and "recorded the next time manualviewer starts" in text
     assert bar.button.isVisible() and stores.attestations.list() == []
     assert ui.count_button.text() == "2 to read (1 overdue)"
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)  # once the other program is done
     assert bar.label.text().startswith("You confirmed this on ")
+    (record,) = stores.attestations.list()
+    assert record.confirmed_at <= pressed  # the time it was first pressed, kept
 
 
 def test_without_an_officer_name_nothing_is_recorded(qtbot: QtBot, content: Path, stores: Stores) -> None:

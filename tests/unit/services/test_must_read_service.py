@@ -15,8 +15,9 @@ import pytest
 
 from manualviewer.core.content.loader import load_library
 from manualviewer.services.must_read import ReadState, confirm, must_reads, outstanding, status_of
-from manualviewer.storage.attestations import AttestationError, AttestationSaveError, AttestationStore
+from manualviewer.storage.attestations import AttestationError, AttestationKept, AttestationStore, verify_chain
 from manualviewer.storage.database import open_database
+from manualviewer.storage.recovery import open_and_import, recovery_path
 
 TODAY = dt.date(2026, 12, 5)
 NOW = dt.datetime(2026, 12, 5, 7, 48, tzinfo=dt.UTC)
@@ -106,13 +107,53 @@ def test_only_must_read_sections_can_be_confirmed(content: Path, store: Attestat
     assert store.list() == []
 
 
-def test_nothing_is_recorded_when_the_database_refuses(content: Path, tmp_path: Path) -> None:
-    conn = open_database(tmp_path / "ro.sqlite3")
-    conn.close()
-    readonly = sqlite3.connect(f"{(tmp_path / 'ro.sqlite3').as_uri()}?mode=ro", uri=True, isolation_level=None)
-    with pytest.raises(AttestationSaveError, match="not recorded: your notes database is read-only"):
-        confirm(load_library([content]), AttestationStore(readonly), "TEST100", "Sam")
+def test_a_refused_confirmation_is_kept_and_recorded_at_the_next_open(content: Path, tmp_path: Path) -> None:
+    database = tmp_path / "ro.sqlite3"
+    open_database(database).close()
+    readonly = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    library = load_library([content])
+    with pytest.raises(AttestationKept, match=r"could not be recorded yet: your notes database is read-only\. "
+                                              r"It is kept safe on this computer") as refused:
+        confirm(library, AttestationStore(readonly, clock=lambda: NOW), "TEST100", "Sam")
     readonly.close()
+    assert refused.value.kept == recovery_path(database)
+    assert "(5 Dec 2026, " in str(refused.value) and str(refused.value).endswith("press the button again")
+
+    conn, imported = open_and_import(database)  # the next start
+    store = AttestationStore(conn)
+    (record,) = store.list()
+    assert (record.section_id, record.confirmed_at, record.content_hash) == (
+        "TEST100", NOW, library.sections["TEST100"].content_hash)
+    assert imported.confirmations == (record.id,)
+    mine = status_of(library, store, "TEST100", TODAY)
+    assert mine is not None and mine.state is ReadState.CONFIRMED
+    conn.close()
+
+
+def test_pressed_again_once_the_database_works_it_is_recorded_once_with_the_first_time(
+        content: Path, tmp_path: Path) -> None:
+    database = tmp_path / "user.sqlite3"
+    open_database(database).close()
+    library = load_library([content])
+    readonly = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    with pytest.raises(AttestationKept):
+        confirm(library, AttestationStore(readonly, clock=lambda: NOW), "TEST100", "Sam")
+    with pytest.raises(AttestationKept):  # pressed again while it still refuses: kept once
+        confirm(library, AttestationStore(readonly, clock=lambda: NOW + dt.timedelta(minutes=1)), "TEST100", "Sam")
+    readonly.close()
+    assert len(recovery_path(database).read_text(encoding="utf-8").splitlines()) == 1
+
+    conn = open_database(database)  # the window's connection, writable again
+    later = NOW + dt.timedelta(minutes=5)
+    done = confirm(library, AttestationStore(conn, clock=lambda: later), "TEST100", "Sam")
+    assert done.confirmed_at == NOW  # when the officer first pressed it
+    conn.close()
+
+    conn, imported = open_and_import(database)
+    assert imported.confirmations == ()  # found recorded already: no second row
+    assert [r.confirmed_at for r in AttestationStore(conn).list()] == [NOW]
+    assert verify_chain(conn).ok
+    conn.close()
 
 
 def test_the_line_manager_is_told_only_when_the_settings_ask(content: Path, tmp_path: Path) -> None:
