@@ -77,6 +77,9 @@ class Application:
             self.must_read = install_must_read(w, w.tabs, w.sidebar, w.library, self.stores.attestations,
                                                load_user_settings, w.open_section, w.library_changed,
                                                self.stores.outbox, self.checklists.deliver, w.view_menu)
+            if self.changes is not None:  # a confirmation under a renamed section's old ID counts
+                self.must_read.same_text = self.changes.same_guidance
+                self.must_read.refresh()
         # Badges and banners on the sections of theirs that changed since they read them.
         self.change_alerts: Any = None
         if self.stores is not None and self.changes is not None:

@@ -114,8 +114,18 @@ def _line(record: Attestation) -> str:
 
 
 def _outstanding(args: argparse.Namespace, store: AttestationStore) -> int:
+    from manualviewer.services.changes import ChangeTracker
+
     library = workspace_from_args(args).open_library()
-    items = outstanding(library, store)
+    try:  # what this user read: a confirmation under a renamed section's old ID counts as the app counts it
+        tracker: ChangeTracker | None = ChangeTracker.open()
+    except (sqlite3.Error, OSError):
+        tracker = None
+    try:
+        items = outstanding(library, store, same_text=tracker.same_guidance if tracker else None)
+    finally:
+        if tracker is not None:
+            tracker.close()
     if args.json:
         print_json([{"section_id": m.section_id, "title": m.title, "manual": m.manual, "due": m.due.isoformat(),
                      "state": m.state.value, "overdue": m.overdue} for m in items])

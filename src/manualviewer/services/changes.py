@@ -20,9 +20,12 @@ The API (other parts build on it; keep the names):
     tracker.versions() -> list[RecordedVersion]              newest first
     tracker.kept_text(section_id) -> (title, body) | None     the newest text kept (a removed section's)
     tracker.mark_read(section, body=None)     the viewer calls it when a section is shown
-    tracker.last_read(section_id) -> SectionRead | None      (read_at, content_hash)
+    tracker.last_read(section_id, library=None) -> SectionRead | None      (read_at, content_hash)
     tracker.changed_since_read(library, ids) -> dict[str, SectionRead]
         the ids the user read whose current content hash differs from the one last read
+    follow_renames(library, reads) / tracker.same_guidance(hash, section, body)
+        a read (or a confirmation) under a section's former ID (renamed, the old ID in its
+        `aliases`) counts for it; only the ID changed: it counts as read as it is now
     tracker.diff(section, from_=None, body=None) -> VersionDiff | None
         `from_`: a content hash prefix (4+) or a date YYYY-MM-DD; None: the text last read before
         the current one (else the newest earlier text kept of the section). None
@@ -43,9 +46,27 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from manualviewer.core.changes.details import DetailChange, detail_changes, details_from_json, details_json, details_of
-from manualviewer.core.changes.versions import Change, SectionChange, SectionStamp, compare, stamps_of, version_id
+from manualviewer.core.changes.alerts import Seen
+from manualviewer.core.changes.details import (
+    DetailChange,
+    detail_changes,
+    details_from_json,
+    details_json,
+    details_of,
+    guidance_hash,
+    section_guidance,
+)
+from manualviewer.core.changes.versions import (
+    Change,
+    SectionChange,
+    SectionStamp,
+    compare,
+    former_ids,
+    stamps_of,
+    version_id,
+)
 from manualviewer.core.changes.worddiff import (
     BlockDiff,
     BlockKind,
@@ -68,7 +89,7 @@ from manualviewer.storage.versions import (
 
 __all__ = [
     "ChangeReport", "ChangeTracker", "RecordedVersion", "SectionNote", "SectionRead", "UnknownVersion",
-    "VersionDiff",
+    "VersionDiff", "follow_renames",
 ]
 
 _STAMPS_KEY = "changes.stamps"
@@ -259,22 +280,51 @@ class ChangeTracker:
         if not section.content_hash:
             return
         with self._lock:
-            self._store.mark_read(section.id, section.content_hash, section.title,
-                                  section.body if body is None else body, details_json(section))
+            text = section.body if body is None else body
+            self._store.mark_read(section.id, section.content_hash, section.title, text, details_json(section),
+                                  section_guidance(section, text))
 
-    def last_read(self, section_id: str) -> SectionRead | None:
-        with self._lock:
-            return self._store.last_read(section_id)
-
-    def changed_since_read(self, library: Library, ids: Iterable[str]) -> dict[str, SectionRead]:
+    def last_read(self, section_id: str, library: Library | None = None) -> SectionRead | None:
+        """The last read; with `library`, of the section `section_id` leads to now, reads under
+        its former IDs included (see `follow_renames`)."""
+        if library is None:
+            with self._lock:
+                return self._store.last_read(section_id)
+        key = library.resolve(section_id) or section_id
+        section = library.sections.get(key) if key in library.sections else None
+        ids = [key, *(former_ids(section, library.aliases) if section is not None else ())]
         with self._lock:
             reads = self._store.last_reads(ids)
+        return follow_renames(library, reads).get(key)
+
+    def changed_since_read(self, library: Library, ids: Iterable[str]) -> dict[str, SectionRead]:
+        """The ids (current ones) whose text changed since the user last read them, under this
+        ID or a former one; the read is the one to compare with (its date and content hash)."""
+        wanted = [i for i in ids if i in library.sections]
+        former = [a for i in wanted for a in former_ids(library.sections[i], library.aliases)]
+        with self._lock:
+            reads = self._store.last_reads([*wanted, *former])
+        resolved = follow_renames(library, reads)
         changed: dict[str, SectionRead] = {}
-        for section_id, read in reads.items():
-            section = library.sections.get(section_id)
-            if section is not None and section.content_hash != read.content_hash:
+        for section_id in wanted:
+            read = resolved.get(section_id)
+            if read is not None and library.sections[section_id].content_hash != read.content_hash:
                 changed[section_id] = read
         return changed
+
+    def same_guidance(self, content_hash: str, section: Section, body: str | None = None) -> bool:
+        """Whether the text kept under `content_hash` (read, or confirmed, under a former ID) is
+        what a reader sees of `section` now: only the ID changed. False when that text was not
+        kept. A text kept without its details compares by title and text."""
+        with self._lock:
+            stored = self._store.text(content_hash)
+        if stored is None:
+            return False
+        text = section.body if body is None else body
+        before = details_from_json(stored.details)
+        if before is None:
+            return stored.title == section.title and stored.body == text
+        return guidance_hash(stored.title, stored.body, before) == section_guidance(section, text)
 
     def all_last_reads(self) -> dict[str, SectionRead]:
         """Every section's last read, by ID (for the change alerts, services/alerts.py)."""
@@ -301,11 +351,12 @@ class ChangeTracker:
                            details_kept=before is not None, renamed_from=renamed)
 
     def _earlier_text(self, section: Section, from_: str | None) -> tuple[str, dt.datetime | None, bool] | None:
+        names = [section.id, *(a for a in section.aliases if a != section.id)]  # read before a rename too
         if from_ is None:
-            read = self._store.last_read(section.id, other_than=section.content_hash)
+            read = self._store.last_read(names, other_than=section.content_hash)
             if read is not None and self._store.text(read.content_hash) is not None:
                 return read.content_hash, read.read_at, True
-            for kept in self._store.texts_of(section.id):  # newest first
+            for kept in self._store.texts_of(names):  # newest first
                 if kept.content_hash != section.content_hash:
                     return kept.content_hash, kept.stored_at, False
             return None
@@ -324,10 +375,37 @@ class ChangeTracker:
             raise UnknownVersion(f"no version of {section.id} recorded on or before {day.isoformat()}")
         if len(text) < 4:
             raise UnknownVersion(f"{from_!r} is too short: give at least 4 characters of a content hash")
-        for kept in self._store.texts_of(section.id):
+        for kept in self._store.texts_of(names):
             if kept.content_hash.startswith(text):
                 return kept.content_hash, kept.stored_at, False
         raise UnknownVersion(f"no kept text of {section.id} has a content hash starting {from_!r}")
+
+
+_Read = TypeVar("_Read", bound=Seen)
+
+
+def follow_renames(library: Library, reads: Mapping[str, _Read]) -> dict[str, _Read | SectionRead]:
+    """Reads by the ID each section has now: a read under a former ID (the section was renamed
+    with that ID in its `aliases`) counts for the renamed section, unless it read the renamed one
+    later. When what the reader saw then is what the section shows now (only the ID changed),
+    the read counts as a read of the current content; otherwise it keeps the content it read,
+    so the section shows as changed since that date. Reads of IDs that lead nowhere are left out."""
+    result: dict[str, _Read | SectionRead] = {k: v for k, v in reads.items() if k in library.sections}
+    for old_id, read in reads.items():
+        if old_id in library.sections:
+            continue
+        new_id = library.aliases.get(old_id)
+        if new_id is None or new_id not in library.sections:
+            continue
+        own = result.get(new_id)
+        if own is not None and own.read_at >= read.read_at:
+            continue
+        section = library.sections[new_id]
+        guidance = str(getattr(read, "guidance", ""))  # "" for a read recorded before it was kept
+        same = bool(guidance) and guidance == section_guidance(section, library.body_of(section))
+        result[new_id] = SectionRead(new_id, section.content_hash if same else read.content_hash, read.read_at,
+                                     guidance)
+    return result
 
 
 def _stamps(library: Library) -> dict[str, SectionStamp]:

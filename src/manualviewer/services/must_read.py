@@ -9,11 +9,14 @@ since you confirmed"). Confirmations are append-only (storage/attestations.py)."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from manualviewer.core.changes.versions import former_ids
 from manualviewer.core.content.library import Library
 from manualviewer.core.content.must_read import due_dates
+from manualviewer.core.model import Section
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.core.settings import Settings
 from manualviewer.services.finish_run import escalation_addresses, recipient_name
@@ -62,16 +65,32 @@ class MustRead:
         return f"{changed}{'r' if changed else 'R'}ead and confirm by {due}"
 
 
-def must_reads(library: Library, store: AttestationStore, today: dt.date | None = None) -> list[MustRead]:
+# Whether the text kept under a content hash is what a reader sees of the section now (its body
+# given), only its ID changed: services/changes.ChangeTracker.same_guidance.
+SameText = Callable[[str, Section, str], bool]
+
+
+def must_reads(library: Library, store: AttestationStore, today: dt.date | None = None,
+               same_text: SameText | None = None) -> list[MustRead]:
     """Every must-read section of the library and where this officer stands with it: the
-    outstanding ones first (the earliest due first), then the confirmed ones."""
+    outstanding ones first (the earliest due first), then the confirmed ones.
+
+    A confirmation given under a section's former ID (renamed, the old ID in its `aliases`)
+    counts for it when `same_text` says only the ID changed since; otherwise (the text changed,
+    or no way to tell) it is asked again, as "changed since you confirmed it"."""
     today = today or dt.date.today()
     latest = store.latest()
     items = []
     for section_id, due in due_dates(library).items():
         section = library.sections[section_id]
         confirmed = latest.get(section_id)
-        if confirmed is None:
+        before = [latest[a] for a in former_ids(section, library.aliases) if a in latest]
+        renamed = max(before, key=lambda a: a.confirmed_at) if before else None
+        if confirmed is None and renamed is not None:
+            confirmed = renamed
+            same = same_text is not None and same_text(renamed.content_hash, section, library.body_of(section))
+            state = ReadState.CONFIRMED if same else ReadState.CHANGED
+        elif confirmed is None:
             state = ReadState.TO_READ
         elif confirmed.content_hash != section.content_hash:
             state = ReadState.CHANGED
@@ -82,14 +101,15 @@ def must_reads(library: Library, store: AttestationStore, today: dt.date | None 
     return sorted(items, key=lambda m: (not m.outstanding, m.due, m.section_id))
 
 
-def outstanding(library: Library, store: AttestationStore, today: dt.date | None = None) -> list[MustRead]:
-    return [m for m in must_reads(library, store, today) if m.outstanding]
+def outstanding(library: Library, store: AttestationStore, today: dt.date | None = None,
+                same_text: SameText | None = None) -> list[MustRead]:
+    return [m for m in must_reads(library, store, today, same_text) if m.outstanding]
 
 
 def status_of(library: Library, store: AttestationStore, section_id: str,
-              today: dt.date | None = None) -> MustRead | None:
+              today: dt.date | None = None, same_text: SameText | None = None) -> MustRead | None:
     """Where the officer stands with one section; None when it is not a must-read."""
-    return next((m for m in must_reads(library, store, today) if m.section_id == section_id), None)
+    return next((m for m in must_reads(library, store, today, same_text) if m.section_id == section_id), None)
 
 
 def confirm(library: Library, store: AttestationStore, section_id: str, officer: str) -> Attestation:

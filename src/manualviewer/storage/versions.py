@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS section_reads (
     section_id TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     read_at TEXT NOT NULL,
+    guidance TEXT,
     PRIMARY KEY (section_id, content_hash)
 );
 CREATE INDEX IF NOT EXISTS section_reads_latest ON section_reads (section_id, read_at);
@@ -79,6 +80,9 @@ class SectionRead:
     section_id: str
     content_hash: str
     read_at: dt.datetime
+    # What the reader saw without the ID (core/changes/details.guidance_hash): tells a rename
+    # from a change. "" for a read recorded before it was kept.
+    guidance: str = ""
 
 
 def versions_path() -> Path:
@@ -104,6 +108,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(section_texts)")}
     if "details" not in columns:  # a file from before details were kept: its texts have none
         conn.execute("ALTER TABLE section_texts ADD COLUMN details TEXT")
+    if "guidance" not in {str(r[1]) for r in conn.execute("PRAGMA table_info(section_reads)")}:
+        conn.execute("ALTER TABLE section_reads ADD COLUMN guidance TEXT")
     restrict_permissions(path)
     return conn
 
@@ -256,15 +262,17 @@ class VersionStore:
         row = self._conn.execute("SELECT * FROM section_texts WHERE content_hash = ?", (content_hash,)).fetchone()
         return None if row is None else _text(row)
 
-    def texts_of(self, section_id: str) -> list[StoredText]:
-        """Every kept text of a section, newest first."""
+    def texts_of(self, section_id: str | Sequence[str]) -> list[StoredText]:
+        """Every kept text of a section (under any of these IDs), newest first."""
+        ids = [section_id] if isinstance(section_id, str) else list(section_id)
         rows = self._conn.execute(
-            "SELECT * FROM section_texts WHERE section_id = ? ORDER BY stored_at DESC, rowid DESC", (section_id,))
+            f"SELECT * FROM section_texts WHERE section_id IN ({','.join('?' * len(ids))}) "
+            "ORDER BY stored_at DESC, rowid DESC", ids)
         return [_text(r) for r in rows]
 
     # --- what this user read ----------------------------------------------------------------
     def mark_read(self, section_id: str, content_hash: str, title: str, body: str,
-                  details: str | None = None) -> None:
+                  details: str | None = None, guidance: str = "") -> None:
         """The user opened this section at this content: keep its text (to diff against later)."""
         self.keep_texts([(section_id, content_hash, title, body) + ((details,) if details is not None else ())])
         if details is not None:  # a text kept before details were: it gets them now
@@ -273,17 +281,20 @@ class VersionStore:
                                    (details, content_hash))
         with transaction(self._conn):
             self._conn.execute(
-                "INSERT INTO section_reads (section_id, content_hash, read_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(section_id, content_hash) DO UPDATE SET read_at = excluded.read_at",
-                (section_id, content_hash, to_db(self._clock())),
+                "INSERT INTO section_reads (section_id, content_hash, read_at, guidance) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(section_id, content_hash) DO UPDATE SET read_at = excluded.read_at, "
+                "guidance = excluded.guidance",
+                (section_id, content_hash, to_db(self._clock()), guidance or None),
             )
 
-    def last_read(self, section_id: str, *, other_than: str = "") -> SectionRead | None:
-        """When the user last read the section, and at which content; with `other_than`, the
-        last read of any other content (the version read before the one shown now)."""
+    def last_read(self, section_id: str | Sequence[str], *, other_than: str = "") -> SectionRead | None:
+        """When the user last read the section (under any of these IDs: its own and the ones it
+        had before a rename), and at which content; with `other_than`, the last read of any
+        other content (the version read before the one shown now)."""
+        ids = [section_id] if isinstance(section_id, str) else list(section_id)
         row = self._conn.execute(
-            "SELECT * FROM section_reads WHERE section_id = ? AND content_hash != ? "
-            "ORDER BY read_at DESC LIMIT 1", (section_id, other_than)).fetchone()
+            f"SELECT * FROM section_reads WHERE section_id IN ({','.join('?' * len(ids))}) AND content_hash != ? "
+            "ORDER BY read_at DESC LIMIT 1", (*ids, other_than)).fetchone()
         return None if row is None else _read(row)
 
     def last_reads(self, section_ids: Iterable[str]) -> dict[str, SectionRead]:
@@ -305,7 +316,8 @@ class VersionStore:
 
 
 def _read(row: sqlite3.Row) -> SectionRead:
-    return SectionRead(str(row["section_id"]), str(row["content_hash"]), from_db(row["read_at"]))
+    return SectionRead(str(row["section_id"]), str(row["content_hash"]), from_db(row["read_at"]),
+                       str(row["guidance"] or ""))
 
 
 def _version(row: sqlite3.Row) -> RecordedVersion:

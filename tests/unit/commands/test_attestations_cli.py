@@ -92,3 +92,35 @@ def test_verify_finds_a_confirmation_changed_outside_the_app(capsys: pytest.Capt
     assert json.loads(capsys.readouterr().out) == {"ok": False, "checked": 1, "first_bad": 2}
     assert main(["attestations", "verify"]) == 1
     assert "Confirmation 2 does not match what was recorded" in capsys.readouterr().out
+
+
+def test_outstanding_counts_a_confirmation_given_before_a_rename(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from manualviewer.core.content.loader import load_library
+    from manualviewer.services.changes import ChangeTracker
+    from manualviewer.services.must_read import confirm
+
+    content = tmp_path / "content" / "test"
+    content.mkdir(parents=True)
+    (content / "manual.md").write_text("---\ncode: TEST\ntitle: T\norganisation: O\n---\n", encoding="utf-8")
+    old = content / "TEST100.md"
+    old.write_text("---\nsection_id: TEST100\ntitle: Must read\nmust_read_by: 2020-01-31\n---\nBody.\n",
+                   encoding="utf-8")
+    library = load_library([content.parent])
+    tracker = ChangeTracker.open()  # the user's own record of what they read, as the app keeps it
+    tracker.mark_read(library.sections["TEST100"])
+    tracker.close()
+    stores = open_stores()
+    confirm(library, stores.attestations, "TEST100", "Sam Officer")
+    stores.close()
+    old.unlink()
+    (content / "TEST150.md").write_text("---\nsection_id: TEST150\ntitle: Must read\nmust_read_by: 2020-01-31\n"
+                                        "aliases: [TEST100]\n---\nBody.\n", encoding="utf-8")
+
+    assert main(["attestations", "outstanding", "--content", str(content.parent), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # only the ID changed: still confirmed
+
+    (content / "TEST150.md").write_text("---\nsection_id: TEST150\ntitle: Must read\nmust_read_by: 2020-01-31\n"
+                                        "aliases: [TEST100]\n---\nA new rule.\n", encoding="utf-8")
+    assert main(["attestations", "outstanding", "--content", str(content.parent), "--json"]) == 0
+    assert [(m["section_id"], m["state"]) for m in json.loads(capsys.readouterr().out)] == [("TEST150", "changed")]

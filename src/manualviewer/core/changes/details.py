@@ -9,6 +9,7 @@ version's details can be compared without the file it came from."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -133,3 +134,16 @@ def _note(line: str) -> str:
     except ValueError:
         return text or line
     return f"{text} ({day.day} {day:%b %Y})"
+
+
+def guidance_hash(title: str, body: str, details: Mapping[str, str]) -> str:
+    """What a reader sees of a section, without its ID and aliases: the same before and after a
+    rename that changed nothing else (the content hash changes with the ID: it is in the file's
+    front matter)."""
+    digest = hashlib.sha256(title.encode() + b"\0" + body.encode() + b"\0")
+    digest.update(json.dumps({k: details.get(k, "") for k, _label in DETAIL_LABELS}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def section_guidance(section: Section, body: str | None = None) -> str:
+    return guidance_hash(section.title, section.body if body is None else body, details_of(section))

@@ -38,6 +38,12 @@ class SectionChange:
         return {"id": self.id, "title": self.title, "manual": self.manual, "change": self.change.value}
 
 
+def former_ids(section: Section, aliases: Mapping[str, str]) -> tuple[str, ...]:
+    """The IDs that lead to `section` (its aliases the library accepted: its names before a
+    rename, and any older ones it lists): reads and confirmations under them are its own."""
+    return tuple(a for a in section.aliases if a != section.id and aliases.get(a) == section.id)
+
+
 def stamps_of(sections: Iterable[Section]) -> dict[str, SectionStamp]:
     return {s.id: SectionStamp(s.id, s.manual, s.title, s.content_hash) for s in sections}
 

@@ -36,7 +36,14 @@ from manualviewer.core.content.library import Library
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.core.settings import Settings, SettingsError
 from manualviewer.services.escalation_delivery import channel_description
-from manualviewer.services.must_read import MustRead, ReadState, confirm, must_reads, queue_for_line_manager
+from manualviewer.services.must_read import (
+    MustRead,
+    ReadState,
+    SameText,
+    confirm,
+    must_reads,
+    queue_for_line_manager,
+)
 from manualviewer.storage.attestations import Attestation, AttestationError, AttestationSaveError, AttestationStore
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.outbox import EscalationError, Outbox
@@ -202,6 +209,9 @@ class MustReadUi(QObject):
         self._outbox = outbox  # with `deliver`: the line manager is told when the settings ask
         self._deliver = deliver
         self._open_section = open_section
+        # A confirmation under a renamed section's old ID counts when only the ID changed (the
+        # app sets it to ChangeTracker.same_guidance; without it such a section is asked again).
+        self.same_text: SameText | None = None
         self.items: dict[str, MustRead] = {}
         self._bars: dict[QWidget, ConfirmBar] = {}
 
@@ -225,7 +235,7 @@ class MustReadUi(QObject):
     # --- what is outstanding --------------------------------------------------------------
     def refresh(self) -> None:
         self._day = dt.date.today()  # "overdue" is worked out for this day
-        found = must_reads(self._library, self._store, self._day)
+        found = must_reads(self._library, self._store, self._day, self.same_text)
         self.items = {m.section_id: m for m in found}
         self.model.set_items(found)
         waiting = [m for m in found if m.outstanding]
