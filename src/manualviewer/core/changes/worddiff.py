@@ -78,8 +78,14 @@ def split_blocks(text: str) -> list[str]:
     return blocks
 
 
+_ORDERED = re.compile(r"^(\s{0,3})\d{1,3}([.)])(?=\s)")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?$")
+
+
 def _key(block: str) -> str:
-    return " ".join(block.split())
+    """What a block says: spacing aside, and an ordered list item without its number (an item
+    added above renumbers the ones below; they did not change)."""
+    return " ".join(_ORDERED.sub(r"\1#\2", block).split())
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
@@ -194,6 +200,8 @@ def _diff_sentences(old: str, new: str, out: _Pieces) -> None:
 def _likeness(a: str, b: str) -> float:
     """How alike two blocks are by their words (difflib's quick_ratio over words: linear, where
     a full ratio over characters is quadratic in a long paragraph)."""
+    if _TABLE_RULE.match(a) and _TABLE_RULE.match(b):
+        return 1.0  # a table's rule under its head: a column added or removed changes it, it is one row
     return difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False).quick_ratio()
 
 
@@ -235,7 +243,7 @@ def diff_sections(old: str, new: str) -> SectionDiff:
     blocks: list[BlockDiff] = []
     for before, after in raw:
         if before is not None and after is not None:
-            if before == after:
+            if _key(before) == _key(after):
                 blocks.append(BlockDiff(BlockKind.SAME, (Piece(PieceKind.SAME, after),)))
             else:
                 blocks.append(BlockDiff(BlockKind.CHANGED, diff_words(before, after)))
