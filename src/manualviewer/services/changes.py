@@ -270,9 +270,26 @@ class ChangeTracker:
                     raise UnknownVersion(f"no library version {since!r} is recorded here "
                                          "(give a version ID, a pack label or a date YYYY-MM-DD)")
             old = self._store.stamps(base.seq) if base is not None else stamps
-        sections = compare(old, stamps, library.aliases)
+        sections = self._without_plain_renames(compare(old, stamps, library.aliases), old, library)
         titles = {code: manual.title for code, manual in library.manuals.items()}
         return ChangeReport(base, current, sections, _notes(library, sections, base), titles)
+
+    def _without_plain_renames(self, sections: tuple[SectionChange, ...], old: Mapping[str, SectionStamp],
+                               library: Library) -> tuple[SectionChange, ...]:
+        """A section renamed with its old ID in its aliases has a new content hash (the ID is in
+        the file): it is a change only when what a reader sees changed too (its kept text says;
+        when none was kept it stays listed)."""
+        renamed = {new: old_id for old_id, new in library.aliases.items()
+                   if old_id in old and new in library.sections and new not in old}
+        kept: list[SectionChange] = []
+        for change in sections:
+            source = renamed.get(change.id) if change.change is Change.CHANGED else None
+            if source is not None:
+                section = library.sections[change.id]
+                if self.same_guidance(old[source].content_hash, section, library.body_of(section)):
+                    continue
+            kept.append(change)
+        return tuple(kept)
 
     # --- reads ---------------------------------------------------------------------------------
     def mark_read(self, section: Section, body: str | None = None) -> None:

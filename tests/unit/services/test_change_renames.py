@@ -109,6 +109,7 @@ def test_a_rename_alone_keeps_the_read_the_bookmark_and_the_confirmation(rig: Ri
     assert rig.tracker.last_read("TEST100", after) == last  # the old ID leads to the same read
     assert rig.tracker.changed_since_read(after, ["TEST150"]) == {}
     assert rig.alerts_now(after) == {}  # bookmarked (under the old ID) and read: no badge
+    assert rig.tracker.changes_since(after).sections == ()  # What changed: a rename alone is no change
     mine = status_of(after, rig.stores.attestations, "TEST150", TODAY, rig.tracker.same_guidance)
     assert mine is not None and mine.state is ReadState.CONFIRMED and not mine.outstanding
     assert mine.confirmed is not None and mine.confirmed.section_id == "TEST100"
@@ -125,6 +126,7 @@ def test_a_rename_with_a_changed_text_shows_it_against_what_was_read_under_the_o
     changed = rig.tracker.changed_since_read(after, ["TEST150"])
     assert set(changed) == {"TEST150"} and changed["TEST150"].read_at == read_at
     assert rig.alerts_now(after) == {"TEST150": read_at}  # the badge: changed since that read
+    assert [(c.id, c.change.value) for c in rig.tracker.changes_since(after).sections] == [("TEST150", "changed")]
     mine = status_of(after, rig.stores.attestations, "TEST150", TODAY, rig.tracker.same_guidance)
     assert mine is not None and mine.state is ReadState.CHANGED
     assert mine.describe().startswith("Changed since you confirmed it")
