@@ -125,7 +125,7 @@ def run_diff(args: argparse.Namespace) -> int:
             hint = f" Did you mean: {', '.join(near)}?" if near else ""
             print(f"{PROG}: no section {normalise_id(args.id)} in this library.{hint}", file=sys.stderr)
             return 2
-        result = tracker.diff(section, args.from_, body=library.body_of(section))
+        result = tracker.diff(section, args.from_, body=library.body_of(section), library=library)
     except UnknownVersion as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ The API (other parts build on it; keep the names):
     follow_renames(library, reads) / tracker.same_guidance(hash, section, body)
         a read (or a confirmation) under a section's former ID (renamed, the old ID in its
         `aliases`) counts for it; only the ID changed: it counts as read as it is now
-    tracker.diff(section, from_=None, body=None) -> VersionDiff | None
+    tracker.diff(section, from_=None, body=None, library=None) -> VersionDiff | None
         `from_`: a content hash prefix (4+) or a date YYYY-MM-DD; None: the text last read before
         the current one (else the newest earlier text kept of the section). None
         when no earlier text of the section is kept; UnknownVersion for a `from_` that matches
@@ -349,10 +349,15 @@ class ChangeTracker:
             return {read.section_id: read for read in self._store.reads()}  # oldest first: last wins
 
     # --- diffs ---------------------------------------------------------------------------------
-    def diff(self, section: Section, from_: str | None = None, body: str | None = None) -> VersionDiff | None:
+    def diff(self, section: Section, from_: str | None = None, body: str | None = None,
+             library: Library | None = None) -> VersionDiff | None:
+        """With `library`, only the aliases it accepted count as the section's former IDs (an
+        alias that is another section's ID is ignored there, and here)."""
         current = section.body if body is None else body
+        names = [section.id, *(former_ids(section, library.aliases) if library is not None
+                               else (a for a in section.aliases if a != section.id))]
         with self._lock:
-            found = self._earlier_text(section, from_)
+            found = self._earlier_text(section, from_, names)
             if found is None:
                 return None
             old_hash, when, read = found
@@ -367,8 +372,9 @@ class ChangeTracker:
                            from_title=stored.title, title_diff=title_diff, details=details,
                            details_kept=before is not None, renamed_from=renamed)
 
-    def _earlier_text(self, section: Section, from_: str | None) -> tuple[str, dt.datetime | None, bool] | None:
-        names = [section.id, *(a for a in section.aliases if a != section.id)]  # read before a rename too
+    def _earlier_text(self, section: Section, from_: str | None,
+                      names: list[str]) -> tuple[str, dt.datetime | None, bool] | None:
+        """`names`: the section's ID and its former ones (read before a rename too)."""
         if from_ is None:
             read = self._store.last_read(names, other_than=section.content_hash)
             if read is not None and self._store.text(read.content_hash) is not None:

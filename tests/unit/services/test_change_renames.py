@@ -149,3 +149,19 @@ def test_a_rename_the_user_never_saw_under_either_id_has_no_badge(rig: Rig) -> N
     assert rig.tracker.last_read("TEST150", after) is None
     assert rig.alerts_now(after) == {}
     assert Interest() == interest_of(rig.stores.bookmarks, rig.stores.notes, rig.stores.runs, after, rig.clock())
+
+
+def test_an_alias_that_is_another_sections_id_does_not_bring_that_sections_reads(rig: Rig) -> None:
+    clash = rig.content / "test" / "TEST200.md"
+    clash.write_text(section_file("TEST200", "Other guidance.", aliases="TEST100"), encoding="utf-8")
+    before = rig.load()
+    assert before.aliases.get("TEST100") is None  # the library ignores the clashing alias
+    rig.read(before, "TEST100")
+    clash.write_text(section_file("TEST200", "Other guidance, changed.", aliases="TEST100"), encoding="utf-8")
+    after = rig.load()
+    section = after.sections["TEST200"]
+
+    result = rig.tracker.diff(section, body=after.body_of(section), library=after)
+
+    assert result is not None and not result.read and result.renamed_from == ""  # its own kept text
+    assert rig.tracker.changed_since_read(after, ["TEST200"]) == {}  # never read: nothing since

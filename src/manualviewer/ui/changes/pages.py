@@ -50,7 +50,7 @@ def diff_page(tracker: ChangeTracker, library: Library, section_id: str, palette
     section = library.get(section_id)
     if section is None:
         return None
-    result = tracker.diff(section, body=library.body_of(section))
+    result = tracker.diff(section, body=library.body_of(section), library=library)
     if result is None:
         return None
     summary = summary_of(result)
