@@ -17,7 +17,7 @@ from pathlib import Path
 
 from manualviewer.core.changes.alerts import DEFAULT_ALERT_DAYS, Alert, Interest, Seen, Started, alerts
 from manualviewer.core.content.library import Library
-from manualviewer.services.changes import follow_renames
+from manualviewer.services.changes import follow_renames, settle_unseen
 from manualviewer.storage.bookmarks import BookmarkStore
 from manualviewer.storage.database import open_database_readonly
 from manualviewer.storage.notes import NoteStore
@@ -92,10 +92,12 @@ def compute(library: Library, interest: Interest, reads: Mapping[str, Seen], *, 
             days: int = DEFAULT_ALERT_DAYS) -> AlertSet:
     """The alerts for `library`: only the candidates' hashes are looked up (no text is read, but
     for a section read under a former ID: was it only renamed?)."""
-    reads = follow_renames(library, reads)  # reads under a renamed section's old ID are its own
+    resolved = follow_renames(library, reads)  # reads under a renamed section's old ID are its own
     candidates = set(interest.bookmarked | interest.noted | interest.checklists.keys())
     cutoff = now - dt.timedelta(days=days)
-    candidates.update(k for k, r in reads.items() if r.read_at >= cutoff)
+    candidates.update(k for k, r in resolved.items() if r.read_at >= cutoff)
+    settle_unseen(library, resolved, candidates)  # a change no reader can see is no badge
+    reads = resolved
     current: dict[str, str] = {}
     for section_id in candidates:
         section = library.sections.get(section_id) if section_id in library.sections else None

@@ -89,7 +89,7 @@ from manualviewer.storage.versions import (
 
 __all__ = [
     "ChangeReport", "ChangeTracker", "RecordedVersion", "SectionNote", "SectionRead", "UnknownVersion",
-    "VersionDiff", "follow_renames",
+    "VersionDiff", "follow_renames", "settle_unseen",
 ]
 
 _STAMPS_KEY = "changes.stamps"
@@ -270,21 +270,22 @@ class ChangeTracker:
                     raise UnknownVersion(f"no library version {since!r} is recorded here "
                                          "(give a version ID, a pack label or a date YYYY-MM-DD)")
             old = self._store.stamps(base.seq) if base is not None else stamps
-        sections = self._without_plain_renames(compare(old, stamps, library.aliases), old, library)
+        sections = self._without_unseen_changes(compare(old, stamps, library.aliases), old, library)
         titles = {code: manual.title for code, manual in library.manuals.items()}
         return ChangeReport(base, current, sections, _notes(library, sections, base), titles)
 
-    def _without_plain_renames(self, sections: tuple[SectionChange, ...], old: Mapping[str, SectionStamp],
-                               library: Library) -> tuple[SectionChange, ...]:
-        """A section renamed with its old ID in its aliases has a new content hash (the ID is in
-        the file): it is a change only when what a reader sees changed too (its kept text says;
-        when none was kept it stays listed)."""
+    def _without_unseen_changes(self, sections: tuple[SectionChange, ...], old: Mapping[str, SectionStamp],
+                                library: Library) -> tuple[SectionChange, ...]:
+        """A changed content hash is a change for a reader only when what they see changed: a
+        section only renamed (its old ID in its aliases; the ID is in the file), or changed only
+        in a field no one sees (an alias added, an unknown key), is left out when its earlier
+        kept text says so; when none was kept it stays listed."""
         renamed = {new: old_id for old_id, new in library.aliases.items()
                    if old_id in old and new in library.sections and new not in old}
         kept: list[SectionChange] = []
         for change in sections:
-            source = renamed.get(change.id) if change.change is Change.CHANGED else None
-            if source is not None:
+            source = renamed.get(change.id, change.id) if change.change is Change.CHANGED else None
+            if source is not None and source in old:
                 section = library.sections[change.id]
                 if self.same_guidance(old[source].content_hash, section, library.body_of(section)):
                     continue
@@ -312,7 +313,9 @@ class ChangeTracker:
         ids = [key, *(former_ids(section, library.aliases) if section is not None else ())]
         with self._lock:
             reads = self._store.last_reads(ids)
-        return follow_renames(library, reads).get(key)
+        resolved = follow_renames(library, reads)
+        settle_unseen(library, resolved, [key])
+        return resolved.get(key)
 
     def changed_since_read(self, library: Library, ids: Iterable[str]) -> dict[str, SectionRead]:
         """The ids (current ones) whose text changed since the user last read them, under this
@@ -322,6 +325,7 @@ class ChangeTracker:
         with self._lock:
             reads = self._store.last_reads([*wanted, *former])
         resolved = follow_renames(library, reads)
+        settle_unseen(library, resolved, wanted)
         changed: dict[str, SectionRead] = {}
         for section_id in wanted:
             read = resolved.get(section_id)
@@ -330,17 +334,15 @@ class ChangeTracker:
         return changed
 
     def same_guidance(self, content_hash: str, section: Section, body: str | None = None) -> bool:
-        """Whether the text kept under `content_hash` (read, or confirmed, under a former ID) is
-        what a reader sees of `section` now: only the ID changed. False when that text was not
-        kept. A text kept without its details compares by title and text."""
+        """Whether the text kept under `content_hash` (read, or confirmed, maybe under a former ID)
+        is what a reader sees of `section` now: only its ID or a field no one sees changed. False
+        when that text was not kept, or kept without its details (then no one can tell)."""
         with self._lock:
             stored = self._store.text(content_hash)
-        if stored is None:
+        before = details_from_json(stored.details) if stored is not None else None
+        if stored is None or before is None:
             return False
         text = section.body if body is None else body
-        before = details_from_json(stored.details)
-        if before is None:
-            return stored.title == section.title and stored.body == text
         return guidance_hash(stored.title, stored.body, before) == section_guidance(section, text)
 
     def all_last_reads(self) -> dict[str, SectionRead]:
@@ -429,6 +431,21 @@ def follow_renames(library: Library, reads: Mapping[str, _Read]) -> dict[str, _R
         result[new_id] = SectionRead(new_id, section.content_hash if same else read.content_hash, read.read_at,
                                      guidance)
     return result
+
+
+def settle_unseen(library: Library, reads: dict[str, _Read | SectionRead], ids: Iterable[str]) -> None:
+    """For these ids: a read whose content hash differs from the section's now, but whose reader
+    saw what the section shows now (only an alias added, or a field no one sees, changed),
+    becomes a read of the current content: no badge for a change no reader can see. Only the
+    sections whose hash differs are read (their text, to compare)."""
+    for section_id in ids:
+        read = reads.get(section_id)
+        section = library.sections.get(section_id) if read is not None else None
+        if read is None or section is None or section.content_hash == read.content_hash:
+            continue
+        guidance = str(getattr(read, "guidance", ""))
+        if guidance and guidance == section_guidance(section, library.body_of(section)):
+            reads[section_id] = SectionRead(section_id, section.content_hash, read.read_at, guidance)
 
 
 def _stamps(library: Library) -> dict[str, SectionStamp]:

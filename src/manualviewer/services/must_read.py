@@ -75,9 +75,10 @@ def must_reads(library: Library, store: AttestationStore, today: dt.date | None 
     """Every must-read section of the library and where this officer stands with it: the
     outstanding ones first (the earliest due first), then the confirmed ones.
 
-    A confirmation given under a section's former ID (renamed, the old ID in its `aliases`)
-    counts for it when `same_text` says only the ID changed since; otherwise (the text changed,
-    or no way to tell) it is asked again, as "changed since you confirmed it"."""
+    A confirmation of another content hash, or given under the section's former ID (renamed,
+    the old ID in its `aliases`), counts when `same_text` says a reader sees the same section
+    (only the ID, an alias or a field no one sees changed); otherwise (the text, title, status...
+    changed, or no way to tell) it is asked again, as "changed since you confirmed it"."""
     today = today or dt.date.today()
     latest = store.latest()
     items = []
@@ -92,8 +93,9 @@ def must_reads(library: Library, store: AttestationStore, today: dt.date | None 
             state = ReadState.CONFIRMED if same else ReadState.CHANGED
         elif confirmed is None:
             state = ReadState.TO_READ
-        elif confirmed.content_hash != section.content_hash:
-            state = ReadState.CHANGED
+        elif confirmed.content_hash != section.content_hash:  # asked again unless no reader can see it
+            same = same_text is not None and same_text(confirmed.content_hash, section, library.body_of(section))
+            state = ReadState.CONFIRMED if same else ReadState.CHANGED
         else:
             state = ReadState.CONFIRMED
         items.append(MustRead(section_id, section.title, section.manual, due, state,

@@ -165,3 +165,31 @@ def test_an_alias_that_is_another_sections_id_does_not_bring_that_sections_reads
 
     assert result is not None and not result.read and result.renamed_from == ""  # its own kept text
     assert rig.tracker.changed_since_read(after, ["TEST200"]) == {}  # never read: nothing since
+
+
+def test_a_change_no_reader_can_see_badges_nothing_and_asks_nothing_again(rig: Rig) -> None:
+    read_at = read_and_confirm_before_the_rename(rig)
+    text = section_file("TEST100", aliases="TEST099").replace("---\nWrite", "reviewer_note: checked\n---\nWrite")
+    (rig.content / "test" / "TEST100.md").write_text(text, encoding="utf-8")  # an alias and an unknown key
+    after = rig.load()
+    section = after.sections["TEST100"]
+    read = rig.tracker.last_read("TEST100")
+    assert read is not None and read.content_hash != section.content_hash  # the file did change
+
+    assert rig.tracker.changed_since_read(after, ["TEST100"]) == {}
+    last = rig.tracker.last_read("TEST100", after)
+    assert last is not None and last.read_at == read_at
+    assert rig.alerts_now(after) == {}
+    assert rig.tracker.changes_since(after).sections == ()
+    mine = status_of(after, rig.stores.attestations, "TEST100", TODAY, rig.tracker.same_guidance)
+    assert mine is not None and mine.state is ReadState.CONFIRMED
+    result = rig.tracker.diff(section, body=after.body_of(section), library=after)
+    assert result is not None and result.unchanged
+
+    edited = text.replace("---\nWrite", "owner: Debt policy team\n---\nWrite")
+    (rig.content / "test" / "TEST100.md").write_text(edited, encoding="utf-8")  # a change readers see
+    owned = rig.load()
+    assert set(rig.tracker.changed_since_read(owned, ["TEST100"])) == {"TEST100"}
+    assert rig.alerts_now(owned) == {"TEST100": read_at}
+    mine = status_of(owned, rig.stores.attestations, "TEST100", TODAY, rig.tracker.same_guidance)
+    assert mine is not None and mine.state is ReadState.CHANGED
