@@ -134,3 +134,35 @@ def test_a_new_version_built_over_the_old_one_reindexes_only_what_changed(tmp_pa
         assert [hit.id for hit in index.search("zebracrossing").hits] == ["DMBM511015"]
     finally:
         index.close()
+
+
+def test_only_the_manuals_own_files_are_copied_nested_ones_too(tmp_path: Path) -> None:
+    content = copy_library(tmp_path / "content")
+    manual = content / "dmbm"
+    (manual / "images" / "deep").mkdir(parents=True)
+    (manual / "images" / "deep" / "chart.svg").write_text("<svg/>")
+    (manual / "images" / "logo.png").write_bytes(b"\x89PNG\0\1")
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text("not content")
+    (manual / "link.md").symlink_to(outside / "secret.txt")
+    (manual / "linked-folder").symlink_to(outside / "folder")
+    (manual / ".hidden.md").write_text("a dot-file")
+    (manual / ".git").mkdir()
+    (manual / ".git" / "HEAD").write_text("ref")
+    (manual / "__pycache__").mkdir()
+    (manual / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    (manual / "stale.pyc").write_bytes(b"\0")
+    (manual / "__init__.py").write_text("")
+    out = tmp_path / "pack"
+    build(content, out, "1.0")
+    listed = [p for p in manifest_files(out) if p.startswith("content/dmbm/")]
+    expected = sorted(f"content/dmbm/{p.relative_to(manual).as_posix()}" for p in manual.rglob("*")
+                      if p.is_file() and not p.is_symlink() and not any(part.startswith((".", "__")) for part in
+                      p.relative_to(manual).parts) and p.suffix != ".pyc")
+    assert "content/dmbm/images/deep/chart.svg" in expected and "content/dmbm/images/logo.png" in expected
+    assert listed == expected
+    assert (out / "content" / "dmbm" / "images" / "deep" / "chart.svg").read_text() == "<svg/>"
+    assert not any((out / "content" / "dmbm" / name).exists()
+                   for name in ("link.md", "linked-folder", ".hidden.md", ".git", "__pycache__", "stale.pyc",
+                                "__init__.py"))

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import Stemmer
 
@@ -151,17 +152,11 @@ def index_terms(text: str) -> Iterator[tuple[int, str]]:
         position += width
 
 
-def term_counts(text: str) -> tuple[dict[str, int], int]:
+def term_counts(text: str) -> tuple[Counter[str], int]:
     """How often each term of `index_terms(text)` occurs, and how many there are in all: what
-    an index without positions keeps. Counted per distinct token (in C), then per term."""
-    counts: dict[str, int] = {}
-    length = 0
-    for raw, n in Counter(TOKEN_RE.findall(clean(text))).items():
-        terms = _token_texts(raw)
-        length += n * len(terms)
-        for term in terms:
-            counts[term] = counts.get(term, 0) + n
-    return counts, length
+    an index without positions keeps. Each token's terms from the cache, counted in C."""
+    terms = list(chain.from_iterable(map(_token_texts, TOKEN_RE.findall(clean(text)))))
+    return Counter(terms), len(terms)
 
 
 @lru_cache(maxsize=200_000)

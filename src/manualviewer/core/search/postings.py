@@ -25,7 +25,7 @@ import itertools
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from pickle import loads
 from typing import Any
@@ -110,6 +110,17 @@ def decode(first: int, kind: int, gaps: bytes, wide: int, tfs: bytes) -> tuple[D
 
 def write_segment_postings(leaf: Any, path: Path) -> None:
     """Write the postings file of one segment reader (atomically: a reader never sees half)."""
+    vocabulary: set[str] = set()
+    write_postings_file(path, leaf.doc_count_all(), _rows(leaf, vocabulary), vocabulary)
+
+
+Row = tuple[str, str, int, int, bytes, int, bytes]
+
+
+def write_postings_file(path: Path, doc_count: int, rows: Iterable[Row], vocabulary: set[str]) -> None:
+    """Write a postings file of `doc_count` documents from its rows (field, term, *encode(...)),
+    fields in FIELDS order and terms in the order of their UTF-8 bytes (as a segment lists them),
+    then `vocabulary` (which `rows` may still be filling while it is read)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # a dot: Whoosh's clean-up skips it
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
@@ -121,9 +132,8 @@ def write_segment_postings(leaf: Any, path: Path) -> None:
             CREATE TABLE postings(field TEXT, term TEXT, first INTEGER, kind INTEGER, gaps BLOB,
                                   wide INTEGER, tfs BLOB, PRIMARY KEY(field, term)) WITHOUT ROWID;
         """)
-        db.execute("INSERT INTO meta VALUES ('format', ?), ('docs', ?)", (FORMAT, str(leaf.doc_count_all())))
-        vocabulary: set[str] = set()
-        db.executemany("INSERT INTO postings VALUES (?,?,?,?,?,?,?)", _rows(leaf, vocabulary))
+        db.execute("INSERT INTO meta VALUES ('format', ?), ('docs', ?)", (FORMAT, str(doc_count)))
+        db.executemany("INSERT INTO postings VALUES (?,?,?,?,?,?,?)", rows)
         db.execute("INSERT INTO meta VALUES ('vocabulary', ?)", (_pack(vocabulary),))
         db.commit()
     finally:
@@ -131,7 +141,7 @@ def write_segment_postings(leaf: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _rows(leaf: Any, vocabulary: set[str]) -> Iterator[tuple[str, str, int, int, bytes, int, bytes]]:
+def _rows(leaf: Any, vocabulary: set[str]) -> Iterator[Row]:
     terms = leaf._terms  # W3TermsReader: walking its items avoids a hash lookup per term
     for field in FIELDS:
         if field not in leaf.schema:
@@ -143,7 +153,7 @@ def _rows(leaf: Any, vocabulary: set[str]) -> Iterator[tuple[str, str, int, int,
             ids, weights = leaf_postings(terms._codec.postings_reader(terms._postfile, info, fmt, term=(name, raw)))
             if ids:
                 term = raw.decode("utf-8")
-                if _in_vocabulary(field, raw):
+                if in_vocabulary(field, raw):
                     vocabulary.add(term)
                 yield (field, term, *encode(ids, weights))
 
@@ -151,10 +161,10 @@ def _rows(leaf: Any, vocabulary: set[str]) -> Iterator[tuple[str, str, int, int,
 def lexicon_vocabulary(leaf: Any) -> set[str]:
     """The vocabulary read from a segment's own term index (slow: see above)."""
     return {raw.decode("utf-8") for field in VOCABULARY_FIELDS if field in leaf.schema
-            for raw in leaf.lexicon(field) if _in_vocabulary(field, raw)}
+            for raw in leaf.lexicon(field) if in_vocabulary(field, raw)}
 
 
-def _in_vocabulary(field: str, raw: bytes) -> bool:
+def in_vocabulary(field: str, raw: bytes) -> bool:
     return field in VOCABULARY_FIELDS and raw.isalpha()  # ASCII letters: no numbers or IDs
 
 

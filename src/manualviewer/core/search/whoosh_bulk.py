@@ -25,7 +25,9 @@ of an empty index (full builds): there is nothing to merge.
 
 from __future__ import annotations
 
+import logging
 from array import array
+from pathlib import Path
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
@@ -34,8 +36,10 @@ from whoosh.system import emptybytes, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from manualviewer.core.search import analysis
+from manualviewer.core.search import analysis, postings
 from manualviewer.core.search.whoosh_schema import WordsTokenizer
+
+log = logging.getLogger(__name__)
 
 
 class _Counted:
@@ -81,6 +85,10 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self._counted_terms: dict[str, dict[str, _Counted]] = {}
         self._listed_terms: dict[str, dict[bytes, _Listed]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # field -> docnum -> length as stored
+        # The segment's postings file (postings.py), made from the postings in memory at the
+        # commit instead of read back from the files just written.
+        self._rows: dict[str, list[postings.Row]] = {}
+        self._vocabulary: set[str] = set()
         self._counted = {name for name, field in self.schema.items()
                          if isinstance(field.analyzer, WordsTokenizer) and type(field.format) is Frequency
                          and field.format.field_boost == 1.0}
@@ -146,11 +154,38 @@ class BulkSegmentWriter(SegmentWriter):  # type: ignore[misc]
             lengths = [0] * self.docnum
             for docnum, length in self._lengths.get(fieldname, {}).items():
                 lengths[docnum] = length
+            rows: list[postings.Row] | None = None
+            if fieldname in postings.FIELDS:
+                rows = self._rows[fieldname] = []
             for term in sorted(terms):
-                writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                _write_term(writer, *terms[term].postings(), lengths)
+                tbytes = term.encode("utf-8") if isinstance(term, str) else term
+                docs, weights, values = terms[term].postings()
+                writer.start_term(tbytes)
+                _write_term(writer, docs, weights, values, lengths)
                 writer.finish_term()
+                if rows is not None:
+                    text = term if isinstance(term, str) else term.decode("utf-8")
+                    rows.append((fieldname, text, *postings.encode(docs.tolist(), weights)))
+                    if postings.in_vocabulary(fieldname, tbytes):
+                        self._vocabulary.add(text)
         writer.close()
+
+    def commit(self, *args: Any, **kwargs: Any) -> None:
+        added = self._added
+        super().commit(*args, **kwargs)
+        if added:
+            self._write_postings_file()
+
+    def _write_postings_file(self) -> None:
+        """As whoosh_segments.add_postings_files would write it from the segment's files; on a
+        failure (a full disk) logged, and left to that to try again."""
+        path = postings.postings_path(Path(self.storage.folder), self.newsegment.segment_id())
+        rows = [row for field in postings.FIELDS if field in self.schema for row in self._rows.get(field, ())]
+        try:
+            postings.write_postings_file(path, self.docnum, rows, self._vocabulary)
+        except Exception as exc:
+            log.warning("could not write the search index's postings file %s: %s", path.name, exc)
+        self._rows.clear()
 
 
 def _add_counted(terms: dict[str, _Counted], docnum: int, value: str) -> int:

@@ -16,6 +16,7 @@ the same size as the largest alone, so an update does not merge the shares back 
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import multiprocessing
 import os
 import shutil
@@ -80,6 +81,11 @@ def _part_dir(staging: Path, part: int) -> Path:
 def _build_part(staging: Path, index_name: str, part: int, parts: int, lo: int, hi: int, limit_mb: int) -> None:
     """In a worker process: sections [lo, hi) of the job as the one segment of an index of its own."""
     assert _JOB is not None, "the job is inherited from the parent by fork"
+    # This process lives for one share and makes few reference cycles: without the collector
+    # (and with the parent's objects out of its sight) it neither walks the library it inherited,
+    # which copies the parent's memory page by page, nor the postings it gathers.
+    gc.freeze()
+    gc.disable()
     items, body_of = _JOB
     share = items[lo:hi]
     folder = _part_dir(staging, part)

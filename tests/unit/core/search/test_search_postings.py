@@ -130,10 +130,12 @@ def test_a_damaged_file_is_ignored_not_fatal(tmp_path: Path, sections: list[Sect
 
 def test_a_failure_to_write_the_file_leaves_a_working_index(tmp_path: Path, sections: list[Section],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    def disk_full(leaf: object, path: Path) -> None:
+    def disk_full(path: Path, *args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(postings, "write_segment_postings", disk_full)
+    # Where every postings file is written: a full build's writer (whoosh_bulk.py) and the
+    # pass over an existing segment's files (write_segment_postings) alike.
+    monkeypatch.setattr(postings, "write_postings_file", disk_full)
     ix = WhooshIndex(tmp_path / "ix")
     ix.ensure(sections)
     assert postings_files(tmp_path / "ix") == []

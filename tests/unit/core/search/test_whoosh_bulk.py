@@ -1,6 +1,7 @@
 """BulkSegmentWriter (full builds) writes the same index files, byte for byte, as Whoosh's own
-SegmentWriter given the same documents: the index format is unchanged and every search reads
-the same postings, lengths and stored fields."""
+SegmentWriter given the same documents, and the same postings file (postings.py) as
+add_postings_files makes from Whoosh's files: the index format is unchanged and every search
+reads the same postings, lengths and stored fields."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def write(folder: Path, writer_class: type[SegmentWriter], library: Library, sec
     for section in unique(sections).values():
         writer.add_document(**document(section, library.body_of))
     writer.commit()
+    # Whoosh's writer leaves the postings file to this; the bulk writer wrote it at its commit.
+    assert segments.add_postings_files(folder, ix) == (writer_class is SegmentWriter)
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
             if "LOCK" not in p.name}
 
@@ -38,6 +41,7 @@ def assert_same_files(tmp_path: Path, library: Library, sections: list[Section],
     whoosh = write(tmp_path / "whoosh", SegmentWriter, library, sections, limit_mb)
     bulk = write(tmp_path / "bulk", BulkSegmentWriter, library, sections, limit_mb)
     assert any(name.endswith(".pst") for name in whoosh)  # postings were written
+    assert any(name.endswith(".mvpostings") for name in whoosh)
     assert bulk == whoosh
 
 
