@@ -30,6 +30,8 @@ class ChangeBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Section changed")
         self.section_id = ""
+        self.alert: Alert | None = None  # the alert shown (None: hidden)
+        self.offers_diff = False  # "see what changed" offered with it
         self.marker = QLabel(self)
         self.marker.setPixmap(badge_icon().pixmap(16, 16))
         self.label = QLabel(self)
@@ -51,6 +53,7 @@ class ChangeBanner(QFrame):
     def show_alert(self, alert: Alert | None, *, diff: bool = True) -> None:
         """Say how the section changed; `diff`: whether "see what changed" can be offered (the
         text read is kept). None hides the banner."""
+        self.alert, self.offers_diff = alert, diff and alert is not None
         if alert is None:
             self.section_id = ""
             self.hide()

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, SignalInstance
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from manualviewer.core.changes.alerts import Alert
 from manualviewer.core.content.library import Library
 from manualviewer.core.procedures.wording import local_time
 from manualviewer.core.settings import Settings, SettingsError
@@ -48,6 +49,7 @@ from manualviewer.storage.attestations import Attestation, AttestationError, Att
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.outbox import EscalationError, Outbox
 from manualviewer.ui.actions import make_action
+from manualviewer.ui.reading.change_banner import DIFF_LINK, ChangeBanner
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -166,12 +168,17 @@ class ConfirmBar(QFrame):
         self.section_id = ""
         self.hide()
 
-    def show_item(self, item: MustRead | None) -> None:
+    def show_item(self, item: MustRead | None, change: Alert | None = None, *, diff: bool = False) -> None:
+        """What is asked of the officer for `item`; with `change` (the section also changed since
+        they read it), that is said here too, with "see what changed" when `diff`: one bar, read
+        top to bottom (what changed, then confirm), not two bars with two buttons."""
         self.section_id = item.section_id if item else ""
         if item is None:
             self.hide()
             return
-        if item.state is ReadState.CONFIRMED:
+        if change is not None and item.outstanding:
+            text = _with_change(item, change, diff)
+        elif item.state is ReadState.CONFIRMED:
             assert item.confirmed is not None
             text = f"You confirmed this on {html.escape(local_time(item.confirmed.confirmed_at))}."
         elif item.state is ReadState.CHANGED:
@@ -184,11 +191,26 @@ class ConfirmBar(QFrame):
         else:
             text = f"<b>Must read</b> by {day(item.due)}. Read it, then confirm."
         self.label.setText(text)
+        self.label.setAccessibleName(QTextDocumentFragment.fromHtml(text).toPlainText())
         self.button.setVisible(item.state is not ReadState.CONFIRMED)
         self.show()
 
     def show_error(self, text: str) -> None:
         self.label.setText(f"<b>{html.escape(text)}</b>")
+
+
+def _with_change(item: MustRead, change: Alert, diff: bool) -> str:
+    """The bar's words for a must-read section that also changed since the officer read it."""
+    see = f'<a href="{DIFF_LINK}">see what changed</a>' if diff else "see the text below"
+    if item.state is ReadState.CHANGED:
+        assert item.confirmed is not None
+        when = "it was due by" if item.overdue else "confirm by"
+        confirmed = html.escape(local_time(item.confirmed.confirmed_at))
+        return (f"<b>This section changed since you confirmed it</b> on {confirmed}: {see}. "
+                f"Read it again; {when} {day(item.due)}.")
+    must = (f"<b>Must read: overdue.</b> It was due by {day(item.due)}." if item.overdue
+            else f"<b>Must read</b> by {day(item.due)}.")
+    return f"{must} {html.escape(change.sentence())}: {see}, then confirm."
 
 
 class MustReadUi(QObject):
@@ -281,6 +303,9 @@ class MustReadUi(QObject):
         where = layout.indexOf(browser) if isinstance(browser, QWidget) else -1
         layout.insertWidget(where if where >= 0 else 1, bar)
         bar.button.clicked.connect(lambda: self.confirm(bar.section_id))
+        see_what_changed = getattr(view, "see_what_changed", None)
+        if see_what_changed is not None:
+            bar.label.linkActivated.connect(lambda _link: see_what_changed())
         self._bars[view] = bar
         view.destroyed.connect(lambda: self._bars.pop(view, None))
         history_changed = getattr(view, "history_changed", None)
@@ -291,7 +316,16 @@ class MustReadUi(QObject):
     def _show_bar(self, view: QWidget, bar: ConfirmBar) -> None:
         if dt.date.today() != self._day:
             self.refresh()  # the app stayed open past midnight: what is overdue has moved
-        bar.show_item(self.items.get(_current_id(view)))
+        item = self.items.get(_current_id(view))
+        banner = getattr(view, "change_banner", None)
+        if (item is not None and item.outstanding and isinstance(banner, ChangeBanner) and not banner.isHidden()
+                and banner.alert is not None and banner.section_id == item.section_id):
+            # Changed since read and still to confirm: said once, in this bar (the banner's
+            # "Dismiss" beside "I have read and understood" read as two things to do).
+            banner.hide()
+            bar.show_item(item, banner.alert, diff=banner.offers_diff)
+        else:
+            bar.show_item(item)
 
     def bar_of(self, view: QWidget) -> ConfirmBar | None:
         return self._bars.get(view)
