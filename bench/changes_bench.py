@@ -39,8 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate_sections
 
+from manualviewer.core.changes.diff_render import diff_html
 from manualviewer.core.changes.versions import compare, stamps_of
-from manualviewer.core.changes.worddiff import diff_html, diff_sections
+from manualviewer.core.changes.worddiff import diff_sections
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import Section
 from manualviewer.services.changes import ChangeTracker

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -17,56 +15,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
-from manualviewer.core.content.library import Library
-from manualviewer.core.content.loader import load_library
-from manualviewer.services.changes import ChangeTracker
 from manualviewer.ui.changes.dialog import WORKING
-from manualviewer.ui.changes.install import ChangesUi, install_changes
 from manualviewer.ui.changes.model import CHANGE_ROLE, SECTION_ID_ROLE
 from manualviewer.ui.changes.pages import DARK, LIGHT
 from manualviewer.ui.reading.main_window import MainWindow
-from tests.helpers.packs import copy_library
+from tests.helpers.changes_rig import EDITED, Rig
 from tests.helpers.palettes import contrast, dark_palette
-from tests.ui.helpers import make_window
-
-EDITED = "DMBM511015"
-EDITED_FILE = Path("dmbm") / "DMBM511015.md"
-
-
-@dataclass
-class Rig:
-    window: MainWindow
-    ui: ChangesUi
-    tracker: ChangeTracker
-    content: Path
-    library: Library
-
-    def update(self, old: str, new: str, notes: str = "") -> None:
-        """A content update: the file edited, the library loaded again and recorded, the window told."""
-        path = self.content / EDITED_FILE
-        text = path.read_text(encoding="utf-8").replace(old, new, 1)
-        if notes:
-            text = text.replace("status: archive-pending\n", f"status: archive-pending\n{notes}", 1)
-        path.write_text(text, encoding="utf-8")
-        self.library = load_library([self.content])
-        self.tracker.record_load(self.library)
-        self.window.set_library(self.library)
-        self.ui.library_changed()
-
-
-@pytest.fixture
-def rig(qtbot: QtBot, tmp_path: Path) -> Iterator[Rig]:
-    content = copy_library(tmp_path / "content")
-    window, _search = make_window(content)
-    qtbot.addWidget(window)
-    tracker = ChangeTracker.open(tmp_path / "versions.sqlite3")
-    library = window.library
-    tracker.record_load(library)
-    holder: list[Rig] = []
-    ui = install_changes(window, tracker, lambda: holder[0].library)
-    holder.append(Rig(window, ui, tracker, content, library))
-    yield holder[0]
-    tracker.close()
 
 
 def page_text(window: MainWindow) -> str:
@@ -157,7 +111,7 @@ def test_diff_tints_keep_the_text_readable_on_light_and_dark_palettes(rig: Rig) 
     view = rig.window.current_view()
     assert view.show_changes(True)
     colours = {fmt.background().color().name() for _t, fmt in fragments(view.browser)
-               if fmt.fontUnderline() or fmt.fontStrikeOut()}
+               if (fmt.fontUnderline() or fmt.fontStrikeOut()) and not fmt.isAnchor()}  # links are underlined too
     assert colours == {DARK.inserted, DARK.deleted}
 
 

@@ -4,13 +4,13 @@ Blocks first (paragraphs, headings, list items and table rows, so a change in on
 row marks that item or row), aligned with difflib; then words inside each changed block. A block
 that left one place and appears unchanged at another is "moved", not a deletion plus an
 insertion. Insertions and deletions carry words, not only colour: the plain form writes
-`{+added+}` and `[-removed-]` (as `git diff --word-diff` does), the HTML form underlines and
-strikes through and names each change in words."""
+`{+added+}` and `[-removed-]` (as `git diff --word-diff` does); the HTML form (core.changes.
+diff_render, drawn by the app's Markdown renderer) underlines and strikes through and names each
+change in words."""
 
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -300,74 +300,3 @@ def _plain_piece(piece: Piece) -> str:
     if piece.kind is PieceKind.DELETED:
         return f"[-{piece.text}-]"
     return piece.text
-
-
-# --- HTML for the section view (QTextBrowser's rich text) ---------------------------------------
-@dataclass(frozen=True)
-class DiffColours:
-    """Background tints; the UI passes ones that suit the palette (light or dark)."""
-
-    inserted: str = "#d7f5dd"
-    deleted: str = "#fbd9d9"
-    label: str = "#555555"
-
-
-_BLOCK_LABELS = {
-    BlockKind.ADDED: "Added",
-    BlockKind.REMOVED: "Removed",
-    BlockKind.CHANGED: "Changed",
-    BlockKind.MOVED: "Moved here, unchanged",
-}
-
-
-_HEADING = re.compile(r"^#{1,6}\s+")
-_BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
-
-
-def diff_html(diff: SectionDiff, colours: DiffColours | None = None) -> str:
-    """Each changed block starts with its label in words ("Changed:", "Removed:"); inserted
-    words are underlined and deleted ones struck through, each run introduced by "added" or
-    "removed" in small text, so neither colour nor line style alone carries the change.
-    Headings are shown as headings and bullets as bullets (the Markdown marks left out); the
-    rest of the Markdown is shown as written."""
-    c = colours or DiffColours()
-    parts: list[str] = []
-    for block in diff.blocks:
-        pieces, tag = _dress(block.pieces)
-        body = "".join(_html_piece(piece, c) for piece in pieces)
-        label = _BLOCK_LABELS.get(block.kind)
-        if label:
-            body = f'<span style="color:{c.label}; font-size:small;"><b>{label}:</b></span> {body}'
-        if tag == "h":
-            parts.append(f'<p style="font-size:large; margin-top:12px;"><b>{body}</b></p>')
-        elif tag == "row":
-            parts.append(f'<p style="font-family:monospace; margin-top:0px; margin-bottom:0px;">{body}</p>')
-        else:
-            parts.append(f'<p style="margin-top:4px; margin-bottom:4px;">{body}</p>')
-    return "\n".join(parts)
-
-
-def _dress(pieces: tuple[Piece, ...]) -> tuple[tuple[Piece, ...], str]:
-    """The block's pieces with a heading's #s or a list item's dash replaced, and its kind."""
-    if not pieces:
-        return pieces, ""
-    first = pieces[0]
-    for pattern, tag, mark in ((_HEADING, "h", ""), (_BULLET, "item", "\u2022 ")):
-        match = pattern.match(first.text)
-        if match and (match.end() < len(first.text) or len(pieces) > 1):
-            rest = mark + first.text[match.end():]
-            return ((Piece(first.kind, rest),) if rest else ()) + pieces[1:], tag
-    if first.text.lstrip().startswith("|"):
-        return pieces, "row"
-    return pieces, ""
-
-
-def _html_piece(piece: Piece, c: DiffColours) -> str:
-    text = html.escape(piece.text).replace("\n", "<br>")
-    if piece.kind is PieceKind.INSERTED:
-        return (f'<span style="color:{c.label}; font-size:small;">[added]</span>'
-                f'<span style="text-decoration: underline; background-color:{c.inserted};">{text}</span>')
-    if piece.kind is PieceKind.DELETED:
-        return (f'<span style="color:{c.label}; font-size:small;">[removed]</span>'
-                f'<span style="text-decoration: line-through; background-color:{c.deleted};">{text}</span>')
-    return text

@@ -1,6 +1,8 @@
 """A section's word diff as a page for the section view: a heading, one sentence saying against
 which version, and the text with insertions underlined and deletions struck through (each named
-in words too), in colours that suit the palette, light or dark."""
+in words too), in colours that suit the palette, light or dark. The text is drawn as the reader
+draws it (tables, links, emphasis, lists: core.changes.diff_render over the app's Markdown
+renderer), in the reader's own page style."""
 
 from __future__ import annotations
 
@@ -9,8 +11,11 @@ import html
 
 from PySide6.QtGui import QPalette
 
-from manualviewer.core.changes.worddiff import BlockKind, DiffColours, SectionDiff, diff_html
+from manualviewer.core.changes.diff_render import DiffColours, diff_html
+from manualviewer.core.changes.worddiff import BlockKind, SectionDiff
 from manualviewer.core.content.library import Library
+from manualviewer.core.procedures.loader import procedure_titles
+from manualviewer.core.render.html import html_document, library_config
 from manualviewer.services.changes import ChangeTracker, VersionDiff
 from manualviewer.ui.reading.changes_bar import DiffPage
 
@@ -55,12 +60,16 @@ def diff_page(tracker: ChangeTracker, library: Library, section_id: str, palette
         return None
     summary = summary_of(result)
     # The summary goes in the bar above the page (ChangesBar), not again in the page.
-    heading = f"<h2>{html.escape(section.id)} {html.escape(section.title)}</h2>"
+    heading = (f'<h1><span class="section-id">{html.escape(section.id)}</span> '
+               f"{html.escape(section.title)}</h1>\n")
+    # Drawn as the reader draws the section (app.py): the library's links and checklist titles.
+    config = library_config(library, procedure_titles(library))
     # The title's change shows as its word diff (a heading first); the rest is said in words.
     colours = colours_for(palette)
-    title = diff_html(SectionDiff(result.shown().blocks[:1]), colours) if result.title_changed else ""
+    title = diff_html(SectionDiff(result.shown().blocks[:1]), colours, config) if result.title_changed else ""
     told = "".join(f"<p><b>Changed:</b> {html.escape(said)}</p>" for said in result.what_changed(title=False))
-    return DiffPage(heading + title + told + diff_html(result.diff, colours), summary)
+    body = diff_html(result.diff, colours, config)
+    return DiffPage(html_document(f"Changes in {section.id}: {section.title}", heading + title + told + body), summary)
 
 
 def _listed(parts: tuple[str, ...]) -> str:

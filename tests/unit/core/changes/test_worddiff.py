@@ -1,15 +1,12 @@
 """Word diffs of a section's Markdown: words, list items, table rows, moved paragraphs; the plain
-and HTML forms carry the change in words and line style, not colour alone."""
+form carries the change in words. (The HTML form: test_diff_render.py.)"""
 
 from __future__ import annotations
-
-import re
 
 from manualviewer.core.changes.worddiff import (
     BlockKind,
     Piece,
     PieceKind,
-    diff_html,
     diff_plain,
     diff_sections,
     diff_words,
@@ -90,15 +87,6 @@ def test_an_unlike_replacement_is_a_removal_and_an_addition() -> None:
     assert {b.kind for b in diff.blocks} == {BlockKind.REMOVED, BlockKind.ADDED}
 
 
-def test_html_underlines_insertions_strikes_deletions_and_names_both_in_words() -> None:
-    diff = diff_sections("Pay <b>now</b> & later.\n", "Pay <b>today</b> & later.\n")
-    page = diff_html(diff)
-    assert "<b>Changed:</b>" in page
-    assert re.search(r"\[removed\]</span><span style=\"text-decoration: line-through;[^\"]*\">now<", page)
-    assert re.search(r"\[added\]</span><span style=\"text-decoration: underline;[^\"]*\">today<", page)
-    assert "&lt;b&gt;" in page and "<b>now</b>" not in page  # the Markdown is shown, not run as HTML
-
-
 def test_a_long_paragraph_diffs_by_sentence_and_still_joins_back() -> None:
     sentences = [f"Sentence {n} says the officer records fact {n} in the note." for n in range(800)]
     old = " ".join(sentences)
@@ -121,14 +109,6 @@ def test_context_shows_changed_blocks_with_their_neighbours_and_marks_the_gaps()
         "Paragraph 1.\n\nParagraph [-2-]{+two+}.\n\nParagraph 3.\n\n...\n\n"
         "Paragraph 7.\n\nParagraph [-8-]{+eight+}.\n\nParagraph 9.\n")
     assert diff_plain(diff).count("Paragraph") == 10
-
-
-def test_html_shows_headings_as_headings_and_list_items_as_bullets() -> None:
-    diff = diff_sections("## Old heading\n\n- first item\n", "## New heading\n\n- first item\n- second item\n")
-    page = diff_html(diff)
-    assert "##" not in page and "- first" not in page
-    assert re.search(r'<p style="font-size:large;[^"]*"><b>.*Changed:.*\[removed\].*Old.*\[added\].*New', page)
-    assert "\u2022 first item" in page and "\u2022 second item" in page
 
 
 def test_changes_split_only_by_spaces_are_joined_into_one() -> None:
