@@ -17,7 +17,7 @@ from pathlib import Path
 
 from manualviewer.core.changes.alerts import DEFAULT_ALERT_DAYS, Alert, Interest, Seen, Started, alerts
 from manualviewer.core.content.library import Library
-from manualviewer.services.changes import follow_renames, settle_unseen
+from manualviewer.services.read_history import follow_renames, settle_unseen
 from manualviewer.storage.bookmarks import BookmarkStore
 from manualviewer.storage.database import open_database_readonly
 from manualviewer.storage.notes import NoteStore

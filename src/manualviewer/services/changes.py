@@ -23,15 +23,17 @@ The API (other parts build on it; keep the names):
     tracker.last_read(section_id, library=None) -> SectionRead | None      (read_at, content_hash)
     tracker.changed_since_read(library, ids) -> dict[str, SectionRead]
         the ids the user read whose current content hash differs from the one last read
-    follow_renames(library, reads) / tracker.same_guidance(hash, section, body)
+    follow_renames(library, reads), settle_unseen(...) (services/read_history.py) and
+    tracker.same_guidance(hash, section, body)
         a read (or a confirmation) under a section's former ID (renamed, the old ID in its
-        `aliases`) counts for it; only the ID changed: it counts as read as it is now
+        `aliases`) counts for it; only the ID, an alias or a field no one sees changed: it
+        counts as read (confirmed) as it is now
     tracker.diff(section, from_=None, body=None, library=None) -> VersionDiff | None
         `from_`: a content hash prefix (4+) or a date YYYY-MM-DD; None: the text last read before
         the current one (else the newest earlier text kept of the section). None
         when no earlier text of the section is kept; UnknownVersion for a `from_` that matches
-        nothing. VersionDiff: section_id, title, from_hash, from_date, diff (core SectionDiff of
-        the body), read (True when from_hash is the text the user last read), title_diff,
+        nothing. VersionDiff (services/version_diff.py): section_id, title, from_hash, from_date,
+        diff (core SectionDiff of the body), read (True when from_hash is the text the user last read), title_diff,
         details (DetailChange: status, dates... in words), renamed_from; `unchanged` (nothing a
         reader sees changed), `shown()` (title heading + body blocks), `what_changed()`
         (sentences for what changed besides the text).
@@ -46,11 +48,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
-from manualviewer.core.changes.alerts import Seen
 from manualviewer.core.changes.details import (
-    DetailChange,
     detail_changes,
     details_from_json,
     details_json,
@@ -67,17 +66,11 @@ from manualviewer.core.changes.versions import (
     stamps_of,
     version_id,
 )
-from manualviewer.core.changes.worddiff import (
-    BlockDiff,
-    BlockKind,
-    Piece,
-    PieceKind,
-    SectionDiff,
-    diff_sections,
-    diff_words,
-)
+from manualviewer.core.changes.worddiff import diff_sections, diff_words
 from manualviewer.core.content.library import Library
 from manualviewer.core.model import ChangeNote, Section
+from manualviewer.services.read_history import follow_renames, settle_unseen
+from manualviewer.services.version_diff import VersionDiff
 from manualviewer.storage.clock import Clock, utc_now
 from manualviewer.storage.versions import (
     DEFAULT_KEEP_TEXTS,
@@ -130,71 +123,6 @@ class ChangeReport:
         "since" is the earlier version's ID (what `--since` takes back), null when none is recorded."""
         return {"since": self.since.version_id if self.since else None,
                 "sections": [c.as_json() for c in self.sections]}
-
-
-@dataclass(frozen=True)
-class VersionDiff:
-    """A section now against an earlier text of it. `diff` is the body's; the title and the
-    details a reader sees (status, dates, owner...) are compared too, because they are in the
-    content hash: a section badged "changed" always has something here to show."""
-
-    section_id: str
-    title: str
-    from_hash: str
-    from_date: dt.datetime | None  # when the user read that text, else when it was kept
-    diff: SectionDiff
-    read: bool = False  # the text the user last read (else one kept at a load, or asked for)
-    from_title: str = ""
-    title_diff: tuple[Piece, ...] = ()  # word diff of the title; () when the title is the same
-    details: tuple[DetailChange, ...] = ()
-    details_kept: bool = True  # False: the earlier text was kept without its details
-    renamed_from: str = ""  # the ID it had in that earlier text, when it was renamed since
-
-    @property
-    def title_changed(self) -> bool:
-        return bool(self.title_diff)
-
-    @property
-    def text_changed(self) -> bool:
-        return not self.diff.unchanged
-
-    @property
-    def unchanged(self) -> bool:
-        """Nothing a reader sees changed: text, title, details and ID are as they were."""
-        return (self.diff.unchanged and not self.title_diff and not self.details and self.details_kept
-                and not self.renamed_from)
-
-    def shown(self) -> SectionDiff:
-        """What a diff view shows: the title's word diff as a heading first when it changed,
-        then the text's blocks."""
-        if not self.title_diff:
-            return self.diff
-        heading = BlockDiff(BlockKind.CHANGED, (Piece(PieceKind.SAME, "# "), *self.title_diff))
-        return SectionDiff((heading, *self.diff.blocks))
-
-    def changed_parts(self) -> tuple[str, ...]:
-        """What changed besides the text, in a few words each ("the title", "the status")."""
-        parts = ["its ID"] if self.renamed_from else []
-        parts += ["the title"] if self.title_diff else []
-        parts += [f"the {change.label}" for change in self.details]
-        if not self.details_kept and not parts and self.diff.unchanged:
-            parts.append("other details (not kept on this desktop)")
-        return tuple(parts)
-
-    def what_changed(self, *, title: bool = True) -> tuple[str, ...]:
-        """Sentences for what changed besides the text, in reading order (none when only the
-        text changed); `title=False` leaves the title out (a view that shows its word diff)."""
-        said: list[str] = []
-        if self.renamed_from:
-            said.append(f"This section was {self.renamed_from} in that version; it is now {self.section_id} "
-                        f"({self.renamed_from} still leads here).")
-        if self.title_diff and title:
-            said.append(f"The title changed from \u201c{self.from_title}\u201d to \u201c{self.title}\u201d.")
-        said.extend(change.sentence() for change in self.details)
-        if not self.details_kept and not said and not self.title_diff and self.diff.unchanged:
-            said.append("The title and text are the same; other details of the section (such as its status "
-                        "or dates) changed, but what they were then was not kept on this desktop.")
-        return tuple(said)
 
 
 def describe_version(version: RecordedVersion) -> str:
@@ -404,48 +332,6 @@ class ChangeTracker:
             if kept.content_hash.startswith(text):
                 return kept.content_hash, kept.stored_at, False
         raise UnknownVersion(f"no kept text of {section.id} has a content hash starting {from_!r}")
-
-
-_Read = TypeVar("_Read", bound=Seen)
-
-
-def follow_renames(library: Library, reads: Mapping[str, _Read]) -> dict[str, _Read | SectionRead]:
-    """Reads by the ID each section has now: a read under a former ID (the section was renamed
-    with that ID in its `aliases`) counts for the renamed section, unless it read the renamed one
-    later. When what the reader saw then is what the section shows now (only the ID changed),
-    the read counts as a read of the current content; otherwise it keeps the content it read,
-    so the section shows as changed since that date. Reads of IDs that lead nowhere are left out."""
-    result: dict[str, _Read | SectionRead] = {k: v for k, v in reads.items() if k in library.sections}
-    for old_id, read in reads.items():
-        if old_id in library.sections:
-            continue
-        new_id = library.aliases.get(old_id)
-        if new_id is None or new_id not in library.sections:
-            continue
-        own = result.get(new_id)
-        if own is not None and own.read_at >= read.read_at:
-            continue
-        section = library.sections[new_id]
-        guidance = str(getattr(read, "guidance", ""))  # "" for a read recorded before it was kept
-        same = bool(guidance) and guidance == section_guidance(section, library.body_of(section))
-        result[new_id] = SectionRead(new_id, section.content_hash if same else read.content_hash, read.read_at,
-                                     guidance)
-    return result
-
-
-def settle_unseen(library: Library, reads: dict[str, _Read | SectionRead], ids: Iterable[str]) -> None:
-    """For these ids: a read whose content hash differs from the section's now, but whose reader
-    saw what the section shows now (only an alias added, or a field no one sees, changed),
-    becomes a read of the current content: no badge for a change no reader can see. Only the
-    sections whose hash differs are read (their text, to compare)."""
-    for section_id in ids:
-        read = reads.get(section_id)
-        section = library.sections.get(section_id) if read is not None else None
-        if read is None or section is None or section.content_hash == read.content_hash:
-            continue
-        guidance = str(getattr(read, "guidance", ""))
-        if guidance and guidance == section_guidance(section, library.body_of(section)):
-            reads[section_id] = SectionRead(section_id, section.content_hash, read.read_at, guidance)
 
 
 def _stamps(library: Library) -> dict[str, SectionStamp]:
