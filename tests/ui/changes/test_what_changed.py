@@ -5,11 +5,13 @@ clean text, and sections shown marked as read."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -21,6 +23,8 @@ from manualviewer.ui.changes.pages import DARK, LIGHT
 from manualviewer.ui.reading.main_window import MainWindow
 from tests.helpers.changes_rig import EDITED, Rig
 from tests.helpers.palettes import contrast, dark_palette
+
+SHOTS = os.environ.get("MANUALVIEWER_SHOTS", "")
 
 
 def page_text(window: MainWindow) -> str:
@@ -155,7 +159,14 @@ def test_a_removed_section_cannot_be_opened_and_an_older_version_can_be_compared
     shown = dialog.notes.toPlainText()
     assert "DMBM511130" in shown and "was removed. Its last text kept on this computer:" in shown
     assert "When out on call, there is often a need to use their phones" in shown
+    assert "- they are attempting" not in shown and "##" not in shown  # drawn as the reader draws it
     assert rig.window.current_view().current_id != "DMBM511130"
+    # A section named by a link there opens in the window; a web address is not followed from here.
+    requested: list[tuple[str, bool]] = []
+    dialog.section_requested.connect(lambda section, changes: requested.append((section, changes)))
+    dialog.notes.anchorClicked.emit(QUrl("https://www.gov.uk/"))
+    dialog.notes.anchorClicked.emit(QUrl(f"section:{EDITED}"))
+    assert requested == [(EDITED, True)]
 
 
 def test_the_toggle_follows_the_current_tab(rig: Rig) -> None:
@@ -180,8 +191,12 @@ def test_what_changed_is_worked_out_off_the_gui_thread_then_listed(qtbot: QtBot,
     # Straight away, before the worker's answer can arrive: a plain state, nothing to open yet.
     assert dialog.working and dialog.summary.text() == WORKING
     assert dialog.model.rowCount() == 0 and not dialog.open_button.isEnabled()
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "what-changed-working.png"))
     with qtbot.waitSignal(dialog.ready, timeout=10000):
         pass
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "what-changed-ready.png"))
     assert not dialog.working and dialog.summary.text().startswith("Since ")
     assert dialog.model.index(0, 0, dialog.model.index(0, 0)).data(SECTION_ID_ROLE) == EDITED
     assert dialog.open_button.isEnabled() and dialog.since_box.count() == 2

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from shiboken6 import isValid
 
 from manualviewer.core.changes.versions import Change
 from manualviewer.core.content.library import Library
+from manualviewer.core.render.html import bounded_body, library_config, render_fragment
 from manualviewer.services.changes import (
     ChangeReport,
     ChangeTracker,
@@ -113,7 +114,7 @@ class WhatChangedDialog(QDialog):
         self.notes = QTextBrowser(self)
         self.notes.setAccessibleName("Change notes")
         self.notes.setOpenLinks(False)
-        self.notes.anchorClicked.connect(lambda url: self._request(url.toString().removeprefix("section:")))
+        self.notes.anchorClicked.connect(self._on_link)
 
         self.open_button = QPushButton("&Open", self)
         self.open_button.setDefault(True)
@@ -264,10 +265,16 @@ class WhatChangedDialog(QDialog):
                                "kept on this computer.</p>")
             return
         title, body = kept
-        paragraphs = "".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>"
-                             for part in body.split("\n\n") if part.strip())
+        text, _cut = bounded_body(body)  # drawn as the reader draws a section (links to sections work)
+        shown = render_fragment(text, library_config(self._library))
         self.notes.setHtml(f"<p><b>{html.escape(section_id)} {html.escape(title)}</b> was removed. Its last "
-                           f"text kept on this computer:</p>{paragraphs}")
+                           f"text kept on this computer:</p>{shown}")
+
+    def _on_link(self, url: QUrl) -> None:
+        """A section named in a change note or a removed section's text opens in the window;
+        other links (web addresses) are not followed from here."""
+        if url.scheme() == "section":
+            self._request(url.path())
 
     def _request(self, section_id: str, changes: bool = True) -> None:
         if section_id:
