@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import shutil
-import tarfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +47,7 @@ from manualviewer.core.packs.manifest import (
 from manualviewer.core.packs.paths import PackPathError, inside
 from manualviewer.core.problems import Severity
 from manualviewer.core.search.library_index import ensure_library, open_index
+from manualviewer.services.pack_archive import ArchiveWriter
 
 CONTENT_DIR = "content"
 INDEX_DIR = "index"
@@ -219,7 +218,8 @@ def _describe_all(staging: Path) -> tuple[tuple[PackFile, ...], PackFile]:
     them. The archive is reproducible: sorted, one fixed time, no owner."""
     files: list[PackFile] = []
     hidden = staging / f".{ARCHIVE_FILE}"  # a dot-file is not listed while it is written
-    with tarfile.open(hidden, "w", format=tarfile.PAX_FORMAT) as tar:
+    with hidden.open("wb") as out:
+        archive = ArchiveWriter(out, FIXED_MTIME)
         for relative in _files_under(staging):
             path = os.path.join(staging, relative)
             os.utime(path, (FIXED_MTIME, FIXED_MTIME))
@@ -229,12 +229,11 @@ def _describe_all(staging: Path) -> tuple[tuple[PackFile, ...], PackFile]:
             with open(path, "rb") as handle:
                 data = handle.read()  # section files are small
             files.append(PackFile(relative, len(data), hashlib.sha256(data).hexdigest()))
-            info = tarfile.TarInfo(relative)
-            info.size, info.mtime, info.mode = len(data), FIXED_MTIME, 0o644
-            tar.addfile(info, io.BytesIO(data))
+            archive.add(relative, data)
+        archive.close()
     os.utime(hidden, (FIXED_MTIME, FIXED_MTIME))
     os.replace(hidden, staging / ARCHIVE_FILE)
-    return tuple(files), PackFile(ARCHIVE_FILE, *file_digest(staging / ARCHIVE_FILE))
+    return tuple(files), PackFile(ARCHIVE_FILE, archive.size, archive.sha256())
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
