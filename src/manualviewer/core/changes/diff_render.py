@@ -65,7 +65,7 @@ def diff_markdown(diff: SectionDiff) -> str:
     out: list[str] = []
     previous = ""
     for block in diff.blocks:
-        text = _block_markdown(block)
+        text = _block_markdown(_scrubbed(block))
         kind = "row" if _ROW.match(text) else "item" if _ITEM.match(text) else ""
         if out:
             # Rows of one table and items of one list stay together (a blank line would end them).
@@ -73,6 +73,14 @@ def diff_markdown(diff: SectionDiff) -> str:
         out.append(text)
         previous = kind
     return "".join(out) + "\n"
+
+
+def _scrubbed(block: BlockDiff) -> BlockDiff:
+    """The guidance's own text never holds a marker: one there (a private-use character in a
+    file) would be read as a change. It is shown as the replacement character instead."""
+    if not any(_MARKS.search(piece.text) for piece in block.pieces):
+        return block
+    return BlockDiff(block.kind, tuple(Piece(p.kind, _MARKS.sub("\ufffd", p.text)) for p in block.pieces))
 
 
 def _block_markdown(block: BlockDiff) -> str:

@@ -146,3 +146,9 @@ def test_the_markdown_written_back_keeps_tables_and_lists_together() -> None:
     assert "| Who | When |\n|-----|------|\n| Officer |" in text
     assert "\n- one\n- \ue011" in text  # the added item right under the other: one list
     assert "\n\n- one" in text  # the list is not glued to the table
+
+
+def test_a_marker_character_in_the_guidance_itself_is_not_taken_for_a_change() -> None:
+    page = diff_html(diff_sections("Odd \ue000text\ue001 here.\n", "Odd \ue000text\ue001 here now.\n"))
+    assert "\ue000" not in page and "\ufffdtext\ufffd" in page
+    assert page.count("[added]") == 1 and re.search(ADDED + "now", page)
