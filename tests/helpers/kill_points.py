@@ -1,7 +1,9 @@
 """SIGKILL of a real `python -m manualviewer` at a chosen point of its run.
 
 The child is the real program, started through a small wrapper (`KILL_WRAPPER`, run with
-`python -c`) that counts *events* from the moment the program first connects to SQLite: every
+`python -c`), or a small child program of the test's (`run_code_killed_at`: Python code that
+calls the services the window calls, where no CLI command does the same). The wrapper counts
+*events* from the moment the program first connects to SQLite: every
 Python and C function call (sys.setprofile) and every 50 SQLite virtual-machine steps (the
 connection's progress handler), so the points fall inside the open, the quick_check, the
 migrations, the save transaction, the writes and fsyncs of the recovery file, and the report.
@@ -77,8 +79,13 @@ sys.addaudithook(audit)
 atexit.register(done)
 import manualviewer.storage.database as database
 database.LOCK_WAIT_SECONDS = 0.2
-sys.argv = ["manualviewer", *sys.argv[1:]]
-runpy.run_module("manualviewer", run_name="__main__", alter_sys=True)
+CODE = os.environ.get("MV_CHILD_CODE")
+if CODE:
+    sys.argv = ["-c", *sys.argv[1:]]
+    exec(compile(CODE, "<child>", "exec"), {"__name__": "__main__"})
+else:
+    sys.argv = ["manualviewer", *sys.argv[1:]]
+    runpy.run_module("manualviewer", run_name="__main__", alter_sys=True)
 """
 
 _MARK = re.compile(r"^MV-AT (\d+) (BEGIN|COMMIT|ROLLBACK|KEEP)$", re.MULTILINE)
@@ -120,6 +127,17 @@ class Outcome:
 
 def run_killed_at(argv: list[str], env: dict[str, str], kill_at: int, count_file: Path) -> Outcome:
     """Run `python -m manualviewer *argv` through the wrapper, killed at event `kill_at` (0: never)."""
+    env = {k: v for k, v in env.items() if k != "MV_CHILD_CODE"}
+    return _run(argv, env, kill_at, count_file)
+
+
+def run_code_killed_at(code: str, argv: list[str], env: dict[str, str], kill_at: int, count_file: Path) -> Outcome:
+    """Run the Python `code` (as `python -c code *argv`) through the wrapper, killed at event
+    `kill_at` (0: never)."""
+    return _run(argv, {**env, "MV_CHILD_CODE": code}, kill_at, count_file)
+
+
+def _run(argv: list[str], env: dict[str, str], kill_at: int, count_file: Path) -> Outcome:
     count_file.unlink(missing_ok=True)
     done = subprocess.run([sys.executable, "-c", KILL_WRAPPER, *argv],
                           env={**env, "MV_KILL_AT": str(kill_at), "MV_COUNT_FILE": str(count_file)},
