@@ -14,9 +14,10 @@ temporary folder:
   does it; offscreen platform).
 - the What changed window at this size (the comparison on a worker thread): the GUI thread's
   own work, making and showing the window (gui_made) and putting the result in the list
-  (gui_filled); the longest the GUI thread went without turning (longest_stall: a 1 ms timer's
-  longest gap, which also counts the worker holding the GIL in one long C call such as
-  json.loads of the earlier manifest, and garbage collection); the time until the list is shown.
+  (gui_filled); the longest the GUI thread went without turning while the worker works
+  (longest_stall, from the window shown to the list shown: a 1 ms timer's longest gap, which
+  counts the worker holding the GIL in one long C call, such as one json.loads of the earlier
+  manifest, and garbage collection); the time until the list is shown.
 Each figure is printed with the machine's load average (os.getloadavg): on a shared machine a
 load above the number of cores inflates every time.
 """
@@ -56,7 +57,7 @@ TARGETS: dict[str, float | None] = {
     "diff_5000_words_on_screen_ms": 100.0,
     "what_changed_gui_made_ms": None,
     "what_changed_gui_filled_ms": None,
-    "what_changed_longest_stall_ms": None,
+    "what_changed_longest_stall_ms": 50.0,  # the window does not freeze visibly
     "what_changed_listed_s": None,
 }
 
@@ -163,6 +164,7 @@ def what_changed_dialog(tracker: ChangeTracker, library: Library) -> dict[str, f
     dialog.show()
     made = time.perf_counter() - start
     tick()  # the window made and shown, before the event loop runs again
+    longest = 0.0  # from here on: the stalls while the worker works out what changed
     filling: list[float] = []
     fill = dialog._on_worked  # timed where it runs: the worker's result put into the list
 

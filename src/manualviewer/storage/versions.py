@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sqlite3
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from manualviewer.core.changes.versions import SectionStamp, version_id
 from manualviewer.storage.clock import Clock, from_db, to_db, utc_now
 from manualviewer.storage.database import LOCK_WAIT_SECONDS, PRIVATE_MODE, restrict_permissions, transaction
+from manualviewer.storage.manifest import pack, unpack
 
 # Bounded, and settable: versions of the whole library (a manifest each), and earlier texts of
 # sections (texts of the current version and texts the user read are kept besides).
@@ -128,16 +127,6 @@ def open_versions(path: Path | None = None) -> sqlite3.Connection:
         return _connect(target)
 
 
-def _pack(stamps: dict[str, SectionStamp]) -> bytes:
-    rows = [[s.id, s.manual, s.title, s.content_hash] for s in stamps.values()]
-    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 6)
-
-
-def _unpack(blob: bytes) -> dict[str, SectionStamp]:
-    rows = json.loads(zlib.decompress(blob))
-    return {row[0]: SectionStamp(row[0], row[1], row[2], row[3]) for row in rows}
-
-
 class VersionStore:
     def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now, *,
                  keep_versions: int = DEFAULT_KEEP_VERSIONS, keep_texts: int = DEFAULT_KEEP_TEXTS) -> None:
@@ -156,7 +145,7 @@ class VersionStore:
         latest = self.latest()
         if latest is not None and latest.version_id == vid and latest.label == label:
             return latest
-        blob = _pack(stamps)
+        blob = pack(stamps)
         now = self._clock()
         with transaction(self._conn):
             cursor = self._conn.execute(
@@ -210,9 +199,11 @@ class VersionStore:
                 return version
         return None
 
-    def stamps(self, seq: int) -> dict[str, SectionStamp]:
+    def stamps(self, seq: int) -> Mapping[str, SectionStamp]:
+        """The sections of a recorded version (none when it is not recorded), read back compact
+        and in chunks (storage/manifest.py: no stall of the window while a worker reads them)."""
         row = self._conn.execute("SELECT manifest FROM library_versions WHERE seq = ?", (seq,)).fetchone()
-        return {} if row is None else _unpack(bytes(row["manifest"]))
+        return {} if row is None else unpack(bytes(row["manifest"]))
 
     # --- texts of sections, as they were ---------------------------------------------------
     def keep_texts(self, texts: Iterable[tuple[str, ...]]) -> int:
