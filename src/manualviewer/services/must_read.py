@@ -37,6 +37,9 @@ class ReadState(StrEnum):
     TO_READ = "to-read"  # never confirmed
     CHANGED = "changed"  # confirmed, but the section changed since
     CONFIRMED = "confirmed"  # confirmed as it is now
+    # Confirmed as it is now, but the database refused it: kept in the recovery file, recorded
+    # the next time manualviewer opens it (or when the button is pressed again and it works).
+    KEPT = "kept"
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,12 @@ class MustRead:
     state: ReadState
     overdue: bool  # outstanding and past its due date
     confirmed: Attestation | None  # the latest confirmation, of this version or an earlier one
+    kept_at: dt.datetime | None = None  # KEPT: when the officer pressed the button
 
     @property
     def outstanding(self) -> bool:
-        return self.state is not ReadState.CONFIRMED
+        """Still asked of the officer: a kept confirmation is theirs already (only its record waits)."""
+        return self.state not in (ReadState.CONFIRMED, ReadState.KEPT)
 
     def describe(self) -> str:
         """One line for lists and the status bar's tooltip: what the officer has to do."""
@@ -59,6 +64,11 @@ class MustRead:
         if self.state is ReadState.CONFIRMED:
             assert self.confirmed is not None
             return f"You confirmed this on {local_time(self.confirmed.confirmed_at)}"
+        if self.state is ReadState.KEPT:
+            assert self.kept_at is not None
+            return (f"Kept - will be recorded: you confirmed this on {local_time(self.kept_at)}; the notes "
+                    "database could not take it then, so it is kept on this computer and recorded the next "
+                    "time manualviewer starts")
         changed = "Changed since you confirmed it; " if self.state is ReadState.CHANGED else ""
         if self.overdue:
             return f"{changed}{'o' if changed else 'O'}verdue: it was due by {due}"
@@ -78,9 +88,14 @@ def must_reads(library: Library, store: AttestationStore, today: dt.date | None 
     A confirmation of another content hash, or given under the section's former ID (renamed,
     the old ID in its `aliases`), counts when `same_text` says a reader sees the same section
     (only the ID, an alias or a field no one sees changed); otherwise (the text, title, status...
-    changed, or no way to tell) it is asked again, as "changed since you confirmed it"."""
+    changed, or no way to tell) it is asked again, as "changed since you confirmed it".
+
+    A confirmation of the section as it is now that the database refused and the recovery file
+    keeps (see `confirm`) makes it KEPT, not outstanding, until it is recorded."""
     today = today or dt.date.today()
     latest = store.latest()
+    database = store.database_path()
+    kept = {(k.section_id, k.content_hash): k for k in (kept_confirmations(database) if database else ())}
     items = []
     for section_id, due in due_dates(library).items():
         section = library.sections[section_id]
@@ -98,8 +113,12 @@ def must_reads(library: Library, store: AttestationStore, today: dt.date | None 
             state = ReadState.CONFIRMED if same else ReadState.CHANGED
         else:
             state = ReadState.CONFIRMED
+        waiting = kept.get((section_id, section.content_hash)) if state is not ReadState.CONFIRMED else None
+        if waiting is not None:
+            state = ReadState.KEPT
         items.append(MustRead(section_id, section.title, section.manual, due, state,
-                              overdue=state is not ReadState.CONFIRMED and due < today, confirmed=confirmed))
+                              overdue=state in (ReadState.TO_READ, ReadState.CHANGED) and due < today,
+                              confirmed=confirmed, kept_at=from_db(waiting.confirmed_at) if waiting else None))
     return sorted(items, key=lambda m: (not m.outstanding, m.due, m.section_id))
 
 

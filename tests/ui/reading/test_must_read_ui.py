@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from manualviewer.core.content.loader import load_library
+from manualviewer.core.procedures.wording import local_time
 from manualviewer.core.settings import EscalationChannel, Settings
 from manualviewer.storage.outbox import FolderChannel
 from manualviewer.storage.stores import Stores, open_stores
@@ -137,7 +139,7 @@ def test_a_refused_save_says_why_and_keeps_the_button(qtbot: QtBot, content: Pat
     assert "could not be recorded yet" in text and "another program is using" in text
     assert "kept safe on this computer" in text and "recorded the next time manualviewer starts" in text
     assert bar.button.isVisible() and stores.attestations.list() == []
-    assert ui.count_button.text() == "2 to read (1 overdue)"
+    assert ui.count_button.text() == "1 to read (1 overdue)"  # kept: no longer to read
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)  # once the other program is done
     assert bar.label.text().startswith("You confirmed this on ")
     (record,) = stores.attestations.list()
@@ -197,3 +199,51 @@ def test_a_confirmation_goes_to_the_line_manager_when_the_settings_ask(
     mail = email.message_from_bytes(message.read_bytes(), policy=email.policy.default)
     assert "Sam Officer confirmed that they have read and understood" in mail.get_body().get_content()
     assert [e.subject for e in stores.outbox.list()] == ["Read and understood: TEST200 Vulnerable customers"]
+
+
+def test_a_kept_confirmation_shows_as_kept_until_it_is_recorded(qtbot: QtBot, content: Path, tmp_path: Path) -> None:
+    """Refused (another program holds the database), the confirmation is kept: the list says
+    "Kept - will be recorded" and the count leaves it out; at the next start it is recorded
+    and shows as confirmed, with the time it was pressed."""
+    stores = open_stores(tmp_path / "user.db")
+    window, ui = window_with_must_read(qtbot, content, stores)
+    window.open_section("TEST200")
+    bar = ui.bar_of(window.current_view())
+    assert bar is not None
+    with another_program_holding(tmp_path / "user.db"):
+        qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    assert "could not be recorded yet" in bar.label.text() and stores.attestations.list() == []
+    model = ui.model
+    rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
+    assert rows == [["TEST100  Recording a call", "31 Jan 2020", "Overdue"],
+                    ["TEST200  Vulnerable customers", "31 Dec 2099", "Kept - will be recorded"]]
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole).startswith(
+        "TEST200: Vulnerable customers\nKept - will be recorded: you confirmed this on ")
+    assert ui.count_button.text() == "1 to read (1 overdue)"
+    assert ui.count_button.toolTip().startswith("1 must-read section to read and confirm")
+    assert ui.panel.summary.text().startswith("1 to read and confirm, 1 overdue.")
+    assert "1 confirmation is kept on this computer and will be recorded" in ui.panel.summary.text()
+    window.open_section("TEST300")
+    window.open_section("TEST200")  # back on it: the bar says kept (and the button can record it now)
+    assert bar.label.text().startswith("<b>Kept - will be recorded.</b> You confirmed this on ")
+    assert bar.button.isVisible()
+    ui.show_list()
+    shots = os.environ.get("MANUALVIEWER_SHOTS")
+    if shots:
+        window.grab().save(str(Path(shots) / "must-read-kept.png"))
+    window.close()
+    stores.close()
+
+    again = open_stores(tmp_path / "user.db")  # the next start: the kept confirmation is recorded
+    try:
+        (record,) = again.attestations.list()
+        window, ui = window_with_must_read(qtbot, content, again)
+        assert [ui.model.index(r, 2).data() for r in range(ui.model.rowCount())] == ["Overdue", "Confirmed"]
+        assert ui.count_button.text() == "1 to read (1 overdue)"
+        assert ui.panel.summary.text() == ("1 to read and confirm, 1 overdue. Open a section, read it, "
+                                           "then press \u201cI have read and understood\u201d.")
+        assert record.section_id == "TEST200" and local_time(record.confirmed_at) in (
+            ui.model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole))
+        window.close()
+    finally:
+        again.close()

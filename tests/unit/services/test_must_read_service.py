@@ -115,9 +115,14 @@ def test_a_refused_confirmation_is_kept_and_recorded_at_the_next_open(content: P
     with pytest.raises(AttestationKept, match=r"could not be recorded yet: your notes database is read-only\. "
                                               r"It is kept safe on this computer") as refused:
         confirm(library, AttestationStore(readonly, clock=lambda: NOW), "TEST100", "Sam")
-    readonly.close()
     assert refused.value.kept == recovery_path(database)
     assert "(5 Dec 2026, " in str(refused.value) and str(refused.value).endswith("press the button again")
+    # Until it is recorded: kept, with the time pressed, and no longer outstanding (nor overdue).
+    waiting = status_of(library, AttestationStore(readonly), "TEST100", TODAY)
+    assert waiting is not None and waiting.state is ReadState.KEPT and not waiting.outstanding
+    assert waiting.kept_at == NOW and not waiting.overdue and waiting.describe().startswith("Kept - will be recorded")
+    assert "TEST100" not in {m.section_id for m in outstanding(library, AttestationStore(readonly), TODAY)}
+    readonly.close()
 
     conn, imported = open_and_import(database)  # the next start
     store = AttestationStore(conn)

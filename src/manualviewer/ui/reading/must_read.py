@@ -45,7 +45,13 @@ from manualviewer.services.must_read import (
     must_reads,
     queue_for_line_manager,
 )
-from manualviewer.storage.attestations import Attestation, AttestationError, AttestationSaveError, AttestationStore
+from manualviewer.storage.attestations import (
+    Attestation,
+    AttestationError,
+    AttestationKept,
+    AttestationSaveError,
+    AttestationStore,
+)
 from manualviewer.storage.database import failure_reason
 from manualviewer.storage.outbox import EscalationError, Outbox
 from manualviewer.ui.actions import make_action
@@ -55,7 +61,8 @@ from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
 AnyIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Section", "Due by", "Status")
 # Short, for a narrow sidebar: the tooltip and the section's bar say it in full.
-_STATUS = {ReadState.TO_READ: "To read", ReadState.CHANGED: "Changed", ReadState.CONFIRMED: "Confirmed"}
+_STATUS = {ReadState.TO_READ: "To read", ReadState.CHANGED: "Changed", ReadState.CONFIRMED: "Confirmed",
+           ReadState.KEPT: "Kept - will be recorded"}
 
 
 def day(when: dt.date) -> str:
@@ -181,6 +188,11 @@ class ConfirmBar(QFrame):
         elif item.state is ReadState.CONFIRMED:
             assert item.confirmed is not None
             text = f"You confirmed this on {html.escape(local_time(item.confirmed.confirmed_at))}."
+        elif item.state is ReadState.KEPT:
+            assert item.kept_at is not None
+            text = (f"<b>Kept - will be recorded.</b> You confirmed this on {html.escape(local_time(item.kept_at))}; "
+                    "the notes database could not take it then, so it is kept on this computer and recorded "
+                    "the next time manualviewer starts. You can also press the button again.")
         elif item.state is ReadState.CHANGED:
             assert item.confirmed is not None
             when = "it was due by" if item.overdue else "confirm by"
@@ -262,6 +274,9 @@ class MustReadUi(QObject):
         self.model.set_items(found)
         waiting = [m for m in found if m.outstanding]
         overdue = sum(1 for m in waiting if m.overdue)
+        kept = sum(1 for m in found if m.state is ReadState.KEPT)
+        kept_words = (f" {kept} confirmation{'s are' if kept != 1 else ' is'} kept on this computer and will be "
+                      "recorded the next time manualviewer starts." if kept else "")
         self.count_button.setText(f"{len(waiting)} to read" + (f" ({overdue} overdue)" if overdue else ""))
         self.count_button.setToolTip(
             f"{len(waiting)} must-read section{'s' if len(waiting) != 1 else ''} to read and confirm"
@@ -271,8 +286,8 @@ class MustReadUi(QObject):
         self.act_list.setVisible(bool(found))
         self.panel.summary.setText(
             f"{len(waiting)} to read and confirm" + (f", {overdue} overdue" if overdue else "")
-            + ". Open a section, read it, then press \u201cI have read and understood\u201d."
-            if waiting else "You have confirmed every must-read section.")
+            + ". Open a section, read it, then press \u201cI have read and understood\u201d." + kept_words
+            if waiting else "You have confirmed every must-read section." + kept_words)
         listed = self._sidebar.indexOf(self.panel) >= 0
         if found and not listed:
             self._sidebar.addTab(self.panel, "Must read")
@@ -344,6 +359,8 @@ class MustReadUi(QObject):
             self._show_error(section_id, f"Your confirmation was not recorded: your settings cannot be read ({exc}).")
             return False
         except AttestationSaveError as exc:  # the database did not take it: nothing recorded
+            if isinstance(exc, AttestationKept):
+                self.refresh()  # kept: the list and the count say so (no longer to read)
             self._show_error(section_id, str(exc)[:1].upper() + str(exc)[1:] + ".")
             return False
         except AttestationError as exc:
