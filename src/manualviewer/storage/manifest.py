@@ -13,6 +13,7 @@ rows) are still read."""
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TypeVar, overload
@@ -95,6 +96,41 @@ def unpack(blob: bytes) -> Manifest:
 
 
 def _unpack_rows(raw: bytes) -> Manifest:
-    """A manifest written before chunks: one JSON list of [id, manual, title, hash] rows."""
-    rows = json.loads(raw)
-    return Manifest([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+    """A manifest written before chunks: one JSON list of [id, manual, title, hash] rows, read a
+    row at a time (one json.loads of it all would hold the GIL as long as before; until the next
+    load records a new version, What changed compares with such a manifest)."""
+    text = raw.decode("utf-8")
+    decoder = json.JSONDecoder()
+    ids: list[str] = []
+    manuals: list[str] = []
+    titles: list[str] = []
+    hashes: list[str] = []
+    at = _after(text, _after(text, 0, "["), "]", optional=True)
+    if text[at - 1] != "]":
+        while True:
+            (section_id, manual, title, content_hash), at = decoder.raw_decode(text, at)
+            ids.append(section_id)
+            manuals.append(manual)
+            titles.append(title)
+            hashes.append(content_hash)
+            at = _after(text, at, ",]")
+            if text[at - 1] == "]":
+                break
+            at = _WS.match(text, at).end()  # type: ignore[union-attr]  # \s* always matches
+    if text[at:].strip():
+        raise json.JSONDecodeError("Extra data", text, at)
+    return Manifest(ids, manuals, titles, hashes)
+
+
+_WS = re.compile(r"\s*")
+
+
+def _after(text: str, at: int, wanted: str, *, optional: bool = False) -> int:
+    """The position after the next non-blank character, which must be one of `wanted` (or,
+    when `optional`, may be anything: then the position of that character)."""
+    at = _WS.match(text, at).end()  # type: ignore[union-attr]
+    if at < len(text) and text[at] in wanted:
+        return at + 1
+    if optional:
+        return at
+    raise json.JSONDecodeError(f"Expecting one of {wanted!r}", text, at)

@@ -10,8 +10,10 @@ import json
 import zlib
 from pathlib import Path
 
+import pytest
+
 from manualviewer.core.changes.versions import SectionStamp
-from manualviewer.storage.manifest import CHUNK
+from manualviewer.storage.manifest import CHUNK, unpack
 from manualviewer.storage.versions import VersionStore, open_versions
 
 AWKWARD = ["Line\nbreak", 'Quote "in" it', "],[\"", "Tab\there", "Ünïcödé – dash", "back\\slash\\", ""]
@@ -40,16 +42,26 @@ def test_an_empty_library_reads_back_empty(tmp_path: Path) -> None:
     assert dict(store.stamps(store.record({}).seq)) == {}
 
 
-def test_a_manifest_written_before_chunks_is_still_read(tmp_path: Path) -> None:
-    recorded = many(50)
+@pytest.mark.parametrize("count", [0, 1, 50])
+@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")])
+def test_a_manifest_written_before_chunks_is_still_read(tmp_path: Path, count: int,
+                                                         separators: tuple[str, str]) -> None:
+    recorded = many(count)
     store = VersionStore(open_versions(tmp_path / "v.sqlite3"))
-    version = store.record({})
+    version = store.record({"X": SectionStamp("X", "M", "T", "h")})
     rows = [[s.id, s.manual, s.title, s.content_hash] for s in recorded.values()]
-    old_blob = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+    old_blob = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=separators).encode(), 6)
     conn = open_versions(tmp_path / "v.sqlite3")
     conn.execute("UPDATE library_versions SET manifest = ? WHERE seq = ?", (old_blob, version.seq))
     conn.close()
-    assert store.stamps(version.seq) == recorded
+    back = store.stamps(version.seq)
+    assert back == recorded and list(back) == list(recorded)
+
+
+@pytest.mark.parametrize("damaged", [b"[", b'[["A","M","T","h"]', b'[["A","M","T","h"]]x', b'[["A","M","T"]]'])
+def test_a_damaged_manifest_of_the_earlier_form_is_an_error_not_a_wrong_list(damaged: bytes) -> None:
+    with pytest.raises(ValueError):
+        unpack(zlib.compress(damaged))
 
 
 def test_reading_back_leaves_no_object_per_section_for_the_collector(tmp_path: Path) -> None:
