@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from manualviewer.storage.outbox import EscalationState, SmtpChannel
 from manualviewer.storage.stores import Stores, open_stores
 from tests.helpers.checklist_rig import click, close_windows, make_rig
+from tests.helpers.shots import save_shot
 from tests.helpers.smtp import Relay, free_port, running
 from tests.ui.checklist.test_checklists_escalations import dialog_of, panel_of, run_with_concern
 
@@ -62,7 +63,7 @@ def test_a_late_relay_shows_may_have_been_delivered_and_retry_asks_first(
         assert "may have been delivered" in rig.window.status_label.text()
         assert panel.retry_button.isEnabled()
         QApplication.processEvents()  # the layout follows the new summary text
-        panel.grab().save("/tmp/h13c-uncertain.png")
+        save_shot(panel, "h13c-uncertain")
 
         asked: list[str] = []
         answer_the_question("Do not send", asked)

@@ -18,6 +18,7 @@ from manualviewer.storage.notes import NewNote
 from manualviewer.storage.stores import open_stores
 from manualviewer.ui.repair_dialog import Choice, DamagedDatabaseDialog, ask_and_repair
 from tests.faults.test_notes_save_faults import corrupt_a_page
+from tests.helpers.shots import save_shot
 
 
 def damaged_database(path: Path) -> DatabaseError:
@@ -57,7 +58,7 @@ def test_the_dialog_offers_three_ways_out_and_recover_is_the_default(qtbot: QtBo
     assert dialog.defaultButton() is dialog.choice_button(Choice.RECOVER)
     assert dialog.escapeButton() is dialog.choice_button(Choice.KEEP)  # Esc changes nothing
     assert str(path) in dialog.informativeText() and "quick_check" not in dialog.text()
-    dialog.grab().save("/tmp/h13-repair-dialog.png")
+    save_shot(dialog, "h13-repair-dialog")
     dialog.reject()
     assert dialog.choice() is Choice.KEEP
 

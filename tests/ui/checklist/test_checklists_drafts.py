@@ -16,6 +16,7 @@ from manualviewer.storage.outbox import EscalationState, SmtpChannel
 from manualviewer.storage.stores import Stores
 from manualviewer.ui.checklist.notes_panel import NotesPanel
 from tests.helpers.checklist_rig import click, make_rig
+from tests.helpers.shots import save_shot
 from tests.helpers.smtp import Relay, free_port, running
 from tests.ui.checklist.test_checklists_escalations import dialog_of, folder_settings, panel_of, run_with_concern
 
@@ -43,7 +44,7 @@ def test_not_now_keeps_a_draft_that_send_now_delivers(qtbot: QtBot, bundled_cont
         assert escalations.model.index(0, 1).data() == DRAFT
         assert "kept as draft" in escalations.summary.text()
         assert escalations.send_button.isEnabled() and not escalations.retry_button.isEnabled()
-        escalations.grab().save("/tmp/h14c-draft-escalations.png")
+        save_shot(escalations, "h14c-draft-escalations")
 
         rig.controller.raise_panel("notes")  # tabbed with Escalations
         notes = rig.controller.installed.notes  # type: ignore[attr-defined]
@@ -51,7 +52,7 @@ def test_not_now_keeps_a_draft_that_send_now_delivers(qtbot: QtBot, bundled_cont
         column = notes.model.COLUMNS.index("Concern")
         assert notes.model.index(0, column).data() == DRAFT
         assert notes.send_button.isEnabled() and "draft, not sent" in notes.details.toPlainText()
-        notes.grab().save("/tmp/h14c-draft-notes.png")
+        save_shot(notes, "h14c-draft-notes")
 
         # From the Notes panel: the same review form, the draft as written; Not now keeps it a draft.
         click(qtbot, notes.send_button)
@@ -60,7 +61,7 @@ def test_not_now_keeps_a_draft_that_send_now_delivers(qtbot: QtBot, bundled_cont
         assert review.kept is not None and review.kept.id == kept.id
         assert review.body_edit.toPlainText() == kept.body and review.body_edit.isReadOnly()
         assert review.send_button.text().replace("&", "") == "Send now"
-        review.grab().save("/tmp/h14c-draft-review.png")
+        save_shot(review, "h14c-draft-review")
         click(qtbot, review.later_button)
         assert [e.state for e in stores.outbox.list()] == [EscalationState.DRAFT]
 
@@ -131,7 +132,7 @@ def test_a_concern_kept_before_the_address_is_set_asks_for_it_when_sent(
     qtbot.waitUntil(review.isVisible)
     assert not review.to_edit.isReadOnly() and review.body_edit.isReadOnly() and review.subject_edit.isReadOnly()
     assert "no address yet" in review.intro.text()
-    review.grab().save("/tmp/h12c-draft-no-address.png")
+    save_shot(review, "h12c-draft-no-address")
     click(qtbot, review.send_button)
     assert review.isVisible() and "no address to send to" in review.error_label.text()
     assert stores.outbox.list() == [kept] and list(drop.iterdir()) == []
@@ -145,7 +146,7 @@ def test_a_concern_kept_before_the_address_is_set_asks_for_it_when_sent(
     review = dialog_of(rig)
     qtbot.waitUntil(review.isVisible)
     assert review.to_edit.text() == rig.controller.session.recipient() == "Alex Jones <alex@example.org>"
-    review.grab().save("/tmp/h12c-draft-address-filled.png")
+    save_shot(review, "h12c-draft-address-filled")
     click(qtbot, review.send_button)
     assert not review.isVisible()
     (sent,) = stores.outbox.list()

@@ -16,6 +16,7 @@ from manualviewer.ui.checklist.escalation_dialog import EscalationDialog
 from manualviewer.ui.checklist.late_dialog import LateAnswerDialog
 from manualviewer.ui.steps.choice_views import QuestionView
 from tests.helpers.checklist_rig import choose, click, close_windows, confirm, fill, go_on, make_rig, step_id
+from tests.helpers.shots import save_shot
 
 PROCEDURE = "dmbm-customer-recording-call"
 
@@ -67,7 +68,7 @@ def test_something_said_later_is_recorded_beside_the_earlier_answer(
     assert dialog.error_label.isHidden()  # chosen now: the reminder goes
     qtbot.keyClicks(dialog.said, "they are a journalist")
     QApplication.processEvents()
-    dialog.grab().save("/tmp/h14c-late-dialog.png")
+    save_shot(dialog, "h14c-late-dialog")
     click(qtbot, dialog.record_button)
     assert not dialog.isVisible()
 
@@ -93,7 +94,7 @@ def test_something_said_later_is_recorded_beside_the_earlier_answer(
                                   f"remaining concerns ({text.rsplit('remaining concerns (', 1)[1]}")
     assert "It raises a concern" in rig.window.status_label.text()
     qtbot.waitUntil(panel.note_editor.isVisible)
-    rig.window.grab().save("/tmp/h14c-late-note.png")
+    save_shot(rig.window, "h14c-late-note")
 
     # The concern the late answer leads to is raised when the note is saved.
     click(qtbot, panel.note_editor.save_button)
@@ -130,7 +131,7 @@ def test_during_the_call_each_answered_step_offers_it_in_the_steps_list(
     menu = next(m for m in view.findChildren(QMenu) if m.isVisible())
     [action] = menu.actions()
     assert action.text().replace("&", "") == "Something the customer said later about this..."
-    menu.grab().save("/tmp/h14c-late-menu.png")
+    save_shot(menu, "h14c-late-menu")
     action.trigger()
     menu.close()
     dialog = rig.controller.late_dialog

@@ -28,6 +28,7 @@ from manualviewer.ui.checklist.notes_panel import NotesModel, NotesPanel
 from manualviewer.ui.checklist.settings_dialog import SettingsDialog
 from manualviewer.ui.steps.models import PathModel, ProcedureListModel
 from tests.helpers.checklist_rig import click, close_windows, make_rig
+from tests.helpers.shots import save_shot
 from tests.ui.helpers import make_window
 
 T0 = dt.datetime(2024, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -278,4 +279,4 @@ def test_the_notes_panel_says_when_a_note_was_changed_outside_the_app(
     assert panel.chain_warning.isVisible()
     assert "note 2 (or a note saved before it) was changed outside manualviewer" in panel.chain_warning.text()
     qtbot.waitUntil(lambda: panel.chain_warning.height() > panel.count_label.height())  # laid out, wrapped
-    panel.window().grab().save("/tmp/h13-notes-chain.png")
+    save_shot(panel.window(), "h13-notes-chain")

@@ -16,6 +16,7 @@ from manualviewer.storage.settings_file import load_user_settings, save_user_set
 from manualviewer.storage.stores import Stores, open_stores
 from manualviewer.ui.checklist.deps import ChecklistDeps
 from manualviewer.ui.checklist.install import install_checklists
+from tests.helpers.shots import save_shot
 from tests.ui.helpers import make_window
 
 ORG = """\
@@ -64,9 +65,9 @@ def test_locked_settings_are_read_only_marked_and_never_saved(qtbot: QtBot, bund
     assert all(m.text() == "Set by your organisation" for m in dialog.lock_marks.values())
     assert "officer_name" not in dialog.lock_marks
     dialog.resize(640, 480)
-    dialog.grab().save("/tmp/h15b-settings-locked.png")
+    save_shot(dialog, "h15b-settings-locked")
     dialog.tabs.setCurrentIndex(1)
-    dialog.grab().save("/tmp/h15b-settings-locked-sending.png")
+    save_shot(dialog, "h15b-settings-locked-sending")
 
     qtbot.keyClicks(dialog.officer_name, "Sam Officer")
     assert dialog.save()

@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from manualviewer.ui.training.models import RIGHT
 from tests.helpers.checklist_rig import click
+from tests.helpers.shots import save_shot
 from tests.helpers.training_rig import (
     THIRD_PARTY,
     TrainingRig,
@@ -48,4 +49,4 @@ def test_a_mistake_put_right_shows_in_the_debrief(qtbot: QtBot, rig: TrainingRig
     assert given.startswith("No, the call is not from the media")
     assert "First answer (not right):" in given and "journalist" in given
     debrief.resize(1366, 768)
-    debrief.grab().save("/tmp/h12-debrief-corrected.png")
+    save_shot(debrief, "h12-debrief-corrected")

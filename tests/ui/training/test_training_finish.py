@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from manualviewer.ui.training.debrief import DebriefWindow
+from tests.helpers.shots import save_shot
 from tests.helpers.training_rig import THIRD_PARTY, TrainingRig, start_scenario, step_id, walk_third_party_right
 
 
@@ -42,7 +43,7 @@ def test_starting_a_scenario_opens_its_guidance_beside_it(qtbot: QtBot, rig: Tra
     guidance = session.procedure.sections[0]
     assert rig.window.current_view().current_id == guidance
     assert rig.ui.dock.isVisible()  # the scenario beside the guidance, both on screen
-    rig.window.grab().save("/tmp/h14c-training-start.png")
+    save_shot(rig.window, "h14c-training-start")
 
 
 def test_finish_with_the_note_unsaved_asks_and_cancel_keeps_the_note(qtbot: QtBot, rig: TrainingRig) -> None:

@@ -16,6 +16,7 @@ from manualviewer.core.procedures import load_library_procedures
 from manualviewer.core.training import load_library_scenarios
 from manualviewer.ui.training.presenter import PRESENTER_SCALE, PresenterScript, PresenterWindow
 from tests.helpers.checklist_rig import TickingClock
+from tests.helpers.shots import save_shot
 from tests.helpers.training_rig import LATE, THIRD_PARTY, TrainingRig
 
 
@@ -36,7 +37,7 @@ def test_key_presses_reveal_turns_then_the_answer_then_the_next_step(qtbot: QtBo
     assert presenter.hint.text() == "Space: hear the next turn of the call"
     assert presenter.hint.font().pointSizeF() >= QApplication.font().pointSizeF() * 1.5  # read across a room
     QApplication.processEvents()
-    presenter.grab().save("/tmp/h14c-presenter.png")
+    save_shot(presenter, "h14c-presenter")
 
     call = presenter.call_label
     assert "payment plan" in call.text() and "recorded this whole call" not in call.text()
@@ -58,7 +59,7 @@ def test_key_presses_reveal_turns_then_the_answer_then_the_next_step(qtbot: QtBo
     press(qtbot, presenter, Qt.Key.Key_Space)  # a marked decision: its answer first
     qtbot.waitUntil(presenter.expected_box.isVisible, timeout=2000)
     assert presenter.hint.text() == "Space: go to the next step of the checklist"
-    presenter.grab().save("/tmp/h14c-presenter-answer.png")
+    save_shot(presenter, "h14c-presenter-answer")
     expected = presenter.expected_label.text()
     assert "The guidance calls for:</b> No, the call is not from the media" in expected
     assert "must be referred to the Press Office" in expected and "DMBM511015" in expected

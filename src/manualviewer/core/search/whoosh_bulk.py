@@ -2,8 +2,8 @@
 Whoosh's own writer makes of the same documents, in a fraction of the time. Part of the Whoosh
 store (whoosh_index.py, whoosh_parallel.py).
 
-Where Whoosh's writer spent a full build (cProfile, 10,000 sections, one process; see
-/work/notes/h16d.md):
+Where Whoosh's writer spent a full build (cProfile, 10,000 sections, one process; the figures
+are in issue 16's note):
 - each word of each text field went through the analyser as a Token object and was counted in
   Python (Frequency.word_values); here a text field's terms are counted by
   analysis.term_counts (per distinct token, in C), with the same counts and length;
