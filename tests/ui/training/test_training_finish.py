@@ -13,7 +13,7 @@ from tests.helpers.training_rig import THIRD_PARTY, TrainingRig, start_scenario,
 
 
 def answer_the_question(button_text: str, asked: list[str], shot: str = "") -> None:
-    """When the question shows, note its text (and save a picture of it to `shot`), then press
+    """When the question shows, note its text (and save a picture of it as `shot`), then press
     the button named `button_text`."""
 
     def press() -> None:
@@ -23,7 +23,7 @@ def answer_the_question(button_text: str, asked: list[str], shot: str = "") -> N
             return
         asked.append(f"{box.text()} {box.informativeText()}")
         if shot:
-            box.grab().save(shot)
+            save_shot(box, shot)
         [button] = [b for b in box.buttons() if b.text().replace("&", "") == button_text]
         button.click()
 
@@ -50,7 +50,7 @@ def test_finish_with_the_note_unsaved_asks_and_cancel_keeps_the_note(qtbot: QtBo
     at_the_note(qtbot, rig)
     rig.panel.note_editor.editor.appendPlainText("Trainee's own words.")  # type: ignore[union-attr]
     asked: list[str] = []
-    answer_the_question("Cancel", asked, shot="/tmp/h14c-unsaved-note.png")
+    answer_the_question("Cancel", asked, shot="h14c-unsaved-note")
     rig.ui.actions["finish"].trigger()
     assert asked == ["The training note is not saved. Save it before you finish? Finishing without it leaves no "
                      "note of this scenario in the training records."]
