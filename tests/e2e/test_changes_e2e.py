@@ -21,7 +21,8 @@ from manualviewer.app import Application
 from manualviewer.core.settings import Settings
 from manualviewer.storage.settings_file import save_user_settings
 from manualviewer.ui.reading.contents_model import SECTION_ID_ROLE
-from tests.helpers.packs import copy_library
+from manualviewer.ui.reading.section_view import SectionView
+from tests.helpers.packs import copy_library, copy_library_with_must_read
 
 EDITED = "DMBM511015"
 
@@ -30,6 +31,15 @@ def cli(*argv: str) -> subprocess.CompletedProcess[str]:
     # The child inherits this test's user folders (XDG_* set by tests/conftest.py).
     return subprocess.run([sys.executable, "-m", "manualviewer", *argv], capture_output=True, text=True,
                           timeout=120, env=dict(os.environ), check=False)
+
+
+def open_first_from_what_changed(qtbot: QtBot, app: Application) -> SectionView:
+    """View > What changed, the first section of the first manual, Open: the view it opened."""
+    dialog = app.changes_ui.show_what_changed()
+    qtbot.waitUntil(lambda: not dialog.working, timeout=30000)
+    dialog.tree.setCurrentIndex(dialog.model.index(0, 0, dialog.model.index(0, 0)))
+    dialog.open_button.click()
+    return app.window.current_view()
 
 
 def test_an_edited_section_is_listed_diffed_and_opened_with_its_changes(qtbot: QtBot, tmp_path: Path) -> None:
@@ -62,12 +72,7 @@ def test_an_edited_section_is_listed_diffed_and_opened_with_its_changes(qtbot: Q
         assert "Changes from the version you read on " in diffed.stdout
         assert "It is not [-unlawful-]{+against the law+} for an individual" in diffed.stdout
 
-        dialog = app.changes_ui.show_what_changed()
-        qtbot.waitUntil(lambda: not dialog.working, timeout=30000)
-        section_row = dialog.model.index(0, 0, dialog.model.index(0, 0))
-        dialog.tree.setCurrentIndex(section_row)
-        dialog.open_button.click()
-        view = app.window.current_view()
+        view = open_first_from_what_changed(qtbot, app)
         assert view.current_id == EDITED and view.showing_changes
         assert "[removed]unlawful[added]against the law" in view.browser.toPlainText()
     finally:
@@ -76,11 +81,8 @@ def test_an_edited_section_is_listed_diffed_and_opened_with_its_changes(qtbot: Q
 
 def test_a_confirmed_must_read_section_edited_is_walked_from_what_changed_to_a_new_confirmation(
         qtbot: QtBot, tmp_path: Path) -> None:
-    content = copy_library(tmp_path / "content")
-    path = content / "dmbm" / f"{EDITED}.md"
-    # The team marks the section must-read in its copy (the bundled library marks none).
-    path.write_text(path.read_text(encoding="utf-8").replace("title:", "must_read_by: 2099-12-31\ntitle:", 1),
-                    encoding="utf-8")
+    content = tmp_path / "content"
+    path = copy_library_with_must_read(content, EDITED)
     save_user_settings(Settings(officer_name="Sam Officer"))
     app = Application([content])
     qtbot.addWidget(app.window)
@@ -108,12 +110,7 @@ def test_a_confirmed_must_read_section_edited_is_walked_from_what_changed_to_a_n
                   for r in range(ui.model.rowCount())}
         assert listed == {EDITED: "Changed"}
 
-        dialog = app.changes_ui.show_what_changed()
-        qtbot.waitUntil(lambda: not dialog.working, timeout=30000)
-        section_row = dialog.model.index(0, 0, dialog.model.index(0, 0))
-        dialog.tree.setCurrentIndex(section_row)
-        dialog.open_button.click()
-        view = app.window.current_view()
+        view = open_first_from_what_changed(qtbot, app)
         assert view.current_id == EDITED and view.showing_changes
         assert "[removed]unlawful[added]against the law" in view.browser.toPlainText()
         bar = ui.bar_of(view)

@@ -16,6 +16,16 @@ def copy_library(target: Path) -> Path:
     return target
 
 
+def copy_library_with_must_read(target: Path, section_id: str, by: str = "2099-12-31") -> Path:
+    """A copy of the bundled library (which marks nothing must-read) in which the team marks
+    `section_id` "must read by `by`"; the section's file."""
+    copy_library(target)
+    path = next(target.rglob(f"{section_id}.md"))
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", f"must_read_by: {by}\ntitle:", 1),
+                    encoding="utf-8")
+    return path
+
+
 def keys() -> tuple[bytes, str]:
     """(private key PEM, public key text)."""
     return signing.generate()

@@ -13,13 +13,14 @@ RECORDING = "dmbm-customer-recording-call"
 
 
 class TickingClock:
-    """One minute later on every call, from T0."""
+    """`step` later on every call (a minute unless told), from `start` (T0 unless told)."""
 
-    def __init__(self) -> None:
-        self.now = T0
+    def __init__(self, start: dt.datetime = T0, step: dt.timedelta = dt.timedelta(minutes=1)) -> None:
+        self.now = start
+        self.step = step
 
     def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(minutes=1)
+        self.now += self.step
         return self.now
 
 

@@ -7,7 +7,6 @@ changed" opens the word diff and its button records the new confirmation."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from manualviewer.app import Application
 from manualviewer.core.settings import Settings
 from manualviewer.services.must_read import ReadState
 from manualviewer.storage.settings_file import save_user_settings
+from tests.helpers.packs import copy_library_with_must_read
 from tests.ui.helpers import shown_whole
 
 SECTION = "DMBM511015"
@@ -27,12 +27,9 @@ SHOTS = os.environ.get("MANUALVIEWER_SHOTS", "")
 
 @pytest.mark.parametrize("confirmed_before", [True, False])
 def test_a_changed_must_read_section_asks_once_to_see_what_changed_then_confirm(
-        qtbot: QtBot, tmp_path: Path, bundled_content: Path, confirmed_before: bool) -> None:
+        qtbot: QtBot, tmp_path: Path, confirmed_before: bool) -> None:
     content = tmp_path / "content"
-    shutil.copytree(bundled_content, content, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    path = next(content.rglob(f"{SECTION}.md"))
-    path.write_text(path.read_text(encoding="utf-8").replace("title:", "must_read_by: 2099-12-31\ntitle:", 1),
-                    encoding="utf-8")
+    path = copy_library_with_must_read(content, SECTION)
     save_user_settings(Settings(officer_name="Sam Officer"))
     app = Application([content])
     qtbot.addWidget(app.window)

@@ -5,7 +5,6 @@ confirmations stay in the user's database, one per version, for `attestations ex
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,15 @@ from manualviewer.app import Application
 from manualviewer.cli import main
 from manualviewer.core.settings import Settings
 from manualviewer.storage.settings_file import save_user_settings
+from tests.helpers.packs import copy_library_with_must_read
 
 SECTION = "DMBM511015"
 
 
 def test_must_read_outstanding_confirmed_then_asked_again_after_an_edit(
-        qtbot: QtBot, tmp_path: Path, bundled_content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content = tmp_path / "content"
-    shutil.copytree(bundled_content, content, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    path = next(content.rglob(f"{SECTION}.md"))
-    path.write_text(path.read_text(encoding="utf-8").replace("title:", "must_read_by: 2099-12-31\ntitle:", 1),
-                    encoding="utf-8")
+    path = copy_library_with_must_read(content, SECTION)
     save_user_settings(Settings(officer_name="Sam Officer"))
 
     app = Application([content])

@@ -5,48 +5,18 @@ Over a real copy of the bundled library, loaded before and after an edit of its 
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from tests.helpers.packs import copy_library
+from tests.unit.services.conftest import load
 
 from manualviewer.core.changes.worddiff import BlockKind, PieceKind
 from manualviewer.core.content.library import Library
 from manualviewer.services.changes import ChangeTracker, VersionDiff
-from manualviewer.services.workspace import Workspace
 
 EDITED = "DMBM511015"
 EDITED_FILE = Path("dmbm") / "DMBM511015.md"
-T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 OLD_TITLE = "customer tells the member of staff they are being recorded"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(days=1)
-        return self.now
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    return copy_library(tmp_path / "content")
-
-
-@pytest.fixture
-def tracker(tmp_path: Path) -> Iterator[ChangeTracker]:
-    opened = ChangeTracker.open(tmp_path / "versions.sqlite3", Clock())
-    yield opened
-    opened.close()
-
-
-def load(content: Path) -> Library:
-    return Workspace((content,)).open_library()
 
 
 def edit(content: Path, old: str, new: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.helpers.services import TickingClock
 
 from manualviewer.core.changes.alerts import Interest
 from manualviewer.core.changes.worddiff import BlockKind
@@ -28,15 +29,9 @@ TODAY = dt.date(2026, 12, 10)
 BODY = "Write down what the customer said.\n\nAsk before you record the call."
 
 
-class Clock:
+def Clock() -> TickingClock:
     """An hour later at every question."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        self.now += dt.timedelta(hours=1)
-        return self.now
+    return TickingClock(T0, dt.timedelta(hours=1))
 
 
 def section_file(section_id: str, body: str = BODY, aliases: str = "") -> str:
@@ -50,7 +45,7 @@ class Rig:
     content: Path
     tracker: ChangeTracker
     stores: Stores
-    clock: Clock
+    clock: TickingClock
 
     def load(self) -> Library:
         library = load_library([self.content])
